@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds are the normal way to run Synapse (numerical code is many times
+// slower in debug builds); every target builds in Swift 6 language mode with
+// complete concurrency checking.
+let package = Package(
+    name: "Synapse",
+    products: [
+        .library(name: "Synapse", targets: ["Synapse"]),
+        .executable(name: "synapse", targets: ["synapse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian, one shim each; exactly one Swift file imports each.
+        .systemLibrary(
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "SynapseCore",
+            dependencies: ["CDNNL"]),
+        .target(
+            name: "SynapseIO",
+            dependencies: ["SynapseCore", "CZlib"]),
+        .target(
+            name: "Synapse",
+            dependencies: ["SynapseCore", "SynapseIO"]),
+
+        .executableTarget(
+            name: "synapse",
+            dependencies: [
+                "Synapse",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Examples: one executable target each.
+        .executableTarget(
+            name: "linear-regression",
+            dependencies: ["Synapse"],
+            path: "Examples/linear-regression"),
+
+        // Kernel micro-benchmarks (run by `make microbench`, never by the tests).
+        .executableTarget(
+            name: "synapse-microbench",
+            dependencies: ["SynapseCore"],
+            path: "Benchmarks/Micro"),
+
+        .testTarget(
+            name: "SynapseCoreTests",
+            dependencies: ["SynapseCore"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SynapseIOTests",
+            dependencies: ["SynapseIO"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

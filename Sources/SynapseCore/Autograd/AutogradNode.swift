@@ -1,0 +1,116 @@
+/// One vertex of the autograd graph.
+///
+/// A leaf node belongs to a tensor the user marked with `requiresGrad`; it collects
+/// the accumulated gradient. An interior node belongs to an op's result; it keeps
+/// the nodes of the op's inputs and the op's backward rule (vector-Jacobian
+/// product), which maps the gradient of the result to one gradient per input.
+/// The rule and the input links are dropped after `backward()`, which frees the
+/// tensors the op saved.
+@usableFromInline
+final class AutogradNode: @unchecked Sendable {
+    /// Maps the gradient of the node's tensor to the gradients of the op's inputs
+    /// (one per input, `nil` where an input needs none).
+    typealias BackwardRule = (Tensor) -> [Tensor?]
+
+    /// Name of the op, for error messages and debugging.
+    let op: String
+    /// Shape of the tensor this node stands for; gradients must have this shape.
+    let shape: [Int]
+    /// Input nodes, aligned with the rule's outputs; `nil` for inputs that do not require grad.
+    var inputs: [AutogradNode?]
+    /// The backward rule; `nil` for leaves and after the graph was freed.
+    var rule: BackwardRule?
+    /// Accumulated gradient (leaves only).
+    var grad: Tensor?
+
+    let isLeaf: Bool
+
+    /// A leaf.
+    init(leafShape shape: [Int]) {
+        self.op = "leaf"
+        self.shape = shape
+        self.inputs = []
+        self.rule = nil
+        self.isLeaf = true
+    }
+
+    /// An interior node.
+    init(op: String, shape: [Int], inputs: [AutogradNode?], rule: @escaping BackwardRule) {
+        self.op = op
+        self.shape = shape
+        self.inputs = inputs
+        self.rule = rule
+        self.isLeaf = false
+    }
+}
+
+extension Tensor {
+    /// Attaches an autograd node to `result` when recording is on and any input
+    /// requires a gradient; otherwise returns `result` untouched.
+    ///
+    /// `rule` must not capture `result` itself with its node (that would make a
+    /// cycle); capture `result.detached()` when the rule needs the output.
+    @inline(__always)
+    static func record(_ result: Tensor, op: String, inputs: [Tensor], rule: @escaping AutogradNode.BackwardRule) -> Tensor {
+        guard GradientMode.recording, inputs.contains(where: { $0.node != nil }) else { return result }
+        var output = result
+        output.node = AutogradNode(op: op, shape: result.shape, inputs: inputs.map(\.node), rule: rule)
+        return output
+    }
+
+    /// Whether this tensor takes part in gradient computation (a leaf marked by the
+    /// user, or the result of an op on such tensors).
+    ///
+    /// Setting it to `true` makes the tensor a fresh leaf whose gradient is
+    /// accumulated in ``grad``. Only float32 tensors can require gradients.
+    public var requiresGrad: Bool {
+        get { node != nil }
+        set {
+            if newValue {
+                require(dtype.isFloatingPoint, "requiresGrad: only float32 tensors can require gradients, this one is \(dtype)")
+                if node == nil || node?.isLeaf == false { node = AutogradNode(leafShape: shape) }
+            } else {
+                node = nil
+            }
+        }
+    }
+
+    /// A copy marked as a leaf that requires a gradient.
+    public func requiringGrad() -> Tensor {
+        var copy = self
+        copy.requiresGrad = true
+        return copy
+    }
+
+    /// Whether this tensor is a leaf of the graph (made by the user, not by an op).
+    public var isLeaf: Bool { node?.isLeaf ?? true }
+
+    /// The gradient accumulated by ``backward(_:)`` for a leaf, or `nil` if none was
+    /// computed yet (or this tensor is not a leaf).
+    public var grad: Tensor? {
+        node?.grad
+    }
+
+    /// Clears the accumulated gradient of a leaf (as PyTorch's `zero_grad` with
+    /// `set_to_none=True`).
+    public func zeroGrad() {
+        node?.grad = nil
+    }
+
+    /// Replaces the accumulated gradient of a leaf; used by optimizers' gradient
+    /// clipping and by data-parallel all-reduce.
+    public func setGrad(_ gradient: Tensor?) {
+        require(node?.isLeaf == true, "setGrad: only leaves that require grad hold a gradient")
+        if let gradient {
+            require(gradient.shape == shape, "setGrad: gradient shape \(Shape.describe(gradient.shape)) does not match tensor shape \(Shape.describe(shape))")
+        }
+        node?.grad = gradient
+    }
+
+    /// The same values, cut from the graph: no gradient flows through the result.
+    public func detached() -> Tensor {
+        var copy = self
+        copy.node = nil
+        return copy
+    }
+}

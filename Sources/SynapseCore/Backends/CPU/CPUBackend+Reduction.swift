@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reductions and row softmax.
+///
+/// Sums of long rows are computed in fixed 16,384-element chunks whose partial
+/// sums are combined in chunk order, so the result is the same bit for bit
+/// whatever the thread count and timing.
+extension CPUBackend {
+    static let reductionChunk = 16_384
+
+    func reduce(_ op: ReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage {
+        let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
+        precondition(extent > 0, "reduce: empty reduction")
+        let result = TensorStorage(byteCount: outer * inner * 4)
+        let input = UnsafePointer(x.pointer(as: Float.self))
+        let output = result.pointer(as: Float.self)
+        if inner == 1 {
+            if outer == 1 {
+                output[0] = Self.reduceLongRow(op, input, extent)
+            } else {
+                Parallel.forRanges(outer, minimumParallelCount: max(2, 32_768 / extent)) { range in
+                    for row in range { output[row] = Self.reduceRow(op, input + row * extent, extent) }
+                }
+            }
+            return result
+        }
+        // Reduce across rows of `inner` contiguous values: vectorised over `inner`.
+        let blockLength = 2048
+        let blocksPerOuter = (inner + blockLength - 1) / blockLength
+        Parallel.forRanges(outer * blocksPerOuter, minimumParallelCount: max(2, 32_768 / max(extent * min(inner, blockLength), 1))) { range in
+            for item in range {
+                let o = item / blocksPerOuter
+                let start = (item % blocksPerOuter) * blockLength
+                let length = min(blockLength, inner - start)
+                let out = output + o * inner + start
+                let base = input + o * extent * inner + start
+                out.update(from: base, count: length)
+                for r in 1..<max(extent, 1) {
+                    let rowPointer = base + r * inner
+                    switch op {
+                    case .sum: for i in 0..<length { out[i] += rowPointer[i] }
+                    case .max: for i in 0..<length { out[i] = Swift.max(out[i], rowPointer[i]) }
+                    case .min: for i in 0..<length { out[i] = Swift.min(out[i], rowPointer[i]) }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Full reduction of one long contiguous run, in fixed chunks (deterministic).
+    private static func reduceLongRow(_ op: ReductionOp, _ input: UnsafePointer<Float>, _ count: Int) -> Float {
+        let chunkCount = (count + reductionChunk - 1) / reductionChunk
+        if chunkCount == 1 { return reduceRow(op, input, count) }
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: chunkCount) { partials in
+            let partial = partials.baseAddress!
+            Parallel.forChunks(chunkCount, parallel: count >= 65_536) { chunk in
+                let start = chunk * reductionChunk
+                partial[chunk] = reduceRow(op, input + start, min(reductionChunk, count - start))
+            }
+            return reduceRow(op, UnsafePointer(partial), chunkCount)
+        }
+    }
+
+    /// Reduction of a contiguous run with four 16-lane accumulators.
+    @inline(__always)
+    static func reduceRow(_ op: ReductionOp, _ input: UnsafePointer<Float>, _ count: Int) -> Float {
+        switch op {
+        case .sum:
+            return simdReduce(input, count, initial: 0, combine: { $0 + $1 }, finish: { $0.sum() }, scalar: +)
+        case .max:
+            return simdReduce(input, count, initial: -.infinity, combine: { pointwiseMax($0, $1) },
+                              finish: { $0.max() }, scalar: { Swift.max($0, $1) })
+        case .min:
+            return simdReduce(input, count, initial: .infinity, combine: { pointwiseMin($0, $1) },
+                              finish: { $0.min() }, scalar: { Swift.min($0, $1) })
+        }
+    }
+
+    @inline(__always)
+    private static func simdReduce(_ input: UnsafePointer<Float>, _ count: Int, initial: Float,
+                                   combine: (SIMD16<Float>, SIMD16<Float>) -> SIMD16<Float>,
+                                   finish: (SIMD16<Float>) -> Float,
+                                   scalar: (Float, Float) -> Float) -> Float {
+        let raw = UnsafeRawPointer(input)
+        var acc0 = SIMD16<Float>(repeating: initial), acc1 = acc0, acc2 = acc0, acc3 = acc0
+        var index = 0
+        while index + 64 <= count {
+            acc0 = combine(acc0, raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self))
+            acc1 = combine(acc1, raw.loadUnaligned(fromByteOffset: (index + 16) * 4, as: SIMD16<Float>.self))
+            acc2 = combine(acc2, raw.loadUnaligned(fromByteOffset: (index + 32) * 4, as: SIMD16<Float>.self))
+            acc3 = combine(acc3, raw.loadUnaligned(fromByteOffset: (index + 48) * 4, as: SIMD16<Float>.self))
+            index += 64
+        }
+        while index + 16 <= count {
+            acc0 = combine(acc0, raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self))
+            index += 16
+        }
+        var total = finish(combine(combine(acc0, acc1), combine(acc2, acc3)))
+        while index < count {
+            total = scalar(total, input[index])
+            index += 1
+        }
+        return total
+    }
+
+    func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage {
+        let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
+        precondition(extent > 0, "argReduce: empty reduction")
+        let result = TensorStorage(byteCount: outer * inner * 4)
+        let input = UnsafePointer(x.pointer(as: Float.self))
+        let output = result.pointer(as: Int32.self)
+        let wantsMax = op == .argmax
+        Parallel.forRanges(outer * inner, minimumParallelCount: max(2, 32_768 / extent)) { range in
+            for item in range {
+                let (o, i) = (item / inner, item % inner)
+                let base = input + o * extent * inner + i
+                var best = base[0]
+                var bestIndex = 0
+                for r in 1..<max(extent, 1) {
+                    let value = base[r * inner]
+                    // The first extremum wins; NaN counts as the extremum, as in PyTorch.
+                    if best.isNaN { break }
+                    if value.isNaN || (wantsMax ? value > best : value < best) {
+                        best = value
+                        bestIndex = r
+                    }
+                }
+                output[item] = Int32(bestIndex)
+            }
+        }
+        return result
+    }
+
+    func softmax(_ x: TensorStorage, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage {
+        let result = TensorStorage(byteCount: rows * columns * 4)
+        let input = UnsafePointer(x.pointer(as: Float.self))
+        let output = result.pointer(as: Float.self)
+        Parallel.forRanges(rows, minimumParallelCount: max(2, 8_192 / max(columns, 1))) { range in
+            for row in range {
+                let source = input + row * columns
+                let destination = output + row * columns
+                let maximum = Self.reduceRow(.max, source, columns)
+                // A row of -inf (fully masked) gives NaN, as in PyTorch.
+                var sum: Float = 0
+                for column in 0..<columns {
+                    let e = expf(source[column] - maximum)
+                    destination[column] = e
+                    sum += e
+                }
+                if logarithmic {
+                    let logSum = logf(sum) + maximum
+                    for column in 0..<columns { destination[column] = source[column] - logSum }
+                } else {
+                    let scale = 1 / sum
+                    for column in 0..<columns { destination[column] *= scale }
+                }
+            }
+        }
+        return result
+    }
+
+    func softmaxGradient(output y: TensorStorage, upstream: TensorStorage, rows: Int, columns: Int,
+                         logarithmic: Bool) -> TensorStorage {
+        let result = TensorStorage(byteCount: rows * columns * 4)
+        let output = UnsafePointer(y.pointer(as: Float.self))
+        let gradient = UnsafePointer(upstream.pointer(as: Float.self))
+        let inputGradient = result.pointer(as: Float.self)
+        Parallel.forRanges(rows, minimumParallelCount: max(2, 8_192 / max(columns, 1))) { range in
+            for row in range {
+                let yRow = output + row * columns
+                let gRow = gradient + row * columns
+                let dx = inputGradient + row * columns
+                if logarithmic {
+                    // y = log softmax(x): dx = g - softmax(x) · Σg
+                    let total = Self.reduceRow(.sum, gRow, columns)
+                    for column in 0..<columns { dx[column] = gRow[column] - expf(yRow[column]) * total }
+                } else {
+                    // y = softmax(x): dx = y · (g - Σ g·y)
+                    var dot: Float = 0
+                    for column in 0..<columns { dot += gRow[column] * yRow[column] }
+                    for column in 0..<columns { dx[column] = yRow[column] * (gRow[column] - dot) }
+                }
+            }
+        }
+        return result
+    }
+}

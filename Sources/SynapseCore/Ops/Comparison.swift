@@ -1,0 +1,82 @@
+/// Elementwise comparisons producing bool masks, and `where` selecting by a mask.
+///
+/// The operators follow Swift's SIMD spelling (`.==`, `.<`, …) because `==` on two
+/// tensors would have to return a single `Bool`. Comparisons accept float32 or
+/// int32 operands of the same dtype, broadcast, and have no gradient.
+extension Tensor {
+    static func comparison(_ op: ComparisonOp, _ lhs: Tensor, _ rhs: Tensor, name: String) -> Tensor {
+        require(lhs.dtype == rhs.dtype, "\(name): operands have different dtypes (\(lhs.dtype) and \(rhs.dtype)); convert one explicitly with .to(_:)")
+        require(lhs.device == rhs.device, "\(name): operands are on different devices (\(lhs.device) and \(rhs.device))")
+        guard let shape = Shape.broadcast(lhs.shape, rhs.shape) else {
+            fatalError("\(name): shapes \(Shape.describe(lhs.shape)) and \(Shape.describe(rhs.shape)) cannot be broadcast together")
+        }
+        let layout = BroadcastLayout(shape: shape, operandShapes: [lhs.shape, rhs.shape])
+        let storage = lhs.backend.compare(op, lhs.storage, rhs.storage, dtype: lhs.dtype, layout: layout)
+        return Tensor(storage: storage, shape: shape, dtype: .bool)
+    }
+
+    public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.equal, lhs, rhs, name: "equal") }
+    public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.notEqual, lhs, rhs, name: "notEqual") }
+    public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.less, lhs, rhs, name: "less") }
+    public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.lessEqual, lhs, rhs, name: "lessEqual") }
+    public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.greater, lhs, rhs, name: "greater") }
+    public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.greaterEqual, lhs, rhs, name: "greaterEqual") }
+
+    /// Comparisons with a scalar of the tensor's dtype.
+    public static func .== (lhs: Tensor, rhs: Float) -> Tensor { lhs .== scalarLike(lhs, rhs) }
+    public static func .!= (lhs: Tensor, rhs: Float) -> Tensor { lhs .!= scalarLike(lhs, rhs) }
+    public static func .< (lhs: Tensor, rhs: Float) -> Tensor { lhs .< scalarLike(lhs, rhs) }
+    public static func .<= (lhs: Tensor, rhs: Float) -> Tensor { lhs .<= scalarLike(lhs, rhs) }
+    public static func .> (lhs: Tensor, rhs: Float) -> Tensor { lhs .> scalarLike(lhs, rhs) }
+    public static func .>= (lhs: Tensor, rhs: Float) -> Tensor { lhs .>= scalarLike(lhs, rhs) }
+
+    private static func scalarLike(_ tensor: Tensor, _ value: Float) -> Tensor {
+        Tensor.full([], value: value, dtype: tensor.dtype, device: tensor.device)
+    }
+
+    /// A mask of the elements that are neither infinite nor NaN.
+    public func isFinite() -> Tensor {
+        requireDType(.float32, "isFinite")
+        return abs() .< Float.infinity
+    }
+
+    /// A mask of the NaN elements.
+    public func isNaN() -> Tensor {
+        requireDType(.float32, "isNaN")
+        return self .!= self
+    }
+
+    /// Picks `whenTrue` where `condition` holds and `whenFalse` elsewhere, with
+    /// broadcasting of all three. Gradients flow to the picked operand.
+    ///
+    /// ```swift
+    /// let positive = Tensor.where(x .> 0, x, Tensor.zeros(like: x))
+    /// ```
+    public static func `where`(_ condition: Tensor, _ whenTrue: Tensor, _ whenFalse: Tensor) -> Tensor {
+        condition.requireDType(.bool, "where (condition)")
+        require(whenTrue.dtype == whenFalse.dtype, "where: values have different dtypes (\(whenTrue.dtype) and \(whenFalse.dtype))")
+        guard let pair = Shape.broadcast(whenTrue.shape, whenFalse.shape),
+              let shape = Shape.broadcast(condition.shape, pair) else {
+            fatalError("where: shapes \(Shape.describe(condition.shape)), \(Shape.describe(whenTrue.shape)) and \(Shape.describe(whenFalse.shape)) cannot be broadcast together")
+        }
+        let layout = BroadcastLayout(shape: shape, operandShapes: [condition.shape, whenTrue.shape, whenFalse.shape])
+        let storage = condition.backend.select(condition.storage, whenTrue.storage, whenFalse.storage,
+                                               dtype: whenTrue.dtype, layout: layout)
+        let result = Tensor(storage: storage, shape: shape, dtype: whenTrue.dtype)
+        let mask = condition.detached()
+        let (trueShape, falseShape) = (whenTrue.shape, whenFalse.shape)
+        return record(result, op: "where", inputs: [whenTrue, whenFalse]) { gradient in
+            let zeros = Tensor.zeros([])
+            return [Tensor.where(mask, gradient, zeros).sumToShape(trueShape),
+                    Tensor.where(mask, zeros, gradient).sumToShape(falseShape)]
+        }
+    }
+
+    /// Converts to another dtype (float→int truncates toward zero; to bool is `!= 0`).
+    /// Only float32→float32 keeps the gradient; a conversion is never implicit.
+    public func to(_ target: DType) -> Tensor {
+        if target == dtype { return self }
+        let storage = backend.cast(self.storage, count: scalarCount, from: dtype, to: target)
+        return Tensor(storage: storage, shape: shape, dtype: target)
+    }
+}

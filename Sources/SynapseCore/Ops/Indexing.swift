@@ -1,0 +1,166 @@
+/// Indexing: slicing with ranges and strides, integer indexing, gather by an index
+/// tensor, and one-hot encoding.
+
+/// One entry of a subscript: an integer (drops the axis), a range (keeps it), a
+/// strided range, the whole axis, a new axis, or an ellipsis.
+///
+/// ```swift
+/// x[0]                 // first row, rank drops by one
+/// x[1..<3, .all]       // rows 1 and 2
+/// x[.ellipsis, 0]      // first element of the last axis
+/// x[.stride(0, 10, by: 2)]
+/// ```
+public enum TensorIndex: Sendable, Hashable {
+    /// One position; negative counts from the end. The axis is removed.
+    case index(Int)
+    /// Positions `start, start + step, …` below `end` (`nil` bounds mean the axis ends).
+    case range(start: Int?, end: Int?, step: Int)
+    /// The whole axis (written `.all` in a subscript).
+    case wholeAxis
+    /// A new axis of size 1 (written `.newAxis`).
+    case insertedAxis
+    /// As many whole axes as needed to cover the rest (written `.ellipsis`).
+    case remainingAxes
+}
+
+/// Types usable inside a tensor subscript: `Int`, the range types and ``TensorIndex``.
+public protocol TensorIndexExpression {
+    /// The index this expression stands for.
+    var tensorIndex: TensorIndex { get }
+}
+
+extension TensorIndex: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { self }
+}
+extension Int: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .index(self) }
+}
+extension Range<Int>: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound, step: 1) }
+}
+extension ClosedRange<Int>: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound + 1, step: 1) }
+}
+extension PartialRangeFrom<Int>: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .range(start: lowerBound, end: nil, step: 1) }
+}
+extension PartialRangeUpTo<Int>: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound, step: 1) }
+}
+extension PartialRangeThrough<Int>: TensorIndexExpression {
+    public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound + 1, step: 1) }
+}
+
+extension TensorIndexExpression where Self == TensorIndex {
+    /// The whole axis.
+    public static var all: TensorIndex { .wholeAxis }
+    /// A new axis of size 1.
+    public static var newAxis: TensorIndex { .insertedAxis }
+    /// The remaining axes.
+    public static var ellipsis: TensorIndex { .remainingAxes }
+    /// Every `step`-th position from `start` below `end`.
+    public static func stride(_ start: Int?, _ end: Int?, by step: Int) -> TensorIndex {
+        .range(start: start, end: end, step: step)
+    }
+}
+
+extension Tensor {
+    /// Slices with integers, ranges, strided ranges, `.all`,
+    /// `.newAxis` and `.ellipsis`. The result is a copy;
+    /// the gradient is scattered back into the sliced positions.
+    public subscript(_ indices: any TensorIndexExpression...) -> Tensor {
+        slice(indices.map(\.tensorIndex))
+    }
+
+    /// Slicing with an array of indices (see the variadic subscript).
+    public func slice(_ indices: [TensorIndex]) -> Tensor {
+        let explicitAxes = indices.filter { if case .insertedAxis = $0 { return false }; if case .remainingAxes = $0 { return false }; return true }.count
+        require(indices.filter({ $0 == .remainingAxes }).count <= 1, "subscript: at most one ellipsis")
+        require(explicitAxes <= rank, "subscript: \(explicitAxes) indices for a tensor of shape \(Shape.describe(shape))")
+        var expanded: [TensorIndex] = []
+        for index in indices {
+            if index == .remainingAxes {
+                expanded += Array(repeating: .wholeAxis, count: rank - explicitAxes)
+            } else {
+                expanded.append(index)
+            }
+        }
+        while expanded.filter({ $0 != .insertedAxis }).count < rank { expanded.append(.wholeAxis) }
+
+        let inputStrides = Shape.contiguousStrides(shape)
+        var offset = 0
+        var readShape: [Int] = []     // dimensions read (integer-indexed axes excluded)
+        var readStrides: [Int] = []
+        var resultShape: [Int] = []   // with new axes
+        var axis = 0
+        for index in expanded {
+            switch index {
+            case .insertedAxis:
+                resultShape.append(1)
+            case .index(let position):
+                let size = shape[axis]
+                let resolved = position < 0 ? position + size : position
+                require(resolved >= 0 && resolved < size,
+                        "subscript: index \(position) is out of range for axis \(axis) of size \(size) in \(Shape.describe(shape))")
+                offset += resolved * inputStrides[axis]
+                axis += 1
+            case .wholeAxis:
+                readShape.append(shape[axis]); readStrides.append(inputStrides[axis]); resultShape.append(shape[axis])
+                axis += 1
+            case .range(let start, let end, let step):
+                let size = shape[axis]
+                require(step > 0, "subscript: step must be positive, got \(step)")
+                let lower = start.map { $0 < 0 ? $0 + size : $0 } ?? 0
+                let upper = end.map { $0 < 0 ? $0 + size : $0 } ?? size
+                require(lower >= 0 && upper <= size && lower <= upper,
+                        "subscript: range \(lower)..<\(upper) is out of bounds for axis \(axis) of size \(size) in \(Shape.describe(shape))")
+                let count = (upper - lower + step - 1) / step
+                offset += lower * inputStrides[axis]
+                readShape.append(count); readStrides.append(inputStrides[axis] * step); resultShape.append(count)
+                axis += 1
+            case .remainingAxes:
+                break
+            }
+        }
+        let storage = backend.stridedRead(self.storage, dtype: dtype, offset: offset, strides: readStrides, shape: readShape)
+        let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
+        let inputShape = shape
+        return Tensor.record(result, op: "slice", inputs: [self]) { gradient in
+            let full = Tensor.zeros(inputShape)
+            full.backend.stridedWrite(gradient.storage, into: full.storage, dtype: .float32, offset: offset,
+                                      strides: readStrides, shape: readShape, accumulate: false)
+            return [full]
+        }
+    }
+
+    /// Picks slices along `axis` by an int32 index tensor of any shape (TensorFlow's
+    /// `gather`, PyTorch's `index_select` for 1-D indices; embeddings use it on axis 0).
+    ///
+    /// - Shapes: `self [d₀ … dₐ … dₙ]`, `indices [i…]` → `[d₀ … i… … dₙ]`.
+    /// - The gradient adds each picked slice back at its index (repeated indices accumulate).
+    public func gather(_ indices: Tensor, axis: Int = 0) -> Tensor {
+        indices.requireDType(.int32, "gather (indices)")
+        let axis = Shape.normalizeAxis(axis, rank: rank, op: "gather")
+        let geometry = ReductionGeometry(outer: shape[..<axis].reduce(1, *), extent: shape[axis],
+                                         inner: shape[(axis + 1)...].reduce(1, *))
+        let storage = backend.indexSelect(self.storage, dtype: dtype, indices: indices.storage,
+                                          indexCount: indices.scalarCount, geometry: geometry)
+        let resultShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
+        let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
+        let (index, inputShape) = (indices.detached(), shape)
+        return Tensor.record(result, op: "gather", inputs: [self]) { gradient in
+            let storage = gradient.backend.indexAdd(gradient.storage, indices: index.storage,
+                                                    indexCount: index.scalarCount, geometry: geometry)
+            return [Tensor(storage: storage, shape: inputShape, dtype: .float32)]
+        }
+    }
+
+    /// One-hot encoding of an int32 tensor: a float32 tensor with a new last axis of
+    /// size `depth`. Indices outside `0..<depth` give all-zero rows (as Keras).
+    public func oneHot(depth: Int) -> Tensor {
+        requireDType(.int32, "oneHot")
+        require(depth > 0, "oneHot: depth must be positive, got \(depth)")
+        let classes = Tensor.arange(0, Float(depth), dtype: .int32)
+        return (unsqueezed(axis: -1) .== classes).to(.float32)
+    }
+}

@@ -1,0 +1,73 @@
+/// Matrix products, 2-D and batched, through the backend's GEMM.
+///
+/// Transposed operands are passed to the GEMM as transpose flags rather than
+/// copied, in the forward pass and in both backward products.
+extension Tensor {
+    /// The matrix product `op(self) · op(other)`, where `op` transposes the last two
+    /// dimensions when the matching flag is set.
+    ///
+    /// - Shapes: `[..., m, k] · [..., k, n] → [..., m, n]`; batch dimensions
+    ///   broadcast. A rank-1 operand is treated as a row (left) or column (right)
+    ///   vector and its dimension is dropped from the result, as in NumPy.
+    ///
+    /// ```swift
+    /// let y = x.matmul(w)                         // [batch, in] · [in, out]
+    /// let g = x.matmul(x, transposeA: true)       // xᵀx without copying xᵀ
+    /// ```
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        requireDType(.float32, "matmul")
+        other.requireDType(.float32, "matmul")
+        require(device == other.device, "matmul: operands are on different devices (\(device) and \(other.device))")
+        require(rank >= 1 && other.rank >= 1, "matmul: cannot multiply \(Shape.describe(shape)) by \(Shape.describe(other.shape))")
+        if rank == 1 {
+            return unsqueezed(axis: 0).matmul(other, transposeA: false, transposeB: transposeB).squeezed(axis: -2)
+        }
+        if other.rank == 1 {
+            return matmul(other.unsqueezed(axis: 1), transposeA: transposeA, transposeB: false).squeezed(axis: -1)
+        }
+        let (m, kLeft) = transposeA ? (shape[rank - 1], shape[rank - 2]) : (shape[rank - 2], shape[rank - 1])
+        let (kRight, n) = transposeB ? (other.shape[other.rank - 1], other.shape[other.rank - 2])
+                                     : (other.shape[other.rank - 2], other.shape[other.rank - 1])
+        guard kLeft == kRight else {
+            fatalError("matmul: cannot multiply \(Shape.describe(shape))\(transposeA ? "ᵀ" : "") by \(Shape.describe(other.shape))\(transposeB ? "ᵀ" : "")")
+        }
+        let leftBatch = Array(shape.dropLast(2))
+        let rightBatch = Array(other.shape.dropLast(2))
+        // [..., m, k] · [k, n]: one GEMM over all rows.
+        if other.rank == 2 && rank > 2 && !transposeA {
+            return reshaped(to: [-1, kLeft]).matmul(other, transposeB: transposeB).reshaped(to: leftBatch + [m, n])
+        }
+        guard let batchShape = Shape.broadcast(leftBatch, rightBatch) else {
+            fatalError("matmul: batch dimensions of \(Shape.describe(shape)) and \(Shape.describe(other.shape)) cannot be broadcast together")
+        }
+        let batch = Shape.elementCount(batchShape)
+        let left = leftBatch == batchShape || Shape.elementCount(leftBatch) == 1 ? self
+            : broadcast(to: batchShape + Array(shape.suffix(2)))
+        let right = rightBatch == batchShape || Shape.elementCount(rightBatch) == 1 ? other
+            : other.broadcast(to: batchShape + Array(other.shape.suffix(2)))
+        let strideA = Shape.elementCount(leftBatch) == 1 ? 0 : m * kLeft
+        let strideB = Shape.elementCount(rightBatch) == 1 ? 0 : kLeft * n
+        let storage = backend.matmul(left.storage, right.storage, batch: batch, m: m, n: n, k: kLeft,
+                                     transposeA: transposeA, transposeB: transposeB,
+                                     batchStrideA: strideA, batchStrideB: strideB)
+        let result = Tensor(storage: storage, shape: batchShape + [m, n], dtype: .float32)
+        let (a, b) = (left.detached(), right.detached())
+        let (needsA, needsB) = (left.node != nil, right.node != nil)
+        return Tensor.record(result, op: "matmul", inputs: [left, right]) { g in
+            // y = op(A)·op(B): each gradient is one more GEMM with flags, never a transpose copy.
+            var gradientA: Tensor?
+            var gradientB: Tensor?
+            if needsA {
+                gradientA = transposeA ? b.matmul(g, transposeA: transposeB, transposeB: true)
+                                       : g.matmul(b, transposeB: !transposeB)
+                gradientA = gradientA?.sumToShape(a.shape)
+            }
+            if needsB {
+                gradientB = transposeB ? g.matmul(a, transposeA: true, transposeB: transposeA)
+                                       : a.matmul(g, transposeA: !transposeA)
+                gradientB = gradientB?.sumToShape(b.shape)
+            }
+            return [gradientA, gradientB]
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// An n-dimensional array with a runtime element type, a device and an optional
+/// place in the autograd graph.
+///
+/// `Tensor` is a value type: assigning it shares storage, and writing through
+/// ``withUnsafeMutablePointer(_:)`` copies the storage first when it is shared.
+/// Ops never write into their operands; they return new tensors.
+///
+/// Gradients are recorded as ops run (define-by-run). Mark leaves with
+/// ``requiresGrad``, compute a scalar, call ``backward(_:)`` and read ``grad``:
+///
+/// ```swift
+/// var w = Tensor([[1, 2], [3, 4]])
+/// w.requiresGrad = true
+/// let loss = (w * w).sum()
+/// loss.backward()
+/// print(w.grad!)   // 2 * w
+/// ```
+public struct Tensor: @unchecked Sendable {
+    /// Dimensions, outermost first. Empty for a scalar.
+    public let shape: [Int]
+    /// Element type.
+    public let dtype: DType
+    /// Row-major contiguous storage holding `scalarCount` elements.
+    @usableFromInline var storage: TensorStorage
+    /// The autograd node: a leaf that collects `grad`, or the op that made this tensor.
+    @usableFromInline var node: AutogradNode?
+
+    /// Wraps existing storage. `storage` must hold at least `shape`'s element count
+    /// of `dtype` elements.
+    public init(storage: TensorStorage, shape: [Int], dtype: DType) {
+        require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(Shape.describe(shape))")
+        require(storage.byteCount >= Shape.elementCount(shape) * dtype.byteSize,
+                "Tensor: storage of \(storage.byteCount) bytes is too small for \(Shape.describe(shape)) \(dtype)")
+        self.shape = shape
+        self.dtype = dtype
+        self.storage = storage
+        self.node = nil
+    }
+
+    /// Allocates an uninitialised tensor on `device`.
+    init(uninitializedShape shape: [Int], dtype: DType, device: Device = .cpu) {
+        let storage = Backends.backend(for: device).allocate(byteCount: Shape.elementCount(shape) * dtype.byteSize)
+        self.init(storage: storage, shape: shape, dtype: dtype)
+    }
+
+    /// Number of dimensions.
+    public var rank: Int { shape.count }
+    /// Number of elements.
+    public var scalarCount: Int { Shape.elementCount(shape) }
+    /// The device holding the storage.
+    public var device: Device { storage.device }
+    /// The backend that runs this tensor's kernels.
+    var backend: any Backend { Backends.backend(for: storage.device) }
+
+    /// Read access to the elements as a typed pointer (CPU tensors only).
+    ///
+    /// - Parameter body: receives a pointer to `scalarCount` elements of `T`, which
+    ///   must match ``dtype`` (`Float` for float32, `Int32` for int32, `UInt8` for bool).
+    public func withUnsafePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafePointer<T>) throws -> R) rethrows -> R {
+        require(device == .cpu, "withUnsafePointer: tensor is on \(device); copy it to the CPU first")
+        return try body(UnsafePointer(storage.pointer(as: T.self)))
+    }
+
+    /// Write access to the elements, copying the storage first when another tensor
+    /// shares it. The autograd graph does not see writes made this way.
+    public mutating func withUnsafeMutablePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafeMutablePointer<T>) throws -> R) rethrows -> R {
+        require(device == .cpu, "withUnsafeMutablePointer: tensor is on \(device); copy it to the CPU first")
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = backend.copy(storage, byteCount: scalarCount * dtype.byteSize)
+        }
+        return try body(storage.pointer(as: T.self))
+    }
+
+    /// The elements of a float32 tensor, row-major.
+    public var scalars: [Float] {
+        require(dtype == .float32, "scalars: expected a float32 tensor, got \(dtype); use intScalars or to(.float32)")
+        return withUnsafePointer(as: Float.self) { Array(UnsafeBufferPointer(start: $0, count: scalarCount)) }
+    }
+
+    /// The elements of an int32 tensor, row-major.
+    public var intScalars: [Int32] {
+        require(dtype == .int32, "intScalars: expected an int32 tensor, got \(dtype); use to(.int32)")
+        return withUnsafePointer(as: Int32.self) { Array(UnsafeBufferPointer(start: $0, count: scalarCount)) }
+    }
+
+    /// The elements of a bool tensor, row-major.
+    public var boolScalars: [Bool] {
+        require(dtype == .bool, "boolScalars: expected a bool tensor, got \(dtype)")
+        return withUnsafePointer(as: UInt8.self) { pointer in (0..<scalarCount).map { pointer[$0] != 0 } }
+    }
+
+    /// The single element of a one-element tensor, as a `Float` (any dtype).
+    public var item: Float {
+        require(scalarCount == 1, "item: expected a tensor with one element, got shape \(Shape.describe(shape))")
+        switch dtype {
+        case .float32: return withUnsafePointer(as: Float.self) { $0[0] }
+        case .int32: return withUnsafePointer(as: Int32.self) { Float($0[0]) }
+        case .bool: return withUnsafePointer(as: UInt8.self) { $0[0] != 0 ? 1 : 0 }
+        }
+    }
+
+    /// Stops with a message naming `op` unless this tensor has dtype `expected`.
+    func requireDType(_ expected: DType, _ op: String) {
+        require(dtype == expected, "\(op): expected a \(expected) tensor, got \(dtype)\(dtype == .float32 ? "" : "; convert explicitly with .to(.\(expected))")")
+    }
+}

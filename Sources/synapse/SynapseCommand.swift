@@ -1,0 +1,12 @@
+import ArgumentParser
+import Synapse
+
+/// The `synapse` command line. It parses arguments and prints; the library does the work.
+@main
+struct SynapseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synapse",
+        abstract: "Train, inspect and serve neural networks with Synapse.",
+        version: SystemInfo.synapseVersion,
+        subcommands: [InfoCommand.self])
+}
