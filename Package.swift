@@ -29,8 +29,20 @@ let package = Package(
             name: "SynapseIO",
             dependencies: ["SynapseCore", "CZlib"]),
         .target(
-            name: "Synapse",
+            name: "SynapseData",
             dependencies: ["SynapseCore", "SynapseIO"]),
+        .target(
+            name: "SynapsePlot",
+            dependencies: ["SynapseIO"]),
+        .target(
+            name: "SynapseNN",
+            dependencies: ["SynapseCore"]),
+        .target(
+            name: "SynapseTraining",
+            dependencies: ["SynapseCore", "SynapseNN", "SynapseData", "SynapsePlot"]),
+        .target(
+            name: "Synapse",
+            dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining"]),
 
         .executableTarget(
             name: "synapse",
@@ -44,6 +56,14 @@ let package = Package(
             name: "linear-regression",
             dependencies: ["Synapse"],
             path: "Examples/linear-regression"),
+        .executableTarget(
+            name: "xor",
+            dependencies: ["Synapse", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/xor"),
+        .executableTarget(
+            name: "pima",
+            dependencies: ["Synapse", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/pima"),
 
         // Kernel micro-benchmarks (run by `make microbench`, never by the tests).
         .executableTarget(
@@ -58,6 +78,20 @@ let package = Package(
         .testTarget(
             name: "SynapseIOTests",
             dependencies: ["SynapseIO"]),
+        .testTarget(
+            name: "SynapseDataTests",
+            dependencies: ["SynapseData"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SynapsePlotTests",
+            dependencies: ["SynapsePlot"]),
+        .testTarget(
+            name: "SynapseNNTests",
+            dependencies: ["SynapseNN"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SynapseTrainingTests",
+            dependencies: ["Synapse"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,7 @@
 // The umbrella module: `import Synapse` brings in every Synapse module.
 @_exported import SynapseCore
 @_exported import SynapseIO
+@_exported import SynapseData
+@_exported import SynapsePlot
+@_exported import SynapseNN
+@_exported import SynapseTraining

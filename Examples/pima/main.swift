@@ -1,0 +1,1 @@
+print("pima: coming with the Model API")

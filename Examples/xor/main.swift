@@ -1,0 +1,1 @@
+print("xor: coming with the Model API")

@@ -1,0 +1,2 @@
+// SynapseData: see the module overview in README.md.
+@_exported import SynapseCore

@@ -1,0 +1,2 @@
+// SynapsePlot: see the module overview in README.md.
+@_exported import SynapseIO

@@ -1,0 +1,2 @@
+// SynapseTraining: see the module overview in README.md.
+@_exported import SynapseCore

@@ -1,0 +1,7 @@
+import Testing
+@testable import SynapsePlot
+
+@Test("SynapsePlot builds and links")
+func synapsePlotLinks() {
+    #expect(!Zlib.version.isEmpty)
+}
