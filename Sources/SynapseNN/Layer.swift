@@ -1,0 +1,171 @@
+/// The base class of every layer and model: a callable with parameters, built
+/// lazily from the shape of its first input (as Keras).
+///
+/// Subclass it to write a custom layer: create parameters in ``build(inputShape:)``
+/// and compute the output in ``forward(_:training:)``. Parameters stored in
+/// properties (also inside optionals and arrays of layers) are found by reflection
+/// once and cached; built-in layers list theirs explicitly for speed.
+///
+/// ```swift
+/// final class Scale: Layer {
+///     var factor: Parameter!
+///     override func build(inputShape: [Int]) {
+///         factor = Parameter(Tensor.ones([inputShape.last!]), name: "factor")
+///     }
+///     override func forward(_ input: Tensor, training: Bool) -> Tensor {
+///         input * factor.value
+///     }
+/// }
+/// let y = Scale()(Tensor.ones([4, 3]))
+/// ```
+///
+/// Shapes given to ``build(inputShape:)`` and reported by ``inputShape`` and
+/// ``outputShape`` are per sample: the batch dimension is left out.
+open class Layer {
+    /// Unique name within its model, e.g. "dense_1"; prefixes its parameters' names.
+    public var name: String
+    /// Whether the name was given by the user (a model never renames those).
+    public let hasExplicitName: Bool
+    /// Freezes (or unfreezes) every parameter of this layer and its sublayers.
+    public var isTrainable: Bool = true {
+        didSet { for parameter in parameters { parameter.isTrainable = isTrainable } }
+    }
+    /// Whether ``build(inputShape:)`` ran.
+    public private(set) var isBuilt = false
+    /// Per-sample input shape seen at build time.
+    public private(set) var inputShape: [Int]?
+    /// Per-sample output shape of the last call.
+    public private(set) var outputShape: [Int]?
+
+    private var cachedReflection: (parameters: [Parameter], sublayers: [Layer])?
+
+    /// - Parameter name: a fixed name; by default the type's name in snake case
+    ///   ("dense"), made unique by the enclosing model ("dense_1").
+    public init(name: String? = nil) {
+        self.name = name ?? Self.defaultName(for: Self.self)
+        self.hasExplicitName = name != nil
+    }
+
+    /// Creates parameters once the per-sample input shape is known. Called once,
+    /// before the first ``forward(_:training:)``.
+    open func build(inputShape: [Int]) {}
+
+    /// Computes the output for a batch. `training` switches dropout, batch
+    /// statistics and other train-only behaviour on.
+    open func forward(_ input: Tensor, training: Bool) -> Tensor {
+        fatalError("\(type(of: self)) must override forward(_:training:)")
+    }
+
+    /// Builds on first use, then runs ``forward(_:training:)``.
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, ...]`.
+    ///   - training: `true` inside training steps; `false` (the default) for inference.
+    public final func callAsFunction(_ input: Tensor, training: Bool = false) -> Tensor {
+        if !isBuilt { buildIfNeeded(inputShape: Array(input.shape.dropFirst())) }
+        let output = forward(input, training: training)
+        if outputShape == nil { outputShape = Array(output.shape.dropFirst()) }
+        return output
+    }
+
+    /// Builds the layer for a per-sample input shape if it is not built yet.
+    public func buildIfNeeded(inputShape: [Int]) {
+        guard !isBuilt else { return }
+        build(inputShape: inputShape)
+        self.inputShape = inputShape
+        isBuilt = true
+        cachedReflection = nil
+        if !isTrainable { for parameter in parameters { parameter.isTrainable = false } }
+    }
+
+    /// Records the per-sample output shape (models that build layers without calling them).
+    public func recordOutputShape(_ shape: [Int]) { outputShape = shape }
+
+    // MARK: Parameters
+
+    /// This layer's own parameters (not its sublayers'). Defaults to reflection over
+    /// stored properties; built-in layers override it.
+    open var ownParameters: [Parameter] { reflection.parameters }
+
+    /// Directly nested layers. Defaults to reflection over stored properties.
+    open var sublayers: [Layer] { reflection.sublayers }
+
+    /// All parameters, this layer's first, then each sublayer's in order.
+    public var parameters: [Parameter] {
+        ownParameters + sublayers.flatMap(\.parameters)
+    }
+
+    /// Parameters an optimizer should update.
+    public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
+
+    /// Parameters with hierarchical names: "dense_1.kernel", "lstm.cell.bias", ...
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        ownParameters.map { ("\(name).\($0.name)", $0) }
+            + sublayers.flatMap { layer in layer.namedParameters.map { ("\(name).\($0.name)", $0.parameter) } }
+    }
+
+    /// Number of scalars in all parameters.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// Number of scalars in trainable parameters.
+    public var trainableParameterCount: Int { trainableParameters.reduce(0) { $0 + $1.count } }
+
+    /// The sum of the regularization penalties of all parameters (Keras' `losses`),
+    /// or `nil` when no parameter has a regularizer.
+    public func regularizationLoss() -> Tensor? {
+        let penalties = parameters.compactMap { parameter in parameter.regularizer.map { $0(parameter.value) } }
+        guard var total = penalties.first else { return nil }
+        for penalty in penalties.dropFirst() { total = total + penalty }
+        return total
+    }
+
+    /// Clears the gradients of every parameter.
+    public func zeroGrad() {
+        for parameter in parameters { parameter.zeroGrad() }
+    }
+
+    private var reflection: (parameters: [Parameter], sublayers: [Layer]) {
+        if let cachedReflection { return cachedReflection }
+        var parameters: [Parameter] = []
+        var layers: [Layer] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let current = mirror {
+            for child in current.children {
+                collect(child.value, into: &parameters, &layers)
+            }
+            mirror = current.superclassMirror
+        }
+        let result = (parameters, layers)
+        if isBuilt { cachedReflection = result }
+        return result
+    }
+
+    private func collect(_ value: Any, into parameters: inout [Parameter], _ layers: inout [Layer]) {
+        switch value {
+        case let parameter as Parameter: parameters.append(parameter)
+        case let layer as Layer: layers.append(layer)
+        case let list as [Layer]: layers.append(contentsOf: list)
+        case let list as [Parameter]: parameters.append(contentsOf: list)
+        default:
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional, let wrapped = mirror.children.first {
+                collect(wrapped.value, into: &parameters, &layers)
+            }
+        }
+    }
+
+    /// "Conv2DTranspose" → "conv2d_transpose", "Dense" → "dense".
+    static func defaultName(for type: Layer.Type) -> String {
+        let typeName = String(describing: type)
+        var result = ""
+        var previous: Character?
+        for character in typeName {
+            if character.isUppercase, let previous, previous.isLowercase {
+                result.append("_")
+            }
+            result.append(Character(character.lowercased()))
+            previous = character
+        }
+        return result
+    }
+}

@@ -1,0 +1,67 @@
+/// A fully connected layer: `y = activation(x · kernel + bias)`.
+///
+/// - Parameters (Keras names and defaults):
+///   - units: output size.
+///   - activation: applied to the output; `.linear` by default.
+///   - useBias: whether to add a bias; `true` by default.
+///   - kernelInitializer: `.glorotUniform()` by default; `biasInitializer`: `.zeros`.
+///   - kernelRegularizer, biasRegularizer: penalties added to the training loss.
+/// - Shapes: input `[batch, ..., in]`, output `[batch, ..., units]`; `in` is
+///   learned from the first input.
+/// - Weights: `kernel` `[in, units]` (Keras layout; PyTorch's `Linear.weight` is
+///   its transpose, `[units, in]`), `bias` `[units]`.
+///
+/// ```swift
+/// let layer = Dense(64, activation: .relu)
+/// let y = layer(Tensor.randomNormal([32, 784]))   // [32, 64]
+/// ```
+public final class Dense: Layer {
+    public let units: Int
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: any Initializer
+    public let biasInitializer: any Initializer
+    public let kernelRegularizer: (any Regularizer)?
+    public let biasRegularizer: (any Regularizer)?
+
+    /// `[in, units]`; set by ``build(inputShape:)``.
+    public private(set) var kernel: Parameter!
+    /// `[units]`, or `nil` without bias.
+    public private(set) var bias: Parameter?
+
+    public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
+                kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil,
+                name: String? = nil) {
+        require(units > 0, "Dense: units must be positive, got \(units)")
+        self.units = units
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int]) {
+        guard let inputSize = inputShape.last, inputSize > 0 else {
+            fatalError("Dense: needs inputs with a known last dimension, got per-sample shape \(Shape.describe(inputShape))")
+        }
+        kernel = Parameter(kernelInitializer([inputSize, units]), name: "kernel", regularizer: kernelRegularizer)
+        if useBias {
+            bias = Parameter(biasInitializer([units]), name: "bias", regularizer: biasRegularizer)
+        }
+    }
+
+    public override var ownParameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(input.shape.last == kernel.shape[0],
+                "\(name): expected inputs with last dimension \(kernel.shape[0]), got shape \(Shape.describe(input.shape))")
+        var output = input.matmul(kernel.value)
+        if let bias { output = output + bias.value }
+        return activation(output)
+    }
+}

@@ -1,0 +1,34 @@
+/// Randomly zeroes a fraction `rate` of the inputs during training and scales the
+/// rest by `1 / (1 - rate)` (inverted dropout, as Keras and PyTorch); the identity
+/// at inference.
+///
+/// - Parameters:
+///   - rate: fraction to drop, in [0, 1).
+///   - seed: a fixed mask stream; by default masks come from ``Random``.
+/// - Shapes: output has the input's shape.
+public final class Dropout: Layer {
+    public let rate: Float
+    private var generator: RandomGenerator?
+
+    public init(_ rate: Float, seed: UInt64? = nil, name: String? = nil) {
+        require(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+        self.generator = seed.map { RandomGenerator(seed: $0) }
+        super.init(name: name)
+    }
+
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        guard training, rate > 0 else { return input }
+        let noise: Tensor
+        if generator != nil {
+            noise = Tensor.randomUniform(input.shape, generator: &generator!)
+        } else {
+            noise = Tensor.randomUniform(input.shape)
+        }
+        let keep = (noise .>= rate).to(.float32) * (1 / (1 - rate))
+        return input * keep
+    }
+}

@@ -1,0 +1,54 @@
+/// Flattens each sample to one dimension: `[batch, d1, d2, ...] → [batch, d1·d2·…]`.
+public final class Flatten: Layer {
+    public override init(name: String? = nil) { super.init(name: name) }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        input.reshaped(to: [input.shape.first ?? 1, -1])
+    }
+}
+
+/// Reshapes each sample to `targetShape` (which may contain one -1):
+/// `[batch, ...] → [batch] + targetShape`.
+public final class Reshape: Layer {
+    public let targetShape: [Int]
+    public init(_ targetShape: [Int], name: String? = nil) {
+        self.targetShape = targetShape
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        input.reshaped(to: [input.shape.first ?? 1] + targetShape)
+    }
+}
+
+/// Declares the per-sample input shape of a model (Keras' `Input` / `InputLayer`),
+/// so the model builds and can print its summary before seeing data.
+///
+/// ```swift
+/// let model = Sequential {
+///     Input(shape: [784])
+///     Dense(10, activation: .softmax)
+/// }
+/// ```
+public final class Input: Layer {
+    /// Per-sample shape, without the batch dimension.
+    public let shape: [Int]
+    /// Element type of the inputs (int32 for token ids).
+    public let dtype: DType
+
+    public init(shape: [Int], dtype: DType = .float32, name: String? = nil) {
+        require(shape.allSatisfy { $0 > 0 }, "Input: dimensions must be positive, got \(Shape.describe(shape))")
+        self.shape = shape
+        self.dtype = dtype
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(Array(input.shape.dropFirst()) == shape,
+                "\(name): expected inputs of per-sample shape \(Shape.describe(shape)), got \(Shape.describe(Array(input.shape.dropFirst())))")
+        return input
+    }
+}

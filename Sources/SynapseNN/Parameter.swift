@@ -1,0 +1,72 @@
+/// A trainable (or frozen) tensor owned by a layer: a kernel, a bias, a moving mean.
+///
+/// Parameters are reference types so optimizers can key their state (momentum,
+/// Adam moments) by identity, and so a layer, its model and its optimizer all see
+/// the same value. The value is an autograd leaf when the parameter is trainable;
+/// `backward()` accumulates into ``grad``.
+///
+/// ```swift
+/// let w = Parameter(Tensor.zeros([3, 2]), name: "kernel")
+/// let y = x.matmul(w.value)
+/// ```
+public final class Parameter: @unchecked Sendable, CustomStringConvertible {
+    /// The current value (an autograd leaf when ``isTrainable``).
+    public private(set) var value: Tensor
+    /// Short name within its layer, e.g. "kernel".
+    public let name: String
+    /// Penalty added to the training loss (Keras' `kernel_regularizer`), if any.
+    public var regularizer: (any Regularizer)?
+    /// Whether optimizers update it and gradients are computed for it.
+    public var isTrainable: Bool {
+        didSet { value.requiresGrad = isTrainable }
+    }
+
+    /// - Parameters:
+    ///   - value: initial float32 value.
+    ///   - name: short name within the owning layer.
+    ///   - trainable: `false` for statistics such as BatchNormalization's moving mean.
+    public init(_ value: Tensor, name: String, trainable: Bool = true, regularizer: (any Regularizer)? = nil) {
+        require(value.dtype == .float32, "Parameter '\(name)': values must be float32, got \(value.dtype)")
+        var leaf = value.detached()
+        leaf.requiresGrad = trainable
+        self.value = leaf
+        self.name = name
+        self.isTrainable = trainable
+        self.regularizer = regularizer
+    }
+
+    /// The gradient accumulated by the last `backward()` calls, if any.
+    public var grad: Tensor? { value.grad }
+
+    /// Clears the accumulated gradient.
+    public func zeroGrad() { value.zeroGrad() }
+
+    /// Replaces the gradient (gradient clipping, all-reduce across processes).
+    public func setGrad(_ gradient: Tensor?) { value.setGrad(gradient) }
+
+    /// Replaces the value, keeping shape and trainability. The gradient is cleared.
+    ///
+    /// Optimizers call this with the updated value; loaders call it with saved weights.
+    public func assign(_ newValue: Tensor) {
+        require(newValue.shape == value.shape,
+                "Parameter '\(name)': cannot assign a value of shape \(Shape.describe(newValue.shape)) to a parameter of shape \(Shape.describe(value.shape))")
+        require(newValue.dtype == .float32, "Parameter '\(name)': values must be float32, got \(newValue.dtype)")
+        var leaf = newValue.detached()
+        leaf.requiresGrad = isTrainable
+        value = leaf
+    }
+
+    /// Number of scalars.
+    public var count: Int { value.scalarCount }
+
+    /// Shape of the value.
+    public var shape: [Int] { value.shape }
+
+    public var description: String { "Parameter(\(name), shape: \(Shape.describe(value.shape)), trainable: \(isTrainable))" }
+}
+
+/// Stops with `message` when `condition` is false, in every build configuration.
+@inline(__always)
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+    if !condition() { fatalError(message()) }
+}

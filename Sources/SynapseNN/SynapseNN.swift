@@ -1,2 +1,0 @@
-// SynapseNN: see the module overview in README.md.
-@_exported import SynapseCore
