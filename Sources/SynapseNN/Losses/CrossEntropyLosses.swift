@@ -1,0 +1,92 @@
+/// Binary cross-entropy for 0/1 targets, averaged over the last axis.
+///
+/// With `fromLogits: false` (Keras' default) predictions are probabilities, clipped
+/// to [ε, 1 − ε]; with `fromLogits: true` the stable form
+/// `max(x, 0) − x·y + log(1 + e^−|x|)` is used.
+public struct BinaryCrossentropy: Loss {
+    public let name = "binary_crossentropy"
+    public var reduction: LossReduction
+    public var fromLogits: Bool
+    public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
+        self.fromLogits = fromLogits
+        self.reduction = reduction
+    }
+    public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
+        requireSameShape(yTrue, yPred, name)
+        if fromLogits {
+            return (yPred.relu() - yPred * yTrue + (-yPred.abs()).exp().log1p()).mean(alongAxis: -1)
+        }
+        let p = yPred.clamped(min: lossEpsilon, max: 1 - lossEpsilon)
+        return (-(yTrue * p.log() + (1 - yTrue) * (1 - p).log())).mean(alongAxis: -1)
+    }
+}
+
+/// Categorical cross-entropy for one-hot (or soft) targets: `−Σ y · log ŷ` over the
+/// last axis.
+///
+/// With probabilities (the default), predictions are renormalised to sum to 1 and
+/// clipped to [ε, 1 − ε] as Keras does; with `fromLogits: true` a fused
+/// log-softmax keeps it stable.
+public struct CategoricalCrossentropy: Loss {
+    public let name = "categorical_crossentropy"
+    public var reduction: LossReduction
+    public var fromLogits: Bool
+    public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
+        self.fromLogits = fromLogits
+        self.reduction = reduction
+    }
+    public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
+        requireSameShape(yTrue, yPred, name)
+        let logProbabilities: Tensor
+        if fromLogits {
+            logProbabilities = yPred.logSoftmax(axis: -1)
+        } else {
+            let normalized = yPred / yPred.sum(alongAxis: -1, keepDims: true)
+            logProbabilities = normalized.clamped(min: lossEpsilon, max: 1 - lossEpsilon).log()
+        }
+        return -(yTrue * logProbabilities).sum(alongAxis: -1)
+    }
+}
+
+/// Categorical cross-entropy for integer class labels: `−log ŷ[label]`.
+///
+/// Labels are int32 (float labels holding whole numbers are accepted too) of shape
+/// `[batch]` or `[batch, 1]` for predictions `[batch, classes]`, and `[batch, steps]`
+/// for sequence predictions `[batch, steps, classes]`.
+public struct SparseCategoricalCrossentropy: Loss {
+    public let name = "sparse_categorical_crossentropy"
+    public var reduction: LossReduction
+    public var fromLogits: Bool
+    public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
+        self.fromLogits = fromLogits
+        self.reduction = reduction
+    }
+    public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
+        let labels = Self.normalizedLabels(yTrue, yPred, name: name)
+        let logProbabilities = fromLogits ? yPred.logSoftmax(axis: -1)
+            : yPred.clamped(min: lossEpsilon, max: 1 - lossEpsilon).log()
+        let classes = yPred.shape[yPred.rank - 1]
+        if labels.scalarCount > 0 {
+            // An id outside 0..<classes would silently give a zero loss; stop instead.
+            let asFloat = labels.to(.float32)
+            let (smallest, largest) = (asFloat.min().item, asFloat.max().item)
+            require(smallest >= 0 && largest < Float(classes),
+                    "\(name): labels must be in 0..<\(classes) for \(classes) classes, got values from \(Int(smallest)) to \(Int(largest))")
+        }
+        return -(logProbabilities * labels.oneHot(depth: classes)).sum(alongAxis: -1)
+    }
+
+    /// Labels as int32 with the predictions' shape minus the class axis; stops with
+    /// a message naming both shapes otherwise.
+    static func normalizedLabels(_ yTrue: Tensor, _ yPred: Tensor, name: String) -> Tensor {
+        var labels = yTrue.dtype == .int32 ? yTrue : yTrue.to(.int32)
+        require(yTrue.dtype != .bool, "\(name): labels must be int32 class ids, got bool")
+        let expected = Array(yPred.shape.dropLast())
+        if labels.shape != expected && labels.shape == expected + [1] {
+            labels = labels.reshaped(to: expected)
+        }
+        require(labels.shape == expected,
+                "\(name): labels of shape \(Shape.describe(yTrue.shape)) do not match predictions of shape \(Shape.describe(yPred.shape)) (expected labels \(Shape.describe(expected)))")
+        return labels
+    }
+}
