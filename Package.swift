@@ -56,13 +56,17 @@ let package = Package(
             name: "linear-regression",
             dependencies: ["Synapse"],
             path: "Examples/linear-regression"),
+        .target(
+            name: "ExampleSupport",
+            dependencies: ["Synapse", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Examples/Support"),
         .executableTarget(
             name: "xor",
-            dependencies: ["Synapse", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ExampleSupport"],
             path: "Examples/xor"),
         .executableTarget(
             name: "pima",
-            dependencies: ["Synapse", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ExampleSupport"],
             path: "Examples/pima"),
 
         // Kernel micro-benchmarks (run by `make microbench`, never by the tests).

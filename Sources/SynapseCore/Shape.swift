@@ -74,6 +74,6 @@ public enum Shape {
 /// `precondition` drops its message in optimised builds; a user who passes the
 /// wrong shape must see which op and which shapes, so tensor code uses this.
 @inlinable
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
+package func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
     if !condition() { fatalError(message()) }
 }

@@ -64,9 +64,3 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { "Parameter(\(name), shape: \(Shape.describe(value.shape)), trainable: \(isTrainable))" }
 }
-
-/// Stops with `message` when `condition` is false, in every build configuration.
-@inline(__always)
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String) {
-    if !condition() { fatalError(message()) }
-}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+@_exported import Synapse
+
+/// The flags every example takes, so scripts can drive them alike.
+///
+/// `--json` makes the last line of standard output one JSON object with at least
+/// `example`, `epochs`, `seed`, `train_seconds` and the example's test metrics.
+public struct ExampleOptions: ParsableArguments {
+    @Option(help: "Number of training epochs (default: the example's own).")
+    public var epochs: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Samples per gradient step (default: the example's own).")
+    public var batchSize: Int?
+
+    @Option(help: "Random seed; runs with the same seed repeat exactly.")
+    public var seed: UInt64 = 42
+
+    @Option(name: .customLong("data-dir"), help: "Folder with the data sets (default: the repository's Data/).")
+    public var dataDirectory: String?
+
+    @Option(help: "Write the trained model to this file.")
+    public var save: String?
+
+    @Option(name: .customLong("output-dir"), help: "Where plots and images go.")
+    public var outputDirectory: String = "."
+
+    @Flag(help: "Print the results as one JSON object on the last line.")
+    public var json = false
+
+    public init() {}
+
+    /// The data folder: `--data-dir`, else `SYNAPSE_DATA_DIR`, else the repository's `Data/`.
+    public func dataDirectoryURL() -> URL {
+        if let dataDirectory { return URL(fileURLWithPath: dataDirectory) }
+        return DataDirectory.default
+    }
+
+    /// The output folder, created if missing.
+    public func outputDirectoryURL() throws -> URL {
+        let url = URL(fileURLWithPath: outputDirectory)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Collects an example's results and prints them, as JSON with `--json`.
+public struct ExampleReport {
+    private var fields: [(String, Any)] = []
+
+    public init(example: String, epochs: Int, seed: UInt64) {
+        fields = [("example", example), ("epochs", epochs), ("seed", seed)]
+    }
+
+    /// Adds (or replaces) a field; values are numbers, strings, booleans or arrays of them.
+    public mutating func set(_ key: String, _ value: Any) {
+        if let index = fields.firstIndex(where: { $0.0 == key }) {
+            fields[index].1 = value
+        } else {
+            fields.append((key, value))
+        }
+    }
+
+    /// Prints one compact JSON object on its own line.
+    public func printJSON() {
+        let body = fields.map { "\"\($0.0)\": \(Self.encode($0.1))" }.joined(separator: ", ")
+        print("{" + body + "}")
+    }
+
+    private static func encode(_ value: Any) -> String {
+        switch value {
+        case let number as Float: return number.isFinite ? "\(number)" : "null"
+        case let number as Double: return number.isFinite ? "\(number)" : "null"
+        case let number as Int: return "\(number)"
+        case let number as UInt64: return "\(number)"
+        case let flag as Bool: return flag ? "true" : "false"
+        case let text as String:
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\"\(escaped)\""
+        case let list as [Float]: return "[" + list.map { encode($0) }.joined(separator: ", ") + "]"
+        case let list as [Any]: return "[" + list.map { encode($0) }.joined(separator: ", ") + "]"
+        default: return "\"\(value)\""
+        }
+    }
+}
+
+/// Seconds elapsed while running `body`.
+public func measureSeconds<R>(_ body: () throws -> R) rethrows -> (result: R, seconds: Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try body()
+    return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}

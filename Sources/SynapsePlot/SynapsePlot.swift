@@ -1,2 +1,0 @@
-// SynapsePlot: see the module overview in README.md.
-@_exported import SynapseIO

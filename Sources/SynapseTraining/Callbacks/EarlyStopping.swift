@@ -1,0 +1,76 @@
+/// Stops training when a monitored quantity stops improving (Keras' `EarlyStopping`).
+///
+/// - Parameters:
+///   - monitor: the logged quantity, default "val_loss".
+///   - minDelta: the smallest change that counts as an improvement.
+///   - patience: epochs without improvement before stopping.
+///   - mode: whether lower or higher is better; `.auto` decides from the name.
+///   - baseline: stop if the quantity does not beat this value within `patience` epochs.
+///   - restoreBestWeights: put back the weights of the best epoch when stopping.
+///   - startFromEpoch: epochs to wait before monitoring (warm-up).
+public final class EarlyStopping: Callback {
+    public let patience: Int
+    public let restoreBestWeights: Bool
+    public let baseline: Float?
+    public let startFromEpoch: Int
+    /// The epoch at which training was stopped, or `nil` if it ran to the end.
+    public private(set) var stoppedEpoch: Int?
+    /// The best epoch seen.
+    public private(set) var bestEpoch: Int?
+
+    private var quantity: MonitoredQuantity
+    private var wait = 0
+    private var bestWeights: [Tensor]?
+    private weak var model: Model?
+
+    public init(monitor: String = "val_loss", minDelta: Float = 0, patience: Int = 0, mode: MonitorMode = .auto,
+                baseline: Float? = nil, restoreBestWeights: Bool = false, startFromEpoch: Int = 0) {
+        require(patience >= 0, "EarlyStopping: patience must be non-negative, got \(patience)")
+        quantity = MonitoredQuantity(name: monitor, mode: mode, minDelta: minDelta)
+        self.patience = patience
+        self.baseline = baseline
+        self.restoreBestWeights = restoreBestWeights
+        self.startFromEpoch = startFromEpoch
+    }
+
+    public func setModel(_ model: Model) { self.model = model }
+
+    public func onTrainBegin(logs: Logs) {
+        wait = 0
+        stoppedEpoch = nil
+        bestEpoch = nil
+        bestWeights = nil
+        quantity.reset()
+        if let baseline { quantity.accept(baseline) }
+    }
+
+    public func onEpochEnd(_ epoch: Int, logs: Logs) {
+        guard epoch >= startFromEpoch, let value = quantity.value(in: logs, callback: "EarlyStopping") else { return }
+        if restoreBestWeights && bestWeights == nil { bestWeights = snapshot() }
+        wait += 1
+        if quantity.isImprovement(value) {
+            quantity.accept(value)
+            bestEpoch = epoch
+            if restoreBestWeights { bestWeights = snapshot() }
+            wait = 0
+            return
+        }
+        if wait >= max(patience, 1) && epoch > 0 {
+            stoppedEpoch = epoch
+            model?.stopTraining = true
+            if restoreBestWeights, let bestWeights, let model {
+                for (parameter, value) in zip(model.parameters, bestWeights) { parameter.assign(value) }
+            }
+        }
+    }
+
+    public func onTrainEnd(logs: Logs) {
+        if let stoppedEpoch {
+            print("Epoch \(stoppedEpoch + 1): early stopping" + (restoreBestWeights && bestEpoch != nil ? " (restored the weights of epoch \(bestEpoch! + 1))" : ""))
+        }
+    }
+
+    private func snapshot() -> [Tensor] {
+        model?.parameters.map { $0.value.detached() } ?? []
+    }
+}

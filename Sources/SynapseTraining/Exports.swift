@@ -1,0 +1,5 @@
+// SynapseTraining builds on the layers, data and plotting modules; re-export them
+// so `import SynapseTraining` is enough to train a model.
+@_exported import SynapseCore
+@_exported import SynapseNN
+@_exported import SynapseData

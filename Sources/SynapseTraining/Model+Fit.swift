@@ -1,0 +1,174 @@
+/// Training loops: `fit` over in-memory tensors, `evaluate` and `predict`.
+extension Model {
+    /// Trains for `epochs` epochs on `x` and `y` and returns the history.
+    ///
+    /// - Parameters:
+    ///   - x: inputs, `[samples, ...]`.
+    ///   - y: targets, `[samples, ...]` (int32 class ids for sparse losses).
+    ///   - epochs: number of passes over the data (counting from `initialEpoch`).
+    ///   - batchSize: samples per gradient step (Keras default 32).
+    ///   - validationSplit: the fraction of samples, taken from the end before any
+    ///     shuffling (as Keras), held out for validation.
+    ///   - validationData: explicit validation inputs and targets (overrides the split).
+    ///   - shuffle: reshuffle the training samples every epoch (from ``Random``).
+    ///   - callbacks: hooks; a ``History`` and, with `verbose > 0`, a ``ProgressBar`` are added.
+    ///   - verbose: 0 silent, 1 progress bar (one line per epoch when not a terminal),
+    ///     2 one line per epoch.
+    ///   - initialEpoch: the epoch to start at, to resume a run.
+    /// - Returns: the loss and metrics of every epoch (`val_` prefixed for validation).
+    @discardableResult
+    public func fit(x: Tensor, y: Tensor, epochs: Int = 1, batchSize: Int = 32, validationSplit: Float = 0,
+                    validationData: (x: Tensor, y: Tensor)? = nil, shuffle: Bool = true,
+                    callbacks: [any Callback] = [], verbose: Int = 1, initialEpoch: Int = 0) -> History {
+        requireMatchingSamples(x, y, op: "fit")
+        require(batchSize > 0, "fit: batchSize must be positive, got \(batchSize)")
+        require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
+        require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1), got \(validationSplit)")
+        var (trainX, trainY) = (x, y)
+        var validation = validationData
+        if validation == nil && validationSplit > 0 {
+            let samples = x.shape[0]
+            let held = Int((Float(samples) * validationSplit).rounded(.down))
+            let kept = samples - held
+            require(kept > 0 && held > 0, "fit: validationSplit \(validationSplit) leaves no training or no validation samples out of \(samples)")
+            (trainX, trainY) = (x.narrowed(axis: 0, start: 0, length: kept), y.narrowed(axis: 0, start: 0, length: kept))
+            validation = (x.narrowed(axis: 0, start: kept, length: held), y.narrowed(axis: 0, start: kept, length: held))
+        }
+        let samples = trainX.shape[0]
+        let steps = (samples + batchSize - 1) / batchSize
+        let batches = { () -> AnySequence<(x: Tensor, y: Tensor)> in
+            let order = shuffle ? Random.withGenerator { $0.permutation(samples) } : Array(0..<samples)
+            return AnySequence((0..<steps).lazy.map { step in
+                let indices = Tensor(int32: Array(order[(step * batchSize)..<Swift.min(samples, (step + 1) * batchSize)]))
+                return (trainX.gather(indices, axis: 0), trainY.gather(indices, axis: 0))
+            })
+        }
+        let validate: (() -> Logs)? = validation.map { data in { self.evaluate(x: data.x, y: data.y, batchSize: batchSize, verbose: 0) } }
+        return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: steps, batches: batches,
+                           validate: validate, callbacks: callbacks, verbose: verbose)
+    }
+
+    /// The epoch loop shared by every `fit` variant.
+    func runTraining(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
+                     batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (() -> Logs)?,
+                     callbacks: [any Callback], verbose: Int) -> History {
+        _ = requireCompiled()
+        let history = History()
+        var all: [any Callback] = [history]
+        if verbose > 0 {
+            all.append(ProgressBar(epochs: initialEpoch + epochs, stepsPerEpoch: stepsPerEpoch,
+                                   inPlace: verbose == 1 ? ProgressBar.standardOutputIsTerminal : false))
+        }
+        all += callbacks
+        let list = CallbackList(all)
+        list.setModel(self)
+        stopTraining = false
+        setHistory(history)
+        list.trainBegin()
+        var epochLogs: Logs = [:]
+        for epoch in initialEpoch..<(initialEpoch + epochs) {
+            list.epochBegin(epoch)
+            metrics.forEach { $0.reset() }
+            var lossSum = 0.0
+            var sampleCount = 0
+            var logs: Logs = [:]
+            for (step, batch) in batches().enumerated() {
+                list.trainBatchBegin(step)
+                let batchLogs = trainStep(x: batch.x, y: batch.y)
+                let count = batch.x.shape.first ?? 1
+                lossSum += Double(batchLogs["loss"] ?? .nan) * Double(count)
+                sampleCount += count
+                logs = batchLogs
+                logs["loss"] = Float(lossSum / Double(Swift.max(sampleCount, 1)))
+                for metric in metrics { logs[metric.name] = metric.result() }
+                list.trainBatchEnd(step, logs)
+                if stopTraining { break }
+            }
+            epochLogs = logs
+            if let validate {
+                for (key, value) in validate() { epochLogs["val_" + key] = value }
+            }
+            list.epochEnd(epoch, epochLogs)
+            if stopTraining { break }
+        }
+        list.trainEnd(epochLogs)
+        return history
+    }
+
+    /// Loss and metrics over `x` and `y` in inference mode.
+    ///
+    /// - Returns: "loss" and each compiled metric's name.
+    @discardableResult
+    public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, verbose: Int = 0,
+                         callbacks: [any Callback] = []) -> Logs {
+        requireMatchingSamples(x, y, op: "evaluate")
+        require(batchSize > 0, "evaluate: batchSize must be positive, got \(batchSize)")
+        let list = CallbackList(callbacks)
+        list.setModel(self)
+        list.testBegin()
+        metrics.forEach { $0.reset() }
+        let samples = x.shape[0]
+        var lossSum = 0.0
+        var start = 0
+        var batch = 0
+        while start < samples {
+            let count = Swift.min(batchSize, samples - start)
+            list.testBatchBegin(batch)
+            let logs = testStep(x: x.narrowed(axis: 0, start: start, length: count),
+                                y: y.narrowed(axis: 0, start: start, length: count))
+            lossSum += Double(logs["loss"] ?? .nan) * Double(count)
+            list.testBatchEnd(batch, logs)
+            start += count
+            batch += 1
+        }
+        var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
+        for metric in metrics { result[metric.name] = metric.result() }
+        list.testEnd(result)
+        if verbose > 0 {
+            print(result.keys.sorted().map { "\($0): \(ProgressBar.format(result[$0]!))" }.joined(separator: " - "))
+        }
+        return result
+    }
+
+    /// Outputs for `x` in inference mode, computed in batches without recording
+    /// gradients. Safe to call from several threads at once on a built model.
+    ///
+    /// - Shapes: `[samples, ...] → [samples, ...output]`.
+    public func predict(_ x: Tensor, batchSize: Int = 32, callbacks: [any Callback] = []) -> Tensor {
+        require(batchSize > 0, "predict: batchSize must be positive, got \(batchSize)")
+        require(x.rank >= 1, "predict: inputs need a batch dimension, got a scalar")
+        let list = CallbackList(callbacks)
+        list.predictBegin()
+        defer { list.predictEnd() }
+        return withoutGradient {
+            let samples = x.shape[0]
+            if samples <= batchSize { return self(x, training: false) }
+            var outputs: [Tensor] = []
+            var start = 0
+            var batch = 0
+            while start < samples {
+                let count = Swift.min(batchSize, samples - start)
+                list.predictBatchBegin(batch)
+                outputs.append(self(x.narrowed(axis: 0, start: start, length: count), training: false))
+                list.predictBatchEnd(batch)
+                start += count
+                batch += 1
+            }
+            return Tensor.concatenate(outputs, axis: 0)
+        }
+    }
+
+    private func requireMatchingSamples(_ x: Tensor, _ y: Tensor, op: String) {
+        require(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
+                "\(op): inputs of shape \(Shape.describe(x.shape)) and targets of shape \(Shape.describe(y.shape)) must have the same number of samples")
+    }
+}
+
+extension ProgressBar {
+    /// Whether standard output is a terminal.
+    static var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,155 @@
+/// A trainable network with Keras' workflow: `compile`, `fit`, `evaluate`,
+/// `predict`, `summary`.
+///
+/// Use ``Sequential`` for a stack of layers, or subclass `Model` for anything else:
+/// override ``forward(_:training:)`` for the computation and, when the loss is not
+/// a simple function of targets and predictions (a VAE), ``trainStep(x:y:)``.
+///
+/// ```swift
+/// let model = Sequential {
+///     Dense(64, activation: .relu)
+///     Dense(1, activation: .sigmoid)
+/// }
+/// try model.compile(optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"])
+/// let history = model.fit(x: x, y: y, epochs: 10, batchSize: 32, validationSplit: 0.2)
+/// ```
+open class Model: Layer {
+    /// The optimizer set by `compile`.
+    public private(set) var optimizer: Optimizer?
+    /// The loss set by `compile`.
+    public private(set) var loss: (any Loss)?
+    /// Metrics set by `compile`, updated every batch.
+    public private(set) var metrics: [Metric] = []
+    /// Set to `true` (by a callback) to end `fit` after the current batch.
+    public var stopTraining = false
+    /// The history of the last `fit`.
+    public private(set) var history = History()
+    /// Called after `backward()` and before the optimizer step, when the gradients
+    /// are final: the place for an all-reduce across processes.
+    public var gradientHook: (([Parameter]) -> Void)?
+
+    /// Configures training with objects.
+    ///
+    /// - Parameters:
+    ///   - optimizer: updates the trainable parameters (they are assigned to it here).
+    ///   - loss: the objective; layer regularization penalties are added to it.
+    ///   - metrics: reported per batch and epoch; reset every epoch.
+    public func compile(optimizer: Optimizer, loss: any Loss, metrics: [Metric] = []) {
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metrics
+        if isBuilt { optimizer.parameters = trainableParameters }
+    }
+
+    /// Configures training with Keras names: `"adam"`, `"sparse_categorical_crossentropy"`,
+    /// `["accuracy"]`. "accuracy" is resolved from the loss as Keras does.
+    ///
+    /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a name Synapse does not know.
+    public func compile(optimizer: String, loss: String, metrics: [String] = []) throws {
+        guard let optimizerObject = Optimizers.named(optimizer) else {
+            throw ModelError.unknownName(kind: "optimizer", name: optimizer, known: ["sgd", "adam", "adamw", "rmsprop", "adagrad"])
+        }
+        try compile(optimizer: optimizerObject, loss: loss, metrics: metrics)
+    }
+
+    /// Configures training with an optimizer object and Keras names for the rest.
+    public func compile(optimizer: Optimizer, loss: String, metrics: [String] = []) throws {
+        guard let lossObject = Losses.named(loss) else {
+            throw ModelError.unknownName(kind: "loss", name: loss, known: Losses.names)
+        }
+        let metricObjects = try metrics.map { name -> Metric in
+            guard let metric = Metrics.named(name, loss: lossObject.name) else {
+                throw ModelError.unknownName(kind: "metric", name: name, known: ["accuracy", "mae", "mse", "precision", "recall", "auc"])
+            }
+            return metric
+        }
+        compile(optimizer: optimizer, loss: lossObject, metrics: metricObjects)
+    }
+
+    /// One optimization step on a batch: forward in training mode, loss plus
+    /// regularization, backward, gradient hook, optimizer step, metric updates.
+    /// Returns the batch's loss and the metrics' running values.
+    ///
+    /// Override it for custom objectives (Keras' `train_step`); use
+    /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:)`` to keep the rest.
+    open func trainStep(x: Tensor, y: Tensor) -> Logs {
+        let loss = requireCompiled().loss
+        let prediction = self(x, training: true)
+        var value = loss(y, prediction)
+        if let penalty = regularizationLoss() { value = value + penalty }
+        applyGradients(of: value)
+        updateMetrics(yTrue: y, yPred: prediction.detached())
+        return ["loss": value.item]
+    }
+
+    /// Evaluation on a batch in inference mode; returns the batch loss.
+    open func testStep(x: Tensor, y: Tensor) -> Logs {
+        let loss = requireCompiled().loss
+        let prediction = withoutGradient { self(x, training: false) }
+        var value = loss(y, prediction)
+        if let penalty = withoutGradient({ regularizationLoss() }) { value = value + penalty }
+        updateMetrics(yTrue: y, yPred: prediction)
+        return ["loss": value.item]
+    }
+
+    /// Backpropagates `loss`, runs the gradient hook and takes one optimizer step,
+    /// clearing the gradients first.
+    public func applyGradients(of loss: Tensor) {
+        let optimizer = requireCompiled().optimizer
+        if optimizer.parameters.isEmpty { optimizer.parameters = trainableParameters }
+        zeroGrad()
+        loss.backward()
+        gradientHook?(optimizer.parameters)
+        optimizer.step()
+    }
+
+    /// Updates every compiled metric with a batch of targets and predictions.
+    public func updateMetrics(yTrue: Tensor, yPred: Tensor) {
+        withoutGradient {
+            for metric in metrics { metric.update(yTrue: yTrue, yPred: yPred) }
+        }
+    }
+
+    /// Runs one optimization step on one batch; returns the loss and metrics of
+    /// that batch alone (metrics are reset first, as Keras does).
+    public func trainOnBatch(x: Tensor, y: Tensor) -> Logs {
+        metrics.forEach { $0.reset() }
+        var logs = trainStep(x: x, y: y)
+        for metric in metrics { logs[metric.name] = metric.result() }
+        return logs
+    }
+
+    /// Evaluates one batch; returns its loss and metrics.
+    public func testOnBatch(x: Tensor, y: Tensor) -> Logs {
+        metrics.forEach { $0.reset() }
+        var logs = testStep(x: x, y: y)
+        for metric in metrics { logs[metric.name] = metric.result() }
+        return logs
+    }
+
+    func requireCompiled() -> (optimizer: Optimizer, loss: any Loss) {
+        guard let optimizer, let loss else {
+            fatalError("\(name): call compile(optimizer:loss:metrics:) before training or evaluating")
+        }
+        return (optimizer, loss)
+    }
+
+    func setHistory(_ history: History) { self.history = history }
+}
+
+/// Errors from configuring or feeding a model.
+public enum ModelError: Error, CustomStringConvertible, Equatable {
+    /// A Keras name that Synapse does not know.
+    case unknownName(kind: String, name: String, known: [String])
+    /// Inputs and targets disagree, or a batch size or split is invalid.
+    case invalidData(String)
+
+    public var description: String {
+        switch self {
+        case .unknownName(let kind, let name, let known):
+            "unknown \(kind) \"\(name)\"; known: \(known.joined(separator: ", "))"
+        case .invalidData(let reason):
+            reason
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// A model that is a plain stack of layers, each feeding the next (Keras' `Sequential`).
+///
+/// Layers get unique names within the model ("dense", "dense_1", ...) unless they
+/// were named explicitly, so parameter names such as `dense_1.kernel` are stable.
+///
+/// ```swift
+/// let model = Sequential {
+///     Input(shape: [8])
+///     Dense(10, activation: .relu)
+///     Dense(1, activation: .sigmoid)
+/// }
+/// // or
+/// let other = Sequential()
+/// other.add(Dense(10, activation: .relu))
+/// other.add(Dense(1))
+/// ```
+open class Sequential: Model {
+    /// The layers, in order.
+    public private(set) var layers: [Layer] = []
+
+    /// A model from the layers listed in a builder block.
+    public init(name: String? = nil, @LayerBuilder _ content: () -> [Layer]) {
+        super.init(name: name)
+        for layer in content() { add(layer) }
+    }
+
+    /// A model from an array of layers (possibly empty; add more with ``add(_:)``).
+    public init(_ layers: [Layer] = [], name: String? = nil) {
+        super.init(name: name)
+        for layer in layers { add(layer) }
+    }
+
+    /// Appends a layer. If the first layer is an ``Input``, the model builds at once.
+    public func add(_ layer: Layer) {
+        require(!layers.contains { $0 === layer }, "Sequential.add: layer '\(layer.name)' is already in the model")
+        if !layer.hasExplicitName {
+            let base = layer.name
+            let taken = Set(layers.map(\.name))
+            var candidate = base
+            var suffix = 1
+            while taken.contains(candidate) {
+                candidate = "\(base)_\(suffix)"
+                suffix += 1
+            }
+            layer.name = candidate
+        }
+        require(!layers.contains { $0.name == layer.name }, "Sequential.add: a layer named '\(layer.name)' is already in the model")
+        layers.append(layer)
+        if let input = layers.first as? Input, isBuilt == false {
+            buildIfNeeded(inputShape: input.shape)
+        }
+    }
+
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { layers }
+
+    /// Builds every layer by running one zero sample through the stack (no gradient),
+    /// which also records each layer's output shape for ``summary()``.
+    public override func build(inputShape: [Int]) {
+        let dtype = (layers.first as? Input)?.dtype ?? .float32
+        let probe = Tensor.zeros([1] + inputShape, dtype: dtype)
+        _ = withoutGradient { forward(probe, training: false) }
+    }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        var output = input
+        for layer in layers { output = layer(output, training: training) }
+        return output
+    }
+}
+
+/// Builds arrays of layers from a block, for ``Sequential/init(name:_:)``.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: Layer) -> [Layer] { [layer] }
+    public static func buildExpression(_ layers: [Layer]) -> [Layer] { layers }
+    public static func buildBlock(_ parts: [Layer]...) -> [Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [Layer]?) -> [Layer] { part ?? [] }
+    public static func buildEither(first: [Layer]) -> [Layer] { first }
+    public static func buildEither(second: [Layer]) -> [Layer] { second }
+    public static func buildArray(_ parts: [[Layer]]) -> [Layer] { parts.flatMap { $0 } }
+}

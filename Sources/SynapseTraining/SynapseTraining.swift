@@ -1,2 +1,0 @@
-// SynapseTraining: see the module overview in README.md.
-@_exported import SynapseCore
