@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Adam: adaptive moment estimation (Keras' `Adam` names and defaults, PyTorch's
+/// update), with optional AMSGrad and L2 weight decay.
+///
+/// With gradient `g`, parameter `p`, learning rate `lr` and `t` the parameter's
+/// update count (1 on its first update), per step:
+///
+///     g ← g + weightDecay · p
+///     m ← β₁ · m + (1 − β₁) · g                  (m, v start at 0)
+///     v ← β₂ · v + (1 − β₂) · g²
+///     v̂max ← max(v̂max, v)                        (amsgrad only; used instead of v)
+///     p ← p − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+///
+/// ```swift
+/// let optimizer = Adam(parameters: model.trainableParameters)   // lr 0.001
+/// ```
+///
+/// Differences from Keras and PyTorch:
+/// - Defaults are Keras': ε = 1e-7 (PyTorch: 1e-8); learning rate 0.001 and
+///   β₁ = 0.9, β₂ = 0.999 as both.
+/// - ε placement is PyTorch's: added to the bias-corrected `√v̂`. Keras computes
+///   `lr · √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε)`, which adds ε before the bias
+///   correction (an effective ε of `ε · √(1 − β₂ᵗ)` here); the two differ only while
+///   `√v̂` is comparable to ε.
+/// - `weightDecay` is PyTorch's L2 term added to the gradient; Keras 3's
+///   `weight_decay` is decoupled, as ``AdamW``.
+/// - The bias correction counts each parameter's own updates (PyTorch); Keras uses
+///   the optimizer's iterations. They agree when every parameter gets a gradient
+///   at every step.
+open class Adam: Optimizer {
+    /// Decay rate of the first-moment average, in [0, 1).
+    public let beta1: Float
+    /// Decay rate of the second-moment average, in [0, 1).
+    public let beta2: Float
+    /// Added to the denominator for numerical stability, >= 0.
+    public let epsilon: Float
+    /// Whether the maximum of past second moments is used (AMSGrad).
+    public let amsgrad: Bool
+    /// L2 penalty factor added to the gradient, >= 0.
+    public let weightDecay: Float
+
+    /// Creates Adam with a learning-rate schedule.
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - schedule: learning rate per step.
+    ///   - beta1: first-moment decay in [0, 1) (default 0.9).
+    ///   - beta2: second-moment decay in [0, 1) (default 0.999).
+    ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
+    ///   - amsgrad: use AMSGrad (default `false`).
+    ///   - weightDecay: L2 factor >= 0 added to the gradient (default 0).
+    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
+                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false,
+                weightDecay: Float = 0,
+                clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        validateAdam(name: "Adam", beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.amsgrad = amsgrad
+        self.weightDecay = weightDecay
+        super.init(parameters: parameters, learningRate: schedule,
+                   clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    /// Creates Adam with a constant learning rate (default 0.001).
+    public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.001,
+                            beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false,
+                            weightDecay: Float = 0,
+                            clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
+        self.init(parameters: parameters, learningRate: ConstantLearningRate(unchecked: learningRate) as any LearningRateSchedule,
+                  beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad, weightDecay: weightDecay,
+                  clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+    }
+
+    /// "exp_avg", "exp_avg_sq", and "max_exp_avg_sq" with AMSGrad.
+    open override var stateSlotNames: [String] { adamSlotNames(amsgrad: amsgrad) }
+
+    /// One Adam step for `parameter` (see the type's formulas).
+    open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
+        var gradient = gradient
+        if weightDecay != 0 { gradient = gradient + weightDecay * parameter.value }
+        let delta = adamDelta(parameter, gradient: gradient, learningRate: learningRate,
+                              beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
+        parameter.assign(parameter.value - delta)
+    }
+}
+
+/// Validation shared by ``Adam`` and ``AdamW``; `name` prefixes the messages.
+func validateAdam(name: String, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) {
+    require(beta1 >= 0 && beta1 < 1, "\(name): beta1 must be in [0, 1), got \(beta1)")
+    require(beta2 >= 0 && beta2 < 1, "\(name): beta2 must be in [0, 1), got \(beta2)")
+    require(epsilon >= 0 && epsilon.isFinite, "\(name): epsilon must be a finite number >= 0, got \(epsilon)")
+    require(weightDecay >= 0 && weightDecay.isFinite, "\(name): weightDecay must be a finite number >= 0, got \(weightDecay)")
+}
+
+extension Optimizer {
+    /// State slots of the Adam family.
+    func adamSlotNames(amsgrad: Bool) -> [String] {
+        amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"]
+    }
+
+    /// Updates the Adam moments of `parameter` and returns the amount to subtract
+    /// from it, `lr · m̂ / (√v̂ + ε)`, in PyTorch's order of operations.
+    func adamDelta(_ parameter: Parameter, gradient: Tensor, learningRate: Float,
+                   beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool) -> Tensor {
+        let step = Double(updateCount(for: parameter))
+        // PyTorch: exp_avg.lerp_(grad, 1 − β₁), i.e. m + (1 − β₁)(g − m).
+        let firstMoment = state("exp_avg", for: parameter).map { $0 + (1 - beta1) * (gradient - $0) }
+            ?? (1 - beta1) * gradient
+        let squared = gradient.square()
+        let secondMoment = state("exp_avg_sq", for: parameter).map { beta2 * $0 + (1 - beta2) * squared }
+            ?? (1 - beta2) * squared
+        setState(firstMoment, "exp_avg", for: parameter)
+        setState(secondMoment, "exp_avg_sq", for: parameter)
+        var denominatorMoment = secondMoment
+        if amsgrad {
+            denominatorMoment = state("max_exp_avg_sq", for: parameter).map { Tensor.maximum($0, secondMoment) }
+                ?? secondMoment
+            setState(denominatorMoment, "max_exp_avg_sq", for: parameter)
+        }
+        // Bias corrections in double precision, as PyTorch computes them in Python floats.
+        let correction1 = 1 - pow(Double(beta1), step)
+        let correction2Root = (1 - pow(Double(beta2), step)).squareRoot()
+        let stepSize = Float(Double(learningRate) / correction1)
+        let denominator = denominatorMoment.sqrt() / Float(correction2Root) + epsilon
+        return stepSize * (firstMoment / denominator)
+    }
+}
