@@ -1,0 +1,45 @@
+# Synapse: `make run` and `make test` are all a fresh Debian machine with the Swift
+# toolchain needs. Each first installs missing system packages (scripts/install-deps.sh),
+# then builds in release mode: numerical code is many times slower in debug builds.
+
+SWIFT ?= swift
+PYTHON ?= python3
+
+# What `make run` runs: an executable target of Package.swift, and its arguments.
+RUN_TARGET ?= linear-regression
+RUN_ARGS ?=
+
+# Build folder. Parallel builds in one checkout need their own: make test SCRATCH=.build-mine
+SCRATCH ?= .build
+RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRATCH))
+
+MICROBENCH_OUT := $(SCRATCH)/microbench
+
+.PHONY: run test build microbench clean deps
+
+run: deps
+	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
+
+test: deps
+	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing
+
+build: deps
+	$(SWIFT) build $(RELEASE)
+
+# Kernel micro-benchmark: Synapse against raw oneDNN sgemm, NumPy and (when the
+# venv has it) PyTorch; the OpenMP wait-policy check runs the binary a second time
+# with OMP_WAIT_POLICY=PASSIVE. Results: $(MICROBENCH_OUT)/*.json.
+microbench: deps
+	$(SWIFT) build $(RELEASE) --product synapse-microbench
+	@mkdir -p $(MICROBENCH_OUT)
+	$(SCRATCH)/release/synapse-microbench --json $(MICROBENCH_OUT)/synapse.json
+	OMP_WAIT_POLICY=PASSIVE $(SCRATCH)/release/synapse-microbench --only wait-policy --json $(MICROBENCH_OUT)/synapse-passive.json
+	$(PYTHON) Benchmarks/micro_numpy.py --synapse $(MICROBENCH_OUT)/synapse.json \
+		--synapse-passive $(MICROBENCH_OUT)/synapse-passive.json --json $(MICROBENCH_OUT)/reference.json
+
+# Removes the default build folder only (other .build-* folders are left alone).
+clean:
+	rm -rf .build
+
+deps:
+	@scripts/install-deps.sh

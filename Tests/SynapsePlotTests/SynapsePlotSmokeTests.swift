@@ -1,7 +1,0 @@
-import Testing
-@testable import SynapsePlot
-
-@Test("SynapsePlot builds and links")
-func synapsePlotLinks() {
-    #expect(!Zlib.version.isEmpty)
-}
