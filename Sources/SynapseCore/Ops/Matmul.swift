@@ -19,6 +19,10 @@ extension Tensor {
         other.requireDType(.float32, "matmul")
         require(device == other.device, "matmul: operands are on different devices (\(device) and \(other.device))")
         require(rank >= 1 && other.rank >= 1, "matmul: cannot multiply \(Shape.describe(shape)) by \(Shape.describe(other.shape))")
+        if rank == 1 && other.rank == 1 {
+            // Vector · vector is the dot product, a scalar.
+            return unsqueezed(axis: 0).matmul(other.unsqueezed(axis: 1)).reshaped(to: [])
+        }
         if rank == 1 {
             return unsqueezed(axis: 0).matmul(other, transposeA: false, transposeB: transposeB).squeezed(axis: -2)
         }

@@ -151,8 +151,10 @@ extension CPUBackend {
                     sum += e
                 }
                 if logarithmic {
-                    let logSum = logf(sum) + maximum
-                    for column in 0..<columns { destination[column] = source[column] - logSum }
+                    // (x − max) − log Σ, as PyTorch: x − (max + log Σ) would round
+                    // to the large maximum's precision for large logits.
+                    let logSum = logf(sum)
+                    for column in 0..<columns { destination[column] = (source[column] - maximum) - logSum }
                 } else {
                     let scale = 1 / sum
                     for column in 0..<columns { destination[column] *= scale }

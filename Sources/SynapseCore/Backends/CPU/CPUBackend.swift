@@ -62,7 +62,14 @@ final class CPUBackend: Backend {
             }
         }
         switch (from, to) {
-        case (.float32, .int32): convert(Float.self, Int32.self) { $0.isFinite ? Int32(clamping: Int64($0)) : 0 }
+        // Finite values beyond the int32 range saturate (Int64(1e30) would trap);
+        // NaN and infinities become 0.
+        case (.float32, .int32): convert(Float.self, Int32.self) { value in
+            guard value.isFinite else { return 0 }
+            if value >= 2_147_483_648 { return .max }
+            if value <= -2_147_483_648 { return .min }
+            return Int32(value)
+        }
         case (.float32, .bool): convert(Float.self, UInt8.self) { $0 != 0 ? 1 : 0 }
         case (.int32, .float32): convert(Int32.self, Float.self) { Float($0) }
         case (.int32, .bool): convert(Int32.self, UInt8.self) { $0 != 0 ? 1 : 0 }

@@ -1,2 +1,0 @@
-// SynapseData: see the module overview in README.md.
-@_exported import SynapseCore
