@@ -45,7 +45,8 @@ extension Tensor {
     public func pow(_ exponent: Float) -> Tensor { unary(.power(exponent), name: "pow") }
 
     /// Limits every element to `[lower, upper]`; the gradient is 1 inside the
-    /// interval (bounds included) and 0 outside, as in PyTorch.
+    /// interval (bounds included, as TensorFlow's `clip_by_value`; PyTorch's
+    /// `clamp` gives 0 at the bounds) and 0 outside.
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
         require(lower <= upper, "clamp: lower bound \(lower) is above upper bound \(upper)")
         return unary(.clamp(lower: lower, upper: upper), name: "clamp")
