@@ -17,10 +17,11 @@ g * c / max(|g|, c) (torch has no per-parameter variant). A `schedule` is
 evaluated with Keras' formula at the step index and written into the param
 group's lr before each step.
 
-Registered in generate_fixtures.py as the "optimizers" group
-(Tests/SynapseNNTests/Fixtures/optimizers.json); it also runs on its own:
+Registered in generate_fixtures.py as the "optimizers" group, written to
+Tests/SynapseNNTests/Fixtures/optimizers.json:
 
-    python3 scripts/fixtures_optimizers.py
+    python3 scripts/generate_fixtures.py --only optimizers
+    python3 scripts/fixtures_optimizers.py          # the same
 """
 
 import math
@@ -28,8 +29,6 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-OUTPUT = "Tests/SynapseNNTests/Fixtures/optimizers.json"
 STEPS = 10
 
 
@@ -167,6 +166,8 @@ def optimizers_cases():
         _case("adam/cosine_warmup", "adam", {"learningRate": 0.05, "epsilon": eps},
               schedule={"kind": "cosine", "initialLearningRate": 0.0, "decaySteps": 6,
                         "alpha": 0.1, "warmupTarget": 0.05, "warmupSteps": 3}),
+        _case("adam/large_epsilon", "adam", {"learningRate": 0.05, "epsilon": 0.5},
+              note="epsilon large enough that PyTorch's placement (after bias correction) differs from Keras'"),
         _case("adamw/plain", "adamw", {"learningRate": 0.05, "epsilon": eps, "weightDecay": 0.1}),
         _case("adamw/amsgrad", "adamw", {"learningRate": 0.05, "epsilon": eps, "weightDecay": 0.1,
                                           "amsgrad": True, "beta2": 0.9}),
@@ -177,35 +178,24 @@ def optimizers_cases():
                                               "centered": True}),
         _case("rmsprop/centered_momentum", "rmsprop", {"learningRate": 0.01, "rho": 0.8, "epsilon": eps,
                                                        "centered": True, "momentum": 0.5}),
+        _case("rmsprop/large_epsilon", "rmsprop", {"learningRate": 0.01, "rho": 0.9, "epsilon": 0.5,
+                                                   "centered": True},
+              note="epsilon large enough that PyTorch's placement (outside the root) differs from Keras'"),
         _case("adagrad/plain", "adagrad", {"learningRate": 0.1, "initialAccumulatorValue": 0.1,
                                            "epsilon": eps}),
+        _case("adagrad/large_epsilon", "adagrad", {"learningRate": 0.1, "initialAccumulatorValue": 0.1,
+                                                   "epsilon": 0.5},
+              note="epsilon large enough that PyTorch's placement (outside the root) differs from Keras'"),
         _case("adagrad/clip_value", "adagrad", {"learningRate": 0.1, "initialAccumulatorValue": 0.0,
                                                 "epsilon": eps, "clipValue": 0.5}),
     ]
 
 
-def header():
-    import numpy
-    import torch
-    return {
-        "generator": "scripts/fixtures_optimizers.py (group \"optimizers\" of scripts/generate_fixtures.py)",
-        "group": "optimizers",
-        "torch": torch.__version__.split("+")[0],
-        "numpy": numpy.__version__,
-        "convention": "float32 torch.optim (foreach=False) on loss = mean((x @ w + b - y)^2); "
-                      "trajectory[i] = [w, b] after step i + 1",
-    }
-
-
 def main(argv):
-    sys.path.insert(0, HERE)
-    import fixtures_common as common
-    common.ensure_venv_and_reexec(os.path.abspath(__file__), argv)
-    cases = optimizers_cases()
-    size = common.write_fixture_file(os.path.join(ROOT, OUTPUT), header(), cases)
-    print(f"optimizers: {len(cases)} cases -> {OUTPUT} ({size / 1024:.0f} KiB)")
-    return 0
+    """Standalone use: the same as `generate_fixtures.py --only optimizers`."""
+    script = os.path.join(HERE, "generate_fixtures.py")
+    os.execv(sys.executable, [sys.executable, script, "--only", "optimizers", *argv])
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

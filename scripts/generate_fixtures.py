@@ -33,10 +33,12 @@ def main(argv):
     import torch
 
     from fixtures_ops import ops_cases
+    from fixtures_optimizers import optimizers_cases
 
     groups = {
         # name: (output file relative to the repository root, case builder)
         "ops": ("Tests/SynapseCoreTests/Fixtures/ops.json", ops_cases),
+        "optimizers": ("Tests/SynapseNNTests/Fixtures/optimizers.json", optimizers_cases),
     }
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

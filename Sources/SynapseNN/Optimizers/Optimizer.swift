@@ -39,8 +39,12 @@
 /// ```
 ///
 /// Differences from Keras: when both ``clipValue`` and a norm clip are set, Keras
-/// applies only the norm clip; Synapse applies both (values first). The clipped
-/// gradients are used for the update only; ``Parameter/grad`` keeps the raw values.
+/// applies only the norm clip; Synapse applies both (values first).
+///
+/// Clipping changes only the gradients the update uses. Updating a parameter
+/// replaces its value with a fresh leaf (``Parameter/assign(_:)``), which clears
+/// its gradient: after ``step()`` the updated parameters have no gradient, unlike
+/// PyTorch, where `.grad` survives until `zero_grad()`.
 open class Optimizer {
     /// The parameters this optimizer updates, without duplicates (a parameter listed
     /// twice, as a shared layer's, is kept once, at its first position). Frozen
