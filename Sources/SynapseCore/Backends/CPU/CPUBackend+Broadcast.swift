@@ -9,18 +9,19 @@ extension CPUBackend {
         let left = UnsafePointer(a.pointer(as: Float.self))
         let right = UnsafePointer(b.pointer(as: Float.self))
         let output = result.pointer(as: Float.self)
-        @inline(__always) func run(_ f: (Float, Float) -> Float) {
-            Self.broadcastMap(left, right, output, layout: layout, f)
-        }
-        switch op {
-        case .add: run { $0 + $1 }
-        case .subtract: run { $0 - $1 }
-        case .multiply: run { $0 * $1 }
-        case .divide: run { $0 / $1 }
-        case .power: run { powf($0, $1) }
-        // NaN propagates, as in PyTorch's minimum/maximum.
-        case .minimum: run { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
-        case .maximum: run { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
+        // The switch sits inside the per-run closure so each case's arithmetic is
+        // inlined into the loop that the worker threads run (see `broadcastMap`).
+        Self.broadcastMap(left, right, output, layout: layout) { run in
+            switch op {
+            case .add: run.apply { $0 + $1 }
+            case .subtract: run.apply { $0 - $1 }
+            case .multiply: run.apply { $0 * $1 }
+            case .divide: run.apply { $0 / $1 }
+            case .power: run.apply { powf($0, $1) }
+            // NaN propagates, as in PyTorch's minimum/maximum.
+            case .minimum: run.apply { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
+            case .maximum: run.apply { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
+            }
         }
         return result
     }
@@ -32,16 +33,15 @@ extension CPUBackend {
         func run<T: Comparable>(_: T.Type) {
             let left = UnsafePointer(a.pointer(as: T.self))
             let right = UnsafePointer(b.pointer(as: T.self))
-            @inline(__always) func map(_ f: (T, T) -> Bool) {
-                Self.broadcastMap(left, right, output, layout: layout) { f($0, $1) ? 1 : 0 }
-            }
-            switch op {
-            case .equal: map(==)
-            case .notEqual: map(!=)
-            case .less: map(<)
-            case .lessEqual: map(<=)
-            case .greater: map(>)
-            case .greaterEqual: map(>=)
+            Self.broadcastMap(left, right, output, layout: layout) { run in
+                switch op {
+                case .equal: run.apply { $0 == $1 ? 1 : 0 }
+                case .notEqual: run.apply { $0 != $1 ? 1 : 0 }
+                case .less: run.apply { $0 < $1 ? 1 : 0 }
+                case .lessEqual: run.apply { $0 <= $1 ? 1 : 0 }
+                case .greater: run.apply { $0 > $1 ? 1 : 0 }
+                case .greaterEqual: run.apply { $0 >= $1 ? 1 : 0 }
+                }
             }
         }
         switch dtype {
@@ -79,47 +79,61 @@ extension CPUBackend {
         return result
     }
 
-    /// `output[i] = f(a[...], b[...])` under a two-operand layout, with fast paths for
-    /// same-shape and scalar operands and for rows of stride 1 or 0.
+    /// Splits a two-operand broadcast into runs (contiguous ranges of a flat
+    /// layout, or rows of a strided one) and calls `body` for each, on the worker
+    /// threads when the work is large.
+    ///
+    /// `body` applies the elementwise function with ``BroadcastRun/apply(_:)``.
+    /// Callers switch over their op *inside* `body`, never pass the function in
+    /// from outside: a function captured from outside reaches the worker threads
+    /// as an opaque closure, called once per element and never vectorised (that
+    /// made a 10M-element add 2.3× slower on two threads than on one).
     @inline(__always)
     static func broadcastMap<A, B, R>(_ a: UnsafePointer<A>, _ b: UnsafePointer<B>, _ output: UnsafeMutablePointer<R>,
-                                      layout: BroadcastLayout, _ f: (A, B) -> R) {
+                                      layout: BroadcastLayout, _ body: (BroadcastRun<A, B, R>) -> Void) {
         let count = Shape.elementCount(layout.shape)
         let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
+        let (sa, sb) = (iteration.rowStride(0), iteration.rowStride(1))
         if iteration.shape.count == 1 {
-            let (sa, sb) = (iteration.rowStride(0), iteration.rowStride(1))
             Parallel.forRanges(count) { range in
-                if sa == 1 && sb == 1 {
-                    for index in range { output[index] = f(a[index], b[index]) }
-                } else if sa == 1 && sb == 0 {
-                    let scalar = b[0]
-                    for index in range { output[index] = f(a[index], scalar) }
-                } else if sa == 0 && sb == 1 {
-                    let scalar = a[0]
-                    for index in range { output[index] = f(scalar, b[index]) }
-                } else {
-                    for index in range { output[index] = f(a[index * sa], b[index * sb]) }
-                }
+                let start = range.lowerBound
+                body(BroadcastRun(a: a + start * sa, b: b + start * sb, output: output + start,
+                                  strideA: sa, strideB: sb, count: range.count))
             }
             return
         }
         let rowLength = iteration.rowLength
-        let (sa, sb) = (iteration.rowStride(0), iteration.rowStride(1))
         iteration.forEachRow { row, offsets in
-            let out = output + row * rowLength
-            let left = a + offsets[0]
-            let right = b + offsets[1]
-            if sa == 1 && sb == 1 {
-                for index in 0..<rowLength { out[index] = f(left[index], right[index]) }
-            } else if sa == 1 && sb == 0 {
-                let scalar = right[0]
-                for index in 0..<rowLength { out[index] = f(left[index], scalar) }
-            } else if sa == 0 && sb == 1 {
-                let scalar = left[0]
-                for index in 0..<rowLength { out[index] = f(scalar, right[index]) }
-            } else {
-                for index in 0..<rowLength { out[index] = f(left[index * sa], right[index * sb]) }
-            }
+            body(BroadcastRun(a: a + offsets[0], b: b + offsets[1], output: output + row * rowLength,
+                              strideA: sa, strideB: sb, count: rowLength))
+        }
+    }
+}
+
+/// One run of a two-operand broadcast: `count` outputs, each operand read with a
+/// constant element stride (usually 1, or 0 for a broadcast scalar).
+struct BroadcastRun<A, B, R> {
+    let a: UnsafePointer<A>
+    let b: UnsafePointer<B>
+    let output: UnsafeMutablePointer<R>
+    let strideA: Int
+    let strideB: Int
+    let count: Int
+
+    /// `output[i] = f(a[i · strideA], b[i · strideB])`, with fast paths for
+    /// strides 1 and 0 that the compiler vectorises.
+    @inline(__always)
+    func apply(_ f: (A, B) -> R) {
+        if strideA == 1 && strideB == 1 {
+            for index in 0..<count { output[index] = f(a[index], b[index]) }
+        } else if strideA == 1 && strideB == 0 {
+            let scalar = b[0]
+            for index in 0..<count { output[index] = f(a[index], scalar) }
+        } else if strideA == 0 && strideB == 1 {
+            let scalar = a[0]
+            for index in 0..<count { output[index] = f(scalar, b[index]) }
+        } else {
+            for index in 0..<count { output[index] = f(a[index * strideA], b[index * strideB]) }
         }
     }
 }
