@@ -69,8 +69,13 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     private static func format(_ value: Float, scientific: Bool) -> String {
         if scientific {
             if value == 0 { return "0.0000e+00" }
-            let exponent = Int(cFloor(cLog10(Double(Swift.abs(value)))))
-            let mantissa = Double(value) / cPow(10, Double(exponent))
+            var exponent = Int(cFloor(cLog10(Double(Swift.abs(value)))))
+            var mantissa = Double(value) / cPow(10, Double(exponent))
+            // 1e-5 is 9.99999975e-6 in float32: its mantissa rounds up to 10.0000.
+            if (Swift.abs(mantissa) * 1e4).rounded() >= 1e5 {
+                exponent += 1
+                mantissa /= 10
+            }
             let sign = exponent < 0 ? "-" : "+"
             let digits = Swift.abs(exponent) < 10 ? "0\(Swift.abs(exponent))" : "\(Swift.abs(exponent))"
             return fixed(mantissa, decimals: 4) + "e" + sign + digits
