@@ -142,6 +142,22 @@ public protocol Backend: AnyObject, Sendable {
     /// `[outer, extent, inner]` with each gradient row added at its index.
     func indexAdd(_ gradient: TensorStorage, indices: TensorStorage, indexCount: Int,
                   geometry: ReductionGeometry) -> TensorStorage
+
+    // MARK: Sliding windows (NHWC)
+    /// Patches of an NHWC image batch as rows: `[batch·outH·outW, windowH·windowW·channels]`,
+    /// zeros where the window covers padding.
+    func im2col(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+    /// Adjoint of ``im2col(_:geometry:)``: sums patch rows back into an NHWC image batch.
+    func col2im(_ columns: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+    /// Max pooling per channel; also returns, per output, the flat input index of the
+    /// maximum (int32), for the backward pass.
+    func maxPool2D(_ x: TensorStorage, geometry: WindowGeometry) -> (output: TensorStorage, indices: TensorStorage)
+    /// Routes each output gradient to the input position that held the maximum.
+    func maxPool2DBackward(_ gradient: TensorStorage, indices: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+    /// Average pooling per channel; padded positions are not counted.
+    func averagePool2D(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+    /// Spreads each output gradient evenly over its window.
+    func averagePool2DBackward(_ gradient: TensorStorage, geometry: WindowGeometry) -> TensorStorage
 }
 
 /// Finds the backend for a device.

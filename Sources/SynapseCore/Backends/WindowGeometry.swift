@@ -1,0 +1,67 @@
+/// The geometry of a sliding-window op over NHWC images: convolution, pooling and
+/// their adjoints. Sizes are in pixels; padding is what is added before the first
+/// row/column (the rest of the padding goes after, as TensorFlow's "same").
+public struct WindowGeometry: Sendable, Hashable {
+    public var batch: Int
+    public var inputHeight: Int, inputWidth: Int, channels: Int
+    public var outputHeight: Int, outputWidth: Int
+    public var windowHeight: Int, windowWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var dilationHeight: Int, dilationWidth: Int
+    public var padTop: Int, padLeft: Int
+
+    /// Keras padding modes.
+    public enum Padding: String, Sendable, Hashable, Codable {
+        /// No padding: windows stay inside the image.
+        case valid
+        /// Pad so that `output = ceil(input / stride)`; extra padding goes after (bottom/right).
+        case same
+    }
+
+    /// Computes output size and padding for an input of `[batch, height, width, channels]`.
+    ///
+    /// - Returns: `nil` when the window does not fit ("valid" padding on a too small input).
+    public init?(inputShape: [Int], window: (Int, Int), strides: (Int, Int), dilation: (Int, Int) = (1, 1),
+                 padding: Padding) {
+        precondition(inputShape.count == 4)
+        batch = inputShape[0]
+        inputHeight = inputShape[1]
+        inputWidth = inputShape[2]
+        channels = inputShape[3]
+        (windowHeight, windowWidth) = window
+        (strideHeight, strideWidth) = strides
+        (dilationHeight, dilationWidth) = dilation
+        let effectiveHeight = (windowHeight - 1) * dilationHeight + 1
+        let effectiveWidth = (windowWidth - 1) * dilationWidth + 1
+        switch padding {
+        case .valid:
+            guard inputHeight >= effectiveHeight, inputWidth >= effectiveWidth else { return nil }
+            outputHeight = (inputHeight - effectiveHeight) / strideHeight + 1
+            outputWidth = (inputWidth - effectiveWidth) / strideWidth + 1
+            padTop = 0
+            padLeft = 0
+        case .same:
+            outputHeight = (inputHeight + strideHeight - 1) / strideHeight
+            outputWidth = (inputWidth + strideWidth - 1) / strideWidth
+            padTop = Swift.max((outputHeight - 1) * strideHeight + effectiveHeight - inputHeight, 0) / 2
+            padLeft = Swift.max((outputWidth - 1) * strideWidth + effectiveWidth - inputWidth, 0) / 2
+        }
+    }
+
+    /// Geometry with every field given (adjoint ops such as transposed convolution).
+    public init(batch: Int, inputHeight: Int, inputWidth: Int, channels: Int, outputHeight: Int, outputWidth: Int,
+                windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
+                dilationHeight: Int = 1, dilationWidth: Int = 1, padTop: Int, padLeft: Int) {
+        (self.batch, self.inputHeight, self.inputWidth, self.channels) = (batch, inputHeight, inputWidth, channels)
+        (self.outputHeight, self.outputWidth) = (outputHeight, outputWidth)
+        (self.windowHeight, self.windowWidth, self.strideHeight, self.strideWidth) = (windowHeight, windowWidth, strideHeight, strideWidth)
+        (self.dilationHeight, self.dilationWidth, self.padTop, self.padLeft) = (dilationHeight, dilationWidth, padTop, padLeft)
+    }
+
+    /// Rows of the im2col matrix: one per output pixel.
+    public var patchCount: Int { batch * outputHeight * outputWidth }
+    /// Columns of the im2col matrix: one per (window row, window column, channel).
+    public var patchSize: Int { windowHeight * windowWidth * channels }
+    public var inputShape: [Int] { [batch, inputHeight, inputWidth, channels] }
+    public var outputShape: [Int] { [batch, outputHeight, outputWidth, channels] }
+}
