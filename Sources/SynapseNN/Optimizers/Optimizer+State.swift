@@ -90,6 +90,7 @@ public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
     /// A step or iteration count is not a one-element whole number >= 0.
     case invalidCount(key: String)
 
+    /// A readable explanation that names the offending key.
     public var description: String {
         switch self {
         case .missingIterations:
