@@ -1,0 +1,196 @@
+/// Keras padding modes for convolution and pooling layers: `.valid` or `.same`.
+public typealias Padding = WindowGeometry.Padding
+
+/// 2-D convolution over NHWC images: `y = activation(conv(x, kernel) + bias)`.
+///
+/// - Parameters (Keras names and defaults):
+///   - filters: output channels.
+///   - kernelSize: window (rows, columns).
+///   - strides: `(1, 1)`; padding: `.valid`; dilationRate: `(1, 1)`.
+///   - activation: `.linear`; useBias: `true`.
+///   - kernelInitializer: `.glorotUniform()`; biasInitializer: `.zeros`; regularizers optional.
+/// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, filters]`.
+/// - Weights: `kernel` `[kh, kw, in, filters]` (Keras layout; PyTorch's
+///   `Conv2d.weight` is `[filters, in, kh, kw]`), `bias` `[filters]`.
+///
+/// ```swift
+/// Conv2D(32, kernelSize: (3, 3), activation: .relu)
+/// ```
+public final class Conv2D: Layer {
+    public let filters: Int
+    public let kernelSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let dilationRate: (Int, Int)
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: any Initializer
+    public let biasInitializer: any Initializer
+    public let kernelRegularizer: (any Regularizer)?
+    public let biasRegularizer: (any Regularizer)?
+    public private(set) var kernel: Parameter!
+    public private(set) var bias: Parameter?
+
+    public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                dilationRate: (Int, Int) = (1, 1), activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
+                kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil, name: String? = nil) {
+        require(filters > 0, "Conv2D: filters must be positive, got \(filters)")
+        require(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2D: kernelSize must be positive, got \(kernelSize)")
+        require(strides.0 > 0 && strides.1 > 0, "Conv2D: strides must be positive, got \(strides)")
+        require(dilationRate.0 > 0 && dilationRate.1 > 0, "Conv2D: dilationRate must be positive, got \(dilationRate)")
+        require(strides == (1, 1) || dilationRate == (1, 1), "Conv2D: strides > 1 with dilationRate > 1 is not supported (as Keras)")
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.dilationRate = dilationRate
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        self.kernelRegularizer = kernelRegularizer
+        self.biasRegularizer = biasRegularizer
+        super.init(name: name)
+    }
+
+    /// Square windows: `Conv2D(32, kernelSize: 3)`.
+    public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                            dilationRate: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
+                            kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
+                            kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil,
+                            name: String? = nil) {
+        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+                  dilationRate: (dilationRate, dilationRate), activation: activation, useBias: useBias,
+                  kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+                  kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, name: name)
+    }
+
+    public override func build(inputShape: [Int]) {
+        require(inputShape.count == 3, "\(name): expected NHWC inputs [batch, H, W, C], got per-sample shape \(Shape.describe(inputShape))")
+        kernel = Parameter(kernelInitializer([kernelSize.0, kernelSize.1, inputShape[2], filters]), name: "kernel",
+                           regularizer: kernelRegularizer)
+        if useBias { bias = Parameter(biasInitializer([filters]), name: "bias", regularizer: biasRegularizer) }
+    }
+
+    public override var ownParameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        var output = input.conv2D(kernel.value, strides: strides, padding: padding, dilation: dilationRate)
+        if let bias { output = output + bias.value }
+        return activation(output)
+    }
+}
+
+/// 1-D convolution over sequences `[batch, steps, channels]` (Keras' `Conv1D`).
+///
+/// - Shapes: `[batch, steps, in] → [batch, outSteps, filters]`.
+/// - Weights: `kernel` `[kernelSize, in, filters]`, `bias` `[filters]`.
+public final class Conv1D: Layer {
+    public let filters: Int
+    public let kernelSize: Int
+    public let strides: Int
+    public let padding: Padding
+    public let dilationRate: Int
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: any Initializer
+    public let biasInitializer: any Initializer
+    public private(set) var kernel: Parameter!
+    public private(set) var bias: Parameter?
+
+    public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
+                activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
+                name: String? = nil) {
+        require(filters > 0 && kernelSize > 0 && strides > 0 && dilationRate > 0,
+                "Conv1D: filters (\(filters)), kernelSize (\(kernelSize)), strides (\(strides)) and dilationRate (\(dilationRate)) must be positive")
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.dilationRate = dilationRate
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int]) {
+        require(inputShape.count == 2, "\(name): expected inputs [batch, steps, channels], got per-sample shape \(Shape.describe(inputShape))")
+        kernel = Parameter(kernelInitializer([kernelSize, inputShape[1], filters]), name: "kernel")
+        if useBias { bias = Parameter(biasInitializer([filters]), name: "bias") }
+    }
+
+    public override var ownParameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        // A sequence is an image one row high.
+        let image = input.unsqueezed(axis: 1)
+        let kernel2D = kernel.value.unsqueezed(axis: 0)
+        var output = image.conv2D(kernel2D, strides: (1, strides), padding: padding, dilation: (1, dilationRate)).squeezed(axis: 1)
+        if let bias { output = output + bias.value }
+        return activation(output)
+    }
+}
+
+/// Transposed 2-D convolution, the upsampling layer of decoders (Keras' `Conv2DTranspose`).
+///
+/// - Shapes: `[batch, H, W, in] → [batch, outH, outW, filters]` with
+///   `out = in · stride` for "same" and `(in − 1) · stride + kernel` for "valid".
+/// - Weights: `kernel` `[kh, kw, filters, in]` (Keras layout; PyTorch's
+///   `ConvTranspose2d.weight` is `[in, filters, kh, kw]`), `bias` `[filters]`.
+public final class Conv2DTranspose: Layer {
+    public let filters: Int
+    public let kernelSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let activation: ActivationFunction
+    public let useBias: Bool
+    public let kernelInitializer: any Initializer
+    public let biasInitializer: any Initializer
+    public private(set) var kernel: Parameter!
+    public private(set) var bias: Parameter?
+
+    public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                activation: ActivationFunction = .linear, useBias: Bool = true,
+                kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
+                name: String? = nil) {
+        require(filters > 0 && kernelSize.0 > 0 && kernelSize.1 > 0 && strides.0 > 0 && strides.1 > 0,
+                "Conv2DTranspose: filters (\(filters)), kernelSize \(kernelSize) and strides \(strides) must be positive")
+        self.filters = filters
+        self.kernelSize = kernelSize
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        super.init(name: name)
+    }
+
+    /// Square windows: `Conv2DTranspose(32, kernelSize: 3, strides: 2, padding: .same)`.
+    public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                            activation: ActivationFunction = .linear, useBias: Bool = true, name: String? = nil) {
+        self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+                  activation: activation, useBias: useBias, name: name)
+    }
+
+    public override func build(inputShape: [Int]) {
+        require(inputShape.count == 3, "\(name): expected NHWC inputs [batch, H, W, C], got per-sample shape \(Shape.describe(inputShape))")
+        kernel = Parameter(kernelInitializer([kernelSize.0, kernelSize.1, filters, inputShape[2]]), name: "kernel")
+        if useBias { bias = Parameter(biasInitializer([filters]), name: "bias") }
+    }
+
+    public override var ownParameters: [Parameter] { [kernel, bias].compactMap { $0 } }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        var output = input.conv2DTranspose(kernel.value, strides: strides, padding: padding)
+        if let bias { output = output + bias.value }
+        return activation(output)
+    }
+}

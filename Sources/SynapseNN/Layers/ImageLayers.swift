@@ -1,0 +1,73 @@
+/// Repeats rows and columns (nearest-neighbour upsampling, Keras' `UpSampling2D`).
+///
+/// - Shapes: `[batch, H, W, C] → [batch, H·size.0, W·size.1, C]`.
+public final class UpSampling2D: Layer {
+    public let size: (Int, Int)
+    public init(size: (Int, Int) = (2, 2), name: String? = nil) {
+        require(size.0 > 0 && size.1 > 0, "UpSampling2D: size must be positive, got \(size)")
+        self.size = size
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
+        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        // Broadcasting a size-1 axis repeats it; the gradient sums the copies back.
+        return input.reshaped(to: [n, h, 1, w, 1, c])
+            .broadcast(to: [n, h, size.0, w, size.1, c])
+            .reshaped(to: [n, h * size.0, w * size.1, c])
+    }
+}
+
+/// Adds rows and columns of zeros around each image (Keras' `ZeroPadding2D`).
+///
+/// - Parameters: padding as ((top, bottom), (left, right)); default one pixel all round.
+/// - Shapes: `[batch, H, W, C] → [batch, H + top + bottom, W + left + right, C]`.
+public final class ZeroPadding2D: Layer {
+    public let padding: ((Int, Int), (Int, Int))
+    public init(padding: ((Int, Int), (Int, Int)) = ((1, 1), (1, 1)), name: String? = nil) {
+        require([padding.0.0, padding.0.1, padding.1.0, padding.1.1].allSatisfy { $0 >= 0 },
+                "ZeroPadding2D: padding must be non-negative, got \(padding)")
+        self.padding = padding
+        super.init(name: name)
+    }
+    /// The same padding on every side.
+    public convenience init(_ padding: Int, name: String? = nil) {
+        self.init(padding: ((padding, padding), (padding, padding)), name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
+        func pad(_ x: Tensor, axis: Int, before: Int, after: Int) -> Tensor {
+            var pieces: [Tensor] = []
+            var zerosShape = x.shape
+            if before > 0 { zerosShape[axis] = before; pieces.append(.zeros(zerosShape)) }
+            pieces.append(x)
+            if after > 0 { zerosShape[axis] = after; pieces.append(.zeros(zerosShape)) }
+            return pieces.count == 1 ? x : Tensor.concatenate(pieces, axis: axis)
+        }
+        let rows = pad(input, axis: 1, before: padding.0.0, after: padding.0.1)
+        return pad(rows, axis: 2, before: padding.1.0, after: padding.1.1)
+    }
+}
+
+/// Drops whole channels (feature maps) during training (Keras' `SpatialDropout2D`),
+/// which regularises convolutional features better than per-pixel dropout.
+public final class SpatialDropout2D: Layer {
+    public let rate: Float
+    public init(_ rate: Float, name: String? = nil) {
+        require(rate >= 0 && rate < 1, "SpatialDropout2D: rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        guard training, rate > 0 else { return input }
+        require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
+        let mask = (Tensor.randomUniform([input.shape[0], 1, 1, input.shape[3]]) .>= rate).to(.float32)
+        return input * (mask * (1 / (1 - rate)))
+    }
+}

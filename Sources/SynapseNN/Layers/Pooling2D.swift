@@ -1,0 +1,81 @@
+/// Max pooling over NHWC images (Keras' `MaxPooling2D`).
+///
+/// - Parameters: poolSize `(2, 2)`; strides default to the pool size; padding `.valid`.
+/// - Shapes: `[batch, H, W, C] → [batch, outH, outW, C]`.
+public final class MaxPooling2D: Layer {
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)?
+    public let padding: Padding
+
+    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
+        (self.poolSize, self.strides, self.padding) = (poolSize, strides, padding)
+        super.init(name: name)
+    }
+
+    /// Square pools: `MaxPooling2D(2)`.
+    public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) {
+        self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding, name: name)
+    }
+
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        input.maxPool2D(poolSize: poolSize, strides: strides, padding: padding)
+    }
+}
+
+/// Average pooling over NHWC images (Keras' `AveragePooling2D`); padded positions
+/// are not counted with `.same`.
+public final class AveragePooling2D: Layer {
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)?
+    public let padding: Padding
+
+    public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
+        (self.poolSize, self.strides, self.padding) = (poolSize, strides, padding)
+        super.init(name: name)
+    }
+
+    /// Square pools: `AveragePooling2D(2)`.
+    public convenience init(_ poolSize: Int, strides: Int? = nil, padding: Padding = .valid, name: String? = nil) {
+        self.init(poolSize: (poolSize, poolSize), strides: strides.map { ($0, $0) }, padding: padding, name: name)
+    }
+
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        input.averagePool2D(poolSize: poolSize, strides: strides, padding: padding)
+    }
+}
+
+/// Mean over the spatial dimensions: `[batch, H, W, C] → [batch, C]` (or
+/// `[batch, 1, 1, C]` with `keepDims`).
+public final class GlobalAveragePooling2D: Layer {
+    public let keepDims: Bool
+    public init(keepDims: Bool = false, name: String? = nil) {
+        self.keepDims = keepDims
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
+        return input.mean(alongAxes: [1, 2], keepDims: keepDims)
+    }
+}
+
+/// Maximum over the spatial dimensions: `[batch, H, W, C] → [batch, C]` (or
+/// `[batch, 1, 1, C]` with `keepDims`).
+public final class GlobalMaxPooling2D: Layer {
+    public let keepDims: Bool
+    public init(keepDims: Bool = false, name: String? = nil) {
+        self.keepDims = keepDims
+        super.init(name: name)
+    }
+    public override var ownParameters: [Parameter] { [] }
+    public override var sublayers: [Layer] { [] }
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
+        return input.max(alongAxes: [1, 2], keepDims: keepDims)
+    }
+}
