@@ -65,6 +65,18 @@ let package = Package(
             dependencies: ["ExampleSupport"],
             path: "Examples/xor"),
         .executableTarget(
+            name: "mnist-mlp",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/mnist-mlp"),
+        .executableTarget(
+            name: "mnist-cnn",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/mnist-cnn"),
+        .executableTarget(
+            name: "fashion-cnn",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/fashion-cnn"),
+        .executableTarget(
             name: "pima",
             dependencies: ["ExampleSupport"],
             path: "Examples/pima"),

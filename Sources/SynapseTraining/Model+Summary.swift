@@ -4,6 +4,7 @@ extension Model {
     ///
     /// The model must be built (called once, or declared with an ``Input``).
     public func summaryText() -> String {
+        buildFromDeclaredInput()
         let rows: [(String, String, Int)] = summaryLayers.map { layer in
             let type = String(describing: Swift.type(of: layer))
             let shape = layer.outputShape.map { "(None, " + $0.map(String.init).joined(separator: ", ") + ")" } ?? "?"

@@ -35,6 +35,7 @@ open class Model: Layer {
     ///   - loss: the objective; layer regularization penalties are added to it.
     ///   - metrics: reported per batch and epoch; reset every epoch.
     public func compile(optimizer: Optimizer, loss: any Loss, metrics: [Metric] = []) {
+        buildFromDeclaredInput()
         self.optimizer = optimizer
         self.loss = loss
         self.metrics = metrics
@@ -65,6 +66,10 @@ open class Model: Layer {
         }
         compile(optimizer: optimizer, loss: lossObject, metrics: metricObjects)
     }
+
+    /// Builds the model from a declared input shape, when it has one (a
+    /// ``Sequential`` starting with an ``Input``). Does nothing by default.
+    open func buildFromDeclaredInput() {}
 
     /// One optimization step on a batch: forward in training mode, loss plus
     /// regularization, backward, gradient hook, optimizer step, metric updates.

@@ -30,7 +30,8 @@ open class Sequential: Model {
         for layer in layers { add(layer) }
     }
 
-    /// Appends a layer. If the first layer is an ``Input``, the model builds at once.
+    /// Appends a layer. A model that starts with an ``Input`` builds as soon as it is
+    /// compiled or summarised.
     public func add(_ layer: Layer) {
         require(!layers.contains { $0 === layer }, "Sequential.add: layer '\(layer.name)' is already in the model")
         if !layer.hasExplicitName {
@@ -45,10 +46,13 @@ open class Sequential: Model {
             layer.name = candidate
         }
         require(!layers.contains { $0.name == layer.name }, "Sequential.add: a layer named '\(layer.name)' is already in the model")
+        require(!isBuilt, "Sequential.add: cannot add '\(layer.name)' to a model that is already built")
         layers.append(layer)
-        if let input = layers.first as? Input, isBuilt == false {
-            buildIfNeeded(inputShape: input.shape)
-        }
+    }
+
+    /// Builds from the leading ``Input`` declaration, if there is one.
+    public override func buildFromDeclaredInput() {
+        if !isBuilt, let input = layers.first as? Input { buildIfNeeded(inputShape: input.shape) }
     }
 
     public override var ownParameters: [Parameter] { [] }

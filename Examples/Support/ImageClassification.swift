@@ -1,0 +1,54 @@
+import Foundation
+
+/// The shared body of the image-classification examples: load a split of an IDX
+/// data set, train a compiled model with the progress bar, evaluate on the test
+/// split, report, and save.
+public struct ImageClassificationRun {
+    public let example: String
+    public let dataSet: IDXImageDataSet
+    public let options: ExampleOptions
+    public let defaultEpochs: Int
+    public let defaultBatchSize: Int
+
+    public init(example: String, dataSet: IDXImageDataSet, options: ExampleOptions, defaultEpochs: Int, defaultBatchSize: Int) {
+        (self.example, self.dataSet, self.options) = (example, dataSet, options)
+        (self.defaultEpochs, self.defaultBatchSize) = (defaultEpochs, defaultBatchSize)
+    }
+
+    /// Trains `model` (already compiled) and prints test accuracy, loss and time.
+    ///
+    /// - Parameters:
+    ///   - flatten: feed `[N, 784]` instead of `[N, 28, 28, 1]` (dense models).
+    ///   - trainLimit: use only the first samples of the training split (quick runs).
+    public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil) throws {
+        let epochs = options.epochs ?? defaultEpochs
+        let batchSize = options.batchSize ?? defaultBatchSize
+        var (trainX, trainY) = try dataSet.load(split: .train, dataDirectory: options.dataDirectoryURL(), limit: trainLimit)
+        var (testX, testY) = try dataSet.load(split: .test, dataDirectory: options.dataDirectoryURL())
+        if flatten {
+            trainX = trainX.reshaped(to: [trainX.shape[0], -1])
+            testX = testX.reshaped(to: [testX.shape[0], -1])
+        }
+        print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
+        model.summary()
+        let (history, seconds) = measureSeconds {
+            model.fit(x: trainX, y: trainY, epochs: epochs, batchSize: batchSize, verbose: options.json ? 2 : 1)
+        }
+        let test = model.evaluate(x: testX, y: testY, batchSize: 256)
+        let accuracy = test["accuracy"] ?? test.first { $0.key.contains("accuracy") }?.value ?? .nan
+        print(String(format: "test accuracy %.4f, test loss %.4f, training time %.1f s (%.1f s/epoch)",
+                     accuracy, test["loss"] ?? .nan, seconds, seconds / Double(max(epochs, 1))))
+        if let path = options.save {
+            print("note: --save \(path) is accepted; saving models arrives with the model-file format")
+        }
+        if options.json {
+            var report = ExampleReport(example: example, epochs: epochs, seed: options.seed)
+            report.set("batch_size", batchSize)
+            report.set("train_seconds", seconds)
+            report.set("test_accuracy", accuracy)
+            report.set("test_loss", test["loss"] ?? .nan)
+            report.set("train_loss", history.values["loss"]?.last ?? .nan)
+            report.printJSON()
+        }
+    }
+}

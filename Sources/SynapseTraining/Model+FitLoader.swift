@@ -1,0 +1,38 @@
+/// `fit` and `evaluate` over a ``DataLoader`` (PyTorch's way of feeding data).
+extension Model {
+    /// Trains on the batches of `loader` for `epochs` epochs; the loader reshuffles
+    /// every epoch from its seed and the epoch number.
+    ///
+    /// - Parameters:
+    ///   - validationData: an optional loader evaluated after every epoch.
+    ///   - Others as ``fit(x:y:epochs:batchSize:validationSplit:validationData:shuffle:callbacks:verbose:initialEpoch:)``.
+    @discardableResult
+    public func fit(_ loader: DataLoader, epochs: Int = 1, validationData: DataLoader? = nil,
+                    callbacks: [any Callback] = [], verbose: Int = 1, initialEpoch: Int = 0) -> History {
+        var epoch = initialEpoch
+        let batches = { () -> AnySequence<(x: Tensor, y: Tensor)> in
+            defer { epoch += 1 }
+            return AnySequence(loader.batches(epoch: epoch))
+        }
+        let validate: (() -> Logs)? = validationData.map { data in { self.evaluate(data) } }
+        return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: loader.batchCount,
+                           batches: batches, validate: validate, callbacks: callbacks, verbose: verbose)
+    }
+
+    /// Loss and metrics over every batch of `loader`, in inference mode.
+    @discardableResult
+    public func evaluate(_ loader: DataLoader) -> Logs {
+        metrics.forEach { $0.reset() }
+        var lossSum = 0.0
+        var samples = 0
+        for batch in loader.batches(epoch: 0) {
+            let logs = testStep(x: batch.x, y: batch.y)
+            let count = batch.x.shape.first ?? 1
+            lossSum += Double(logs["loss"] ?? .nan) * Double(count)
+            samples += count
+        }
+        var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
+        for metric in metrics { result[metric.name] = metric.result() }
+        return result
+    }
+}
