@@ -30,10 +30,16 @@ public struct ExampleOptions: ParsableArguments {
 
     public init() {}
 
-    /// The data folder: `--data-dir`, else `SYNAPSE_DATA_DIR`, else the repository's `Data/`.
+    /// The data folder: `--data-dir`, else `SYNAPSE_DATA_DIR`, else a `Data/` folder
+    /// above the current directory, else the `Data/` of the checkout this example
+    /// was built from (so a built binary also works when started elsewhere).
     public func dataDirectoryURL() -> URL {
         if let dataDirectory { return URL(fileURLWithPath: dataDirectory) }
-        return DataDirectory.default
+        let found = DataDirectory.default
+        if FileManager.default.fileExists(atPath: found.path) { return found }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data", isDirectory: true)
+        return FileManager.default.fileExists(atPath: checkout.path) ? checkout : found
     }
 
     /// The output folder, created if missing.

@@ -3,3 +3,4 @@
 @_exported import SynapseCore
 @_exported import SynapseNN
 @_exported import SynapseData
+@_exported import SynapsePlot
