@@ -42,6 +42,27 @@ final class AutogradNode: @unchecked Sendable {
         self.rule = rule
         self.isLeaf = false
     }
+
+    /// Frees the chain of input nodes iteratively. Released the default way, a
+    /// graph that never ran `backward()` (an unrolled sequence evaluated with
+    /// recording on) would free one node per nested call and overflow the stack.
+    deinit {
+        guard !inputs.isEmpty else { return }
+        // Rules may capture input tensors; the inputs array still holds their
+        // nodes, so dropping a rule never frees a node here.
+        rule = nil
+        var pending = inputs.compactMap { $0 }
+        inputs = []
+        while var node = pending.popLast() {
+            // Only a node nobody else holds is freed when `node` goes out of scope:
+            // detach its inputs first, so its own deinit has nothing to recurse into.
+            if isKnownUniquelyReferenced(&node) {
+                node.rule = nil
+                pending.append(contentsOf: node.inputs.compactMap { $0 })
+                node.inputs = []
+            }
+        }
+    }
 }
 
 extension Tensor {
