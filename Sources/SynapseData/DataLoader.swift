@@ -1,0 +1,118 @@
+/// Iterates over a ``TensorDataset`` in mini-batches (PyTorch's `DataLoader`).
+///
+/// With `shuffle`, each epoch visits the samples in a different order that
+/// depends only on the seed and the epoch number: epoch `e` uses the Philox
+/// stream of `seed` starting at block `e · 2³²`, so epochs never share random
+/// numbers, a run repeats exactly, and a resumed run can jump straight to epoch
+/// `e`. Without `shuffle`, batches follow the data order.
+///
+/// Iterating the loader itself yields the batches of ``epoch``; a training loop
+/// asks for each epoch explicitly:
+///
+/// ```swift
+/// let loader = DataLoader(TensorDataset(x: x, y: y), batchSize: 32, shuffle: true, seed: 42)
+/// for epoch in 0..<10 {
+///     for (xBatch, yBatch) in loader.batches(epoch: epoch) {
+///         // forward, loss, backward, step
+///     }
+/// }
+/// ```
+public struct DataLoader: Sequence, Sendable {
+    /// The samples.
+    public let dataset: TensorDataset
+    /// Samples per batch (the last batch may be smaller unless ``dropLast``).
+    public let batchSize: Int
+    /// Whether each epoch visits the samples in a new random order.
+    public let shuffle: Bool
+    /// Whether to skip a final batch smaller than ``batchSize``.
+    public let dropLast: Bool
+    /// The seed of the shuffle order.
+    public let seed: UInt64
+    /// The epoch whose order plain iteration (`for batch in loader`) uses; 0 by default.
+    public var epoch: Int = 0
+
+    /// A loader over `dataset`.
+    ///
+    /// - Parameters:
+    ///   - batchSize: samples per batch (default 32, as Keras).
+    ///   - shuffle: reshuffle every epoch (default false, as PyTorch).
+    ///   - seed: the shuffle seed; `nil` draws one from the global generator, so
+    ///     `Random.seed(_:)` makes the run repeatable.
+    ///   - dropLast: skip the last incomplete batch (default false).
+    /// - Precondition: `batchSize > 0`.
+    public init(_ dataset: TensorDataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
+                dropLast: Bool = false) {
+        precondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.seed = seed ?? (shuffle ? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) } : 0)
+    }
+
+    /// The number of batches per epoch (`len(loader)` in PyTorch).
+    public var batchCount: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// The order in which epoch `epoch` visits the samples.
+    ///
+    /// - Precondition: `epoch >= 0`.
+    public func order(epoch: Int) -> [Int] {
+        precondition(epoch >= 0, "DataLoader: epoch must not be negative, got \(epoch)")
+        guard shuffle else { return Array(0..<dataset.count) }
+        var generator = RandomGenerator(seed: seed, offset: UInt64(epoch) << 32)
+        return generator.permutation(dataset.count)
+    }
+
+    /// The batches of one epoch.
+    public func batches(epoch: Int) -> Batches {
+        Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount)
+    }
+
+    /// An iterator over the batches of ``epoch``.
+    public func makeIterator() -> Batches.Iterator {
+        batches(epoch: epoch).makeIterator()
+    }
+
+    /// The number of batches (``batchCount``).
+    public var underestimatedCount: Int { batchCount }
+
+    /// The batches of one epoch, in order; each is `(x, y)` with at most `batchSize` rows.
+    public struct Batches: Sequence, Sendable {
+        let dataset: TensorDataset
+        /// The sample order of this epoch.
+        public let order: [Int]
+        let batchSize: Int
+        /// The number of batches.
+        public let batchCount: Int
+
+        /// The `index`-th batch.
+        ///
+        /// - Precondition: `0 <= index < batchCount`.
+        public subscript(index: Int) -> (x: Tensor, y: Tensor) {
+            precondition(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")
+            let start = index * batchSize
+            return dataset.batch(at: Array(order[start..<Swift.min(start + batchSize, order.count)]))
+        }
+
+        /// An iterator over the batches.
+        public func makeIterator() -> Iterator { Iterator(batches: self) }
+
+        /// The number of batches.
+        public var underestimatedCount: Int { batchCount }
+
+        /// Yields the batches one at a time, gathering each when it is asked for.
+        public struct Iterator: IteratorProtocol, Sendable {
+            let batches: Batches
+            var position = 0
+
+            /// The next batch, or nil after the last.
+            public mutating func next() -> (x: Tensor, y: Tensor)? {
+                guard position < batches.batchCount else { return nil }
+                defer { position += 1 }
+                return batches[position]
+            }
+        }
+    }
+}

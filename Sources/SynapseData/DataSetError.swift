@@ -1,0 +1,18 @@
+/// Errors from the bundled data-set loaders (``PimaDiabetes``).
+public enum DataSetError: Error, CustomStringConvertible, Equatable {
+    /// The data set's file is not where the loader looked.
+    case missingFile(dataSet: String, path: String)
+    /// The file was read but does not have the data set's known shape.
+    case unexpectedShape(dataSet: String, path: String, expected: [Int], found: [Int])
+
+    /// A readable explanation naming the path and how to point the loader elsewhere.
+    public var description: String {
+        switch self {
+        case .missingFile(let dataSet, let path):
+            return "\(dataSet): file not found at \(path); pass dataDirectory: or set "
+                + "\(DataDirectory.environmentVariable) to the folder that holds the repository's Data/ contents"
+        case .unexpectedShape(let dataSet, let path, let expected, let found):
+            return "\(dataSet): \(path) has shape \(found), expected \(expected); the file may be damaged or a different version"
+        }
+    }
+}
