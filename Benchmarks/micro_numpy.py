@@ -15,7 +15,7 @@ thread); torch runs on the thread count Synapse used. ``make microbench`` runs t
 with the system python3 after the Swift binary.
 
     python3 Benchmarks/micro_numpy.py [--synapse synapse.json]
-        [--synapse-passive synapse-passive.json] [--repeats N] [--threads N] [--json PATH]
+        [--synapse-passive synapse-passive.json] [--repeats N] [--threads N,...] [--json PATH]
 """
 
 import argparse
@@ -57,40 +57,43 @@ def numpy_timings(repeats):
     }
 
 
-def torch_timings(threads, repeats):
-    """Runs inside the venv's python (see `torch_in_venv`)."""
+def torch_timings(thread_counts, repeats):
+    """Runs inside the venv's python (see `torch_in_venv`); one entry per thread count."""
     import torch
 
-    torch.set_num_threads(threads)
-    generator = torch.Generator().manual_seed(3)
-    a = torch.rand(COUNT, generator=generator) * 2 - 1
-    b = torch.rand(COUNT, generator=generator) * 2 - 1
-    result = {
-        "library": f"PyTorch {torch.__version__}",
-        "threads": torch.get_num_threads(),
-        "add": measure(lambda: a + b, repeats),
-        "sum": measure(lambda: a.sum(), repeats),
-        "matmul": {},
-    }
-    for m, k, n in MATMUL_SHAPES:
-        x = torch.rand(m, k, generator=generator)
-        w = torch.rand(k, n, generator=generator)
-        result["matmul"][f"{m}x{k}x{n}"] = measure(lambda: torch.mm(x, w), repeats)
-    return result
+    results = []
+    for threads in thread_counts:
+        torch.set_num_threads(threads)
+        generator = torch.Generator().manual_seed(3)
+        a = torch.rand(COUNT, generator=generator) * 2 - 1
+        b = torch.rand(COUNT, generator=generator) * 2 - 1
+        result = {
+            "library": f"PyTorch {torch.__version__}",
+            "threads": torch.get_num_threads(),
+            "add": measure(lambda: a + b, repeats),
+            "sum": measure(lambda: a.sum(), repeats),
+            "matmul": {},
+        }
+        for m, k, n in MATMUL_SHAPES:
+            x = torch.rand(m, k, generator=generator)
+            w = torch.rand(k, n, generator=generator)
+            result["matmul"][f"{m}x{k}x{n}"] = measure(lambda: torch.mm(x, w), repeats)
+        results.append(result)
+    return results
 
 
-def torch_in_venv(threads, repeats):
-    """PyTorch timings from the project venv, or None (with the reason printed)."""
+def torch_in_venv(thread_counts, repeats):
+    """PyTorch timings from the project venv (one per thread count), or [] with the reason printed."""
     if not os.path.exists(VENV_PYTHON):
         print(f"(PyTorch skipped: no {VENV_PYTHON})")
-        return None
+        return []
     command = [VENV_PYTHON, os.path.abspath(__file__), "--torch-worker",
-               "--threads", str(threads), "--repeats", str(repeats)]
+               "--threads", ",".join(map(str, thread_counts)), "--repeats", str(repeats)]
     completed = subprocess.run(command, capture_output=True, text=True)
     if completed.returncode != 0:
         reason = (completed.stderr.strip().splitlines() or ["unknown error"])[-1]
         print(f"(PyTorch skipped: {reason})")
-        return None
+        return []
     return json.loads(completed.stdout)
 
 
@@ -112,33 +115,39 @@ def print_table(lines):
         print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
 
 
-def build_ratios(synapse, passive, numpy_result, torch_result):
+def thread_text(count):
+    return "1 thread" if count == 1 else f"{count} threads"
+
+
+def build_ratios(synapse, passive, numpy_result, torch_results):
     """(name, value, target text or '', verdict or '') for every comparison we can make."""
     ratios = []
-    threads = synapse.get("threads", 1)
+    configured = synapse.get("threads", 1)
+    thread_counts = [configured, 1] if configured > 1 else [1]
+    torch_by_threads = {result["threads"]: result for result in torch_results}
     for case, label in (("add", "a + b"), ("sum", "a.sum()")):
-        configured = synapse_row(synapse, case, f"10M float32 {label}, {threads} thread")
-        single = synapse_row(synapse, case, f"10M float32 {label}, 1 thread")
-        reference = numpy_result[case]["median"]
-        if configured:
-            value = configured["timing"]["median"] / reference
-            ratios.append((f"{case}: Synapse ({threads} threads) / NumPy", value, "<= 1.5",
+        for threads in thread_counts:
+            row = synapse_row(synapse, case, f"10M float32 {label}, {thread_text(threads)}")
+            if not row:
+                continue
+            value = row["timing"]["median"] / numpy_result[case]["median"]
+            ratios.append((f"{case}: Synapse ({thread_text(threads)}) / NumPy (1 thread)", value, "<= 1.5",
                            "ok" if value <= 1.5 else "MISSED"))
-        if single and threads > 1:
-            ratios.append((f"{case}: Synapse (1 thread) / NumPy", single["timing"]["median"] / reference, "", ""))
-        if torch_result and configured:
-            ratios.append((f"{case}: Synapse / PyTorch ({torch_result['threads']} threads)",
-                           configured["timing"]["median"] / torch_result[case]["median"], "", ""))
+            if threads in torch_by_threads:
+                ratios.append((f"{case}: Synapse / PyTorch, {thread_text(threads)}",
+                               row["timing"]["median"] / torch_by_threads[threads][case]["median"], "", ""))
     for ratio in synapse.get("ratios", []):
         if ratio["name"].startswith(("matmul", "mlp")):
             ratios.append((ratio["name"], ratio["value"], ratio.get("target") or "",
                            "" if ratio.get("met") is None else ("ok" if ratio["met"] else "MISSED")))
-    if torch_result:
-        for m, k, n in MATMUL_SHAPES:
-            tensor = synapse_row(synapse, "matmul" if m == 1024 else "mlp", f"{m}×{k}·{k}×{n} Tensor.matmul")
-            if tensor:
-                ratios.append((f"matmul {m}×{k}·{k}×{n}: Synapse Tensor.matmul time / torch.mm",
-                               tensor["timing"]["median"] / torch_result["matmul"][f"{m}x{k}x{n}"]["median"], "", ""))
+    for m, k, n in MATMUL_SHAPES:
+        for threads in thread_counts:
+            tensor = synapse_row(synapse, "matmul" if m == 1024 else "mlp",
+                                 f"{m}×{k}·{k}×{n} Tensor.matmul, {thread_text(threads)}")
+            if tensor and threads in torch_by_threads:
+                reference = torch_by_threads[threads]["matmul"][f"{m}x{k}x{n}"]["median"]
+                ratios.append((f"matmul {m}×{k}·{k}×{n}, {thread_text(threads)}: Synapse time / torch.mm",
+                               tensor["timing"]["median"] / reference, "", ""))
     for report, policy in ((synapse, "default"), (passive, "PASSIVE")):
         if not report:
             continue
@@ -168,7 +177,7 @@ def main():
     parser.add_argument("--synapse", help="JSON written by synapse-microbench --json")
     parser.add_argument("--synapse-passive", help="the same, run with OMP_WAIT_POLICY=PASSIVE")
     parser.add_argument("--repeats", type=int, default=11, help="timed repeats (at least 5)")
-    parser.add_argument("--threads", type=int, help="threads for PyTorch (default: Synapse's, else all cores)")
+    parser.add_argument("--threads", help="PyTorch thread counts, comma-separated (default: Synapse's and 1)")
     parser.add_argument("--json", help="write the reference timings and ratios here")
     parser.add_argument("--torch-worker", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -177,27 +186,30 @@ def main():
 
     synapse = load(arguments.synapse) or {}
     passive = load(arguments.synapse_passive)
-    threads = arguments.threads or synapse.get("threads") or int(os.environ.get("SYNAPSE_NUM_THREADS", "0")) \
-        or os.cpu_count() or 1
+    if arguments.threads:
+        thread_counts = [int(count) for count in arguments.threads.split(",")]
+    else:
+        configured = synapse.get("threads") or int(os.environ.get("SYNAPSE_NUM_THREADS", "0")) or os.cpu_count() or 1
+        thread_counts = [configured, 1] if configured > 1 else [1]
 
     if arguments.torch_worker:
-        json.dump(torch_timings(threads, arguments.repeats), sys.stdout)
+        json.dump(torch_timings(thread_counts, arguments.repeats), sys.stdout)
         return
 
     numpy_result = numpy_timings(arguments.repeats)
-    torch_result = torch_in_venv(threads, arguments.repeats)
+    torch_results = torch_in_venv(thread_counts, arguments.repeats)
 
     print(f"\nReference libraries (10M float32, median of {arguments.repeats} after warm-up)\n")
-    lines = [["library", "threads", "a + b", "a.sum()"]]
-    for result in filter(None, (numpy_result, torch_result)):
+    lines = [["library", "threads", "a + b", "a.sum()"] + [f"mm {m}×{k}·{k}×{n}" for m, k, n in MATMUL_SHAPES]]
+    lines.append([numpy_result["library"], "1", milliseconds(numpy_result["add"]["median"]),
+                  milliseconds(numpy_result["sum"]["median"])] + [""] * len(MATMUL_SHAPES))
+    for result in torch_results:
         lines.append([result["library"], str(result["threads"]), milliseconds(result["add"]["median"]),
-                      milliseconds(result["sum"]["median"])])
+                      milliseconds(result["sum"]["median"])] +
+                     [milliseconds(timing["median"]) for timing in result["matmul"].values()])
     print_table(lines)
-    if torch_result:
-        print("\n" + "  ".join(f"torch.mm {shape}: {milliseconds(timing['median'])}"
-                               for shape, timing in torch_result["matmul"].items()))
 
-    ratios = build_ratios(synapse, passive, numpy_result, torch_result) if synapse else []
+    ratios = build_ratios(synapse, passive, numpy_result, torch_results) if synapse else []
     if ratios:
         print("\nSynapse ratios\n")
         print_table([["ratio", "value", "target", ""]] +
@@ -208,7 +220,7 @@ def main():
 
     if arguments.json:
         with open(arguments.json, "w") as file:
-            json.dump({"numpy": numpy_result, "torch": torch_result,
+            json.dump({"numpy": numpy_result, "torch": torch_results,
                        "ratios": [{"name": name, "value": value, "target": target or None, "verdict": verdict or None}
                                   for name, value, target, verdict in ratios]}, file, indent=2)
 

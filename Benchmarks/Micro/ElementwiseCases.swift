@@ -19,17 +19,13 @@ enum ElementwiseCases {
     /// threads and on one thread.
     static func add(settings: Settings, report: inout Report) {
         let (a, b) = operands(seed: 3)
-        let threads = Parallel.threadCount
-        let timing = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a + b) }
-        report.rows.append(Row(benchmark: "add", variant: "10M float32 a + b, \(threads) threads", timing: timing,
-                               flops: Double(count)))
-        if threads > 1 {
-            Parallel.setThreadCount(1)
-            let single = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a + b) }
+        for threads in settings.threadCounts {
             Parallel.setThreadCount(threads)
-            report.rows.append(Row(benchmark: "add", variant: "10M float32 a + b, 1 thread", timing: single,
-                                   flops: Double(count)))
+            let timing = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a + b) }
+            report.rows.append(Row(benchmark: "add", variant: "10M float32 a + b, \(Report.threads(threads))",
+                                   timing: timing, flops: Double(count)))
         }
+        Parallel.setThreadCount(settings.threadCounts[0])
         // What a fresh 40 MB result costs before any arithmetic: allocation plus
         // first touch of every page (the floor under any `a + b` that returns new memory).
         let bytes = count * 4
@@ -44,17 +40,13 @@ enum ElementwiseCases {
     /// `a.sum()` over all 10M elements, on the configured threads and on one thread.
     static func sum(settings: Settings, report: inout Report) {
         let (a, _) = operands(seed: 4)
-        let threads = Parallel.threadCount
-        let timing = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a.sum()) }
-        report.rows.append(Row(benchmark: "sum", variant: "10M float32 a.sum(), \(threads) threads", timing: timing,
-                               flops: Double(count)))
-        if threads > 1 {
-            Parallel.setThreadCount(1)
-            let single = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a.sum()) }
+        for threads in settings.threadCounts {
             Parallel.setThreadCount(threads)
-            report.rows.append(Row(benchmark: "sum", variant: "10M float32 a.sum(), 1 thread", timing: single,
-                                   flops: Double(count)))
+            let timing = Harness.measure(warmup: settings.warmup, repeats: settings.repeats) { blackHole(a.sum()) }
+            report.rows.append(Row(benchmark: "sum", variant: "10M float32 a.sum(), \(Report.threads(threads))",
+                                   timing: timing, flops: Double(count)))
         }
+        Parallel.setThreadCount(settings.threadCounts[0])
     }
 
     /// The 10M add timed alone and right after an untimed 1024³ sgemm, interleaved.

@@ -18,23 +18,30 @@ enum MatmulCases {
         let output = TensorStorage(byteCount: m * n * 4)
         let c = output.pointer(as: Float.self)
         let flops = 2 * Double(m) * Double(n) * Double(k)
-        let timings = a.withUnsafePointer(as: Float.self) { pa in
-            b.withUnsafePointer(as: Float.self) { pb in
-                Harness.measureInterleaved(warmup: settings.warmup, repeats: settings.repeats, [
-                    (setup: {}, body: {
-                        KernelLibrary.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
-                                            alpha: 1, a: pa, lda: k, b: pb, ldb: n, beta: 0, c: c, ldc: n)
-                    }),
-                    (setup: {}, body: { blackHole(a.matmul(b)) }),
-                ])
-            }
-        }
         let shape = "\(m)×\(k)·\(k)×\(n)"
-        report.rows.append(Row(benchmark: benchmark, variant: "\(shape) KernelLibrary.sgemm", timing: timings[0], flops: flops))
-        report.rows.append(Row(benchmark: benchmark, variant: "\(shape) Tensor.matmul", timing: timings[1], flops: flops))
-        let ratio = timings[0].median / timings[1].median
-        report.ratios.append(Ratio(name: "\(benchmark) \(shape): Tensor.matmul throughput / raw sgemm",
-                                   value: ratio, target: ">= 0.90", met: ratio >= 0.90))
+        for threads in settings.threadCounts {
+            Parallel.setThreadCount(threads)
+            let timings = a.withUnsafePointer(as: Float.self) { pa in
+                b.withUnsafePointer(as: Float.self) { pb in
+                    Harness.measureInterleaved(warmup: settings.warmup, repeats: settings.repeats, [
+                        (setup: {}, body: {
+                            KernelLibrary.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
+                                                alpha: 1, a: pa, lda: k, b: pb, ldb: n, beta: 0, c: c, ldc: n)
+                        }),
+                        (setup: {}, body: { blackHole(a.matmul(b)) }),
+                    ])
+                }
+            }
+            let suffix = Report.threads(threads)
+            report.rows.append(Row(benchmark: benchmark, variant: "\(shape) KernelLibrary.sgemm, \(suffix)",
+                                   timing: timings[0], flops: flops))
+            report.rows.append(Row(benchmark: benchmark, variant: "\(shape) Tensor.matmul, \(suffix)",
+                                   timing: timings[1], flops: flops))
+            let ratio = timings[0].median / timings[1].median
+            report.ratios.append(Ratio(name: "\(benchmark) \(shape), \(suffix): Tensor.matmul throughput / raw sgemm",
+                                       value: ratio, target: ">= 0.90", met: ratio >= 0.90))
+        }
+        Parallel.setThreadCount(settings.threadCounts[0])
     }
 
     /// A shape of the tiny-product scan.

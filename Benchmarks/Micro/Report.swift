@@ -91,6 +91,9 @@ struct Report: Codable {
         }
     }
 
+    /// `1 thread`, `2 threads`.
+    static func threads(_ count: Int) -> String { count == 1 ? "1 thread" : "\(count) threads" }
+
     /// `12.3 ms`, `45.6 µs`, `789 ns`.
     static func duration(_ seconds: Double) -> String {
         if seconds >= 1e-3 { return fixed(seconds * 1e3, digits: 2) + " ms" }

@@ -21,6 +21,12 @@ struct Settings {
     static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "wait-policy"]
 
     func wants(_ benchmark: String) -> Bool { only.isEmpty || only.contains(benchmark) }
+
+    /// The configured thread count, then 1 when that is more: on a machine shared
+    /// with other work a parallel region waits for its slowest thread to be
+    /// scheduled, so one-thread timings are the steadier measure of a kernel.
+    /// Read once at start: the cases change `Parallel.threadCount` while they run.
+    let threadCounts: [Int] = Parallel.threadCount > 1 ? [Parallel.threadCount, 1] : [1]
 }
 
 func usage() -> Never {

@@ -1,9 +1,14 @@
 /// Matrix products: oneDNN's sgemm, with a direct loop for products too small for
 /// a GEMM call to pay off.
 extension CPUBackend {
-    /// Below this many multiply-adds a plain loop beats the library call
-    /// (measured by `synapse-microbench matmul-small`).
-    static let directLoopMaxWork = 512
+    /// Up to this many multiply-adds (m·n·k) a plain loop beats the library call.
+    ///
+    /// Measured by `synapse-microbench --only small-matmul`: a oneDNN sgemm call
+    /// costs about 0.2 µs however tiny the product, the loop about 0.8 ns per
+    /// multiply-add, so they cross near 270. The loop was 2–5× faster at work
+    /// 16–128 (the XOR network's 4×2·2×4 is 32), about even at 256–288 and about
+    /// 2× slower at 512 (the previous threshold).
+    static let directLoopMaxWork = 256
 
     func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage {
