@@ -93,9 +93,11 @@ struct ConvolutionTests {
         (WindowGeometry.Padding.valid, (1, 1)), (.valid, (2, 2)), (.same, (2, 2)), (.same, (1, 1)),
     ])
     func transposeIsAdjoint(_ padding: WindowGeometry.Padding, _ strides: (Int, Int)) {
-        // conv2D maps [1, H, W, 2] → [1, h, w, 3]; its transpose maps back.
+        // conv2D maps [1, H, W, 2] → [1, h, w, 3]; its transpose maps back. H is chosen
+        // so that no row is dropped by the stride (7 for "valid", 8 for "same").
         let kernel = random([3, 3, 2, 3], seed: 7)
-        let x = random([1, 6, 6, 2], seed: 8)
+        let size = padding == .valid ? 7 : 8
+        let x = random([1, size, size, 2], seed: 8)
         let y = x.conv2D(kernel, strides: strides, padding: padding)
         let z = random(y.shape, seed: 9)
         // Transposed conv takes kernel [kh, kw, out=2, in=3].
