@@ -1,38 +1,23 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import SynapseIO
 
-/// Atomic file replacement: write a temporary file beside the target, then rename.
+/// Atomic file replacement for plots, on top of SynapseIO's ``AtomicWrite``
+/// (temporary file in the same folder, `fsync`, `rename`), with plot errors.
 enum AtomicFile {
     /// Writes `bytes` to `url` so that the file is either the old one or the
     /// complete new one, never a partial write.
     static func write(_ bytes: [UInt8], to url: URL) throws {
-        let path = url.path
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PlotError.writeFailed(path: path, reason: "the folder \(folder.path) does not exist")
+            throw PlotError.writeFailed(path: url.path, reason: "the folder \(folder.path) does not exist")
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         do {
-            try Data(bytes).write(to: temporary, options: [.withoutOverwriting])
+            try AtomicWrite.write(bytes, to: url)
+        } catch SafeTensorsError.unwritable(_, let reason) {
+            throw PlotError.writeFailed(path: url.path, reason: reason)
         } catch {
-            throw PlotError.writeFailed(path: path, reason: Self.reason(error))
+            throw PlotError.writeFailed(path: url.path, reason: "\(error)")
         }
-        if rename(temporary.path, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw PlotError.writeFailed(path: path, reason: reason)
-        }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           let posix = POSIXErrorCode(rawValue: Int32(underlying.code)), underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(posix.rawValue))
-        }
-        return nsError.localizedDescription
     }
 }
