@@ -18,10 +18,15 @@ extension CPUBackend {
                             let iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
                             let destination = row + (kh * g.windowWidth + kw) * g.channels
                             if ih >= 0 && ih < g.inputHeight && iw >= 0 && iw < g.inputWidth {
-                                destination.update(from: input + ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels,
-                                                   count: g.channels)
+                                let source = input + ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
+                                // A plain loop beats a memmove call for the few channels of early layers.
+                                if g.channels <= 16 {
+                                    for c in 0..<g.channels { destination[c] = source[c] }
+                                } else {
+                                    destination.update(from: source, count: g.channels)
+                                }
                             } else {
-                                destination.update(repeating: 0, count: g.channels)
+                                for c in 0..<g.channels { destination[c] = 0 }
                             }
                         }
                     }
@@ -76,21 +81,30 @@ extension CPUBackend {
                     let base = ((n * g.outputHeight + oh) * g.outputWidth + ow) * g.channels
                     let best = output + base
                     let bestIndex = indices + base
-                    best.update(repeating: -.infinity, count: g.channels)
-                    bestIndex.update(repeating: -1, count: g.channels)
-                    for kh in 0..<g.windowHeight {
-                        let ih = oh * g.strideHeight - g.padTop + kh * g.dilationHeight
-                        guard ih >= 0 && ih < g.inputHeight else { continue }
-                        for kw in 0..<g.windowWidth {
-                            let iw = ow * g.strideWidth - g.padLeft + kw * g.dilationWidth
-                            guard iw >= 0 && iw < g.inputWidth else { continue }
-                            let offset = ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
-                            let values = input + offset
-                            for c in 0..<g.channels where values[c] > best[c] || bestIndex[c] < 0 {
+                    // Start from the window's first in-bounds pixel, then take strictly larger
+                    // values: the first maximum wins and the channel loop vectorises.
+                    var started = false
+                    g.forEachInputPixel(oh: oh, ow: ow) { ih, iw in
+                        let offset = ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
+                        let values = input + offset
+                        if !started {
+                            started = true
+                            for c in 0..<g.channels {
                                 best[c] = values[c]
                                 bestIndex[c] = Int32(offset + c)
                             }
+                            return
                         }
+                        for c in 0..<g.channels {
+                            let value = values[c]
+                            let better = value > best[c]
+                            best[c] = better ? value : best[c]
+                            bestIndex[c] = better ? Int32(offset + c) : bestIndex[c]
+                        }
+                    }
+                    if !started {
+                        best.update(repeating: -.infinity, count: g.channels)
+                        bestIndex.update(repeating: -1, count: g.channels)
                     }
                 }
             }
