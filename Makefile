@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build microbench clean deps
+.PHONY: run test build microbench bench-xor clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -36,6 +36,11 @@ microbench: deps
 	OMP_WAIT_POLICY=PASSIVE $(SCRATCH)/release/synapse-microbench --only wait-policy --json $(MICROBENCH_OUT)/synapse-passive.json
 	$(PYTHON) Benchmarks/micro_numpy.py --synapse $(MICROBENCH_OUT)/synapse.json \
 		--synapse-passive $(MICROBENCH_OUT)/synapse-passive.json --json $(MICROBENCH_OUT)/reference.json
+
+# Per-step time of the XOR network, Synapse next to PyTorch eager and a NumPy loop.
+bench-xor: deps
+	$(SWIFT) build $(RELEASE) --product synapse-bench
+	$(PYTHON) Benchmarks/xor_step.py $(SCRATCH)/release/synapse-bench
 
 # Removes the default build folder only (other .build-* folders are left alone).
 clean:

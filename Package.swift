@@ -87,6 +87,12 @@ let package = Package(
             dependencies: ["SynapseCore"],
             path: "Benchmarks/Micro"),
 
+        // Whole-workload benchmarks run side by side with PyTorch (`make bench-xor`).
+        .executableTarget(
+            name: "synapse-bench",
+            dependencies: ["Synapse"],
+            path: "Benchmarks/Workloads"),
+
         .testTarget(
             name: "SynapseCoreTests",
             dependencies: ["SynapseCore"],

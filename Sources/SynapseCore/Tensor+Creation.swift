@@ -15,7 +15,10 @@ extension Tensor {
 
     /// A float32 scalar (rank 0).
     public init(_ value: Float) {
-        self.init([value], shape: [])
+        // Written directly: scalars are made on every `x * 0.5`, so no array round trip.
+        let storage = TensorStorage(byteCount: 4)
+        storage.pointer(as: Float.self).initialize(to: value)
+        self.init(storage: storage, shape: [], dtype: .float32)
     }
 
     /// A float32 matrix from rows of equal length.

@@ -22,6 +22,10 @@ final class AutogradNode: @unchecked Sendable {
     var rule: BackwardRule?
     /// Accumulated gradient (leaves only).
     var grad: Tensor?
+    /// The sum of the gradients that reached this node during the current backward pass.
+    var pendingGradient: Tensor?
+    /// The number of the last graph traversal that visited this node.
+    var visitMark: UInt64 = 0
 
     let isLeaf: Bool
 
@@ -73,9 +77,30 @@ extension Tensor {
     /// cycle); capture `result.detached()` when the rule needs the output.
     @inline(__always)
     static func record(_ result: Tensor, op: String, inputs: [Tensor], rule: @escaping AutogradNode.BackwardRule) -> Tensor {
-        guard GradientMode.recording, inputs.contains(where: { $0.node != nil }) else { return result }
+        guard inputs.contains(where: { $0.node != nil }), GradientMode.recording else { return result }
         var output = result
         output.node = AutogradNode(op: op, shape: result.shape, inputs: inputs.map(\.node), rule: rule)
+        return output
+    }
+
+    /// One-input form of ``record(_:op:inputs:rule:)`` that allocates nothing when
+    /// no gradient is needed.
+    @inline(__always)
+    static func record(_ result: Tensor, op: String, input: Tensor, rule: @escaping AutogradNode.BackwardRule) -> Tensor {
+        guard let node = input.node, GradientMode.recording else { return result }
+        var output = result
+        output.node = AutogradNode(op: op, shape: result.shape, inputs: [node], rule: rule)
+        return output
+    }
+
+    /// Two-input form of ``record(_:op:inputs:rule:)`` that allocates nothing when
+    /// no gradient is needed.
+    @inline(__always)
+    static func record(_ result: Tensor, op: String, inputs first: Tensor, _ second: Tensor,
+                       rule: @escaping AutogradNode.BackwardRule) -> Tensor {
+        guard first.node != nil || second.node != nil, GradientMode.recording else { return result }
+        var output = result
+        output.node = AutogradNode(op: op, shape: result.shape, inputs: [first.node, second.node], rule: rule)
         return output
     }
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The reverse-mode engine: orders the graph, runs each node's backward rule once
 /// with the sum of the gradients that reached it, and frees the graph.
 enum AutogradEngine {
@@ -10,17 +12,19 @@ enum AutogradEngine {
     /// - Returns: the gradient of each wanted leaf (zeros where none flowed).
     static func run(root: AutogradNode, seed: Tensor, accumulateIntoLeaves: Bool, wanted: [AutogradNode]) -> [Tensor] {
         let order = topologicalOrder(from: root)
-        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+        // Gradients waiting to be consumed live on the nodes themselves: no hashing
+        // per edge, which is most of the cost of tiny graphs (the XOR step).
+        root.pendingGradient = seed
         var collected: [ObjectIdentifier: Tensor] = [:]
-        let wantedIDs = Set(wanted.map(ObjectIdentifier.init))
+        let wantedIDs = wanted.isEmpty ? [] : Set(wanted.map(ObjectIdentifier.init))
 
         withoutGradient {
             // Reverse topological order: every consumer runs before its producers.
             for node in order.reversed() {
-                let id = ObjectIdentifier(node)
-                guard let gradient = pending.removeValue(forKey: id) else { continue }
+                guard let gradient = node.pendingGradient else { continue }
+                node.pendingGradient = nil
                 if node.isLeaf {
-                    if wantedIDs.contains(id) { collected[id] = gradient }
+                    if !wantedIDs.isEmpty, wantedIDs.contains(ObjectIdentifier(node)) { collected[ObjectIdentifier(node)] = gradient }
                     if accumulateIntoLeaves {
                         node.grad = node.grad.map { $0 + gradient } ?? gradient
                     }
@@ -34,8 +38,7 @@ enum AutogradEngine {
                     guard let input, let inputGradient else { continue }
                     require(inputGradient.shape == input.shape,
                             "backward: '\(node.op)' produced a gradient of shape \(Shape.describe(inputGradient.shape)) for an input of shape \(Shape.describe(input.shape))")
-                    let inputID = ObjectIdentifier(input)
-                    pending[inputID] = pending[inputID].map { $0 + inputGradient } ?? inputGradient
+                    input.pendingGradient = input.pendingGradient.map { $0 + inputGradient } ?? inputGradient
                 }
                 // Free the saved tensors as soon as the rule ran.
                 node.rule = nil
@@ -47,18 +50,22 @@ enum AutogradEngine {
         }
     }
 
+    private static let traversalCounter = Atomic<UInt64>(0)
+
     /// Depth-first post-order of the nodes reachable from `root` (iterative, so deep
-    /// graphs such as long unrolled sequences cannot overflow the stack).
+    /// graphs such as long unrolled sequences cannot overflow the stack). Nodes are
+    /// marked with a per-traversal number instead of being put in a set.
     private static func topologicalOrder(from root: AutogradNode) -> [AutogradNode] {
+        let mark = traversalCounter.wrappingAdd(1, ordering: .relaxed).newValue
         var order: [AutogradNode] = []
-        var visited = Set<ObjectIdentifier>()
         var stack: [(node: AutogradNode, nextInput: Int)] = [(root, 0)]
-        visited.insert(ObjectIdentifier(root))
+        root.visitMark = mark
         while !stack.isEmpty {
             let (node, nextInput) = stack[stack.count - 1]
             if nextInput < node.inputs.count {
                 stack[stack.count - 1].nextInput += 1
-                if let input = node.inputs[nextInput], visited.insert(ObjectIdentifier(input)).inserted {
+                if let input = node.inputs[nextInput], input.visitMark != mark {
+                    input.visitMark = mark
                     stack.append((input, 0))
                 }
             } else {

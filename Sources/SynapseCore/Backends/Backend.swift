@@ -45,13 +45,16 @@ public enum ArgReductionOp: Sendable, Hashable {
 public struct BroadcastLayout: Sendable, Equatable {
     /// Output shape.
     public var shape: [Int]
-    /// Per operand, one stride per output dimension.
-    public var strides: [[Int]]
+    /// The operands' own shapes.
+    public var operandShapes: [[Int]]
+    /// Per operand, one stride per output dimension (computed on demand: the
+    /// common same-shape and scalar cases never need them).
+    public var strides: [[Int]] { operandShapes.map { Shape.broadcastStrides($0, to: shape) } }
 
     /// Layout that broadcasts operands of the given shapes to `shape`.
     public init(shape: [Int], operandShapes: [[Int]]) {
         self.shape = shape
-        self.strides = operandShapes.map { Shape.broadcastStrides($0, to: shape) }
+        self.operandShapes = operandShapes
     }
 }
 

@@ -56,7 +56,7 @@ extension Tensor {
         let storage = backend.softmax(self.storage, rows: rows, columns: columns, logarithmic: logarithmic)
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
         let output = result.detached()
-        return Tensor.record(result, op: name, inputs: [self]) { gradient in
+        return Tensor.record(result, op: name, input: self) { gradient in
             let storage = output.backend.softmaxGradient(output: output.storage, upstream: gradient.storage,
                                                          rows: rows, columns: columns, logarithmic: logarithmic)
             return [Tensor(storage: storage, shape: output.shape, dtype: .float32)]

@@ -17,7 +17,7 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
         let (a, b) = (lhs.detached(), rhs.detached())
         let output = result.detached()
-        return record(result, op: name, inputs: [lhs, rhs]) { gradient in
+        return record(result, op: name, inputs: lhs, rhs) { gradient in
             let (ga, gb) = rule(gradient, a, b, output)
             return [lhs.node == nil ? nil : ga?.sumToShape(a.shape),
                     rhs.node == nil ? nil : gb?.sumToShape(b.shape)]

@@ -65,7 +65,7 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: shape, dtype: whenTrue.dtype)
         let mask = condition.detached()
         let (trueShape, falseShape) = (whenTrue.shape, whenFalse.shape)
-        return record(result, op: "where", inputs: [whenTrue, whenFalse]) { gradient in
+        return record(result, op: "where", inputs: whenTrue, whenFalse) { gradient in
             let zeros = Tensor.zeros([])
             return [Tensor.where(mask, gradient, zeros).sumToShape(trueShape),
                     Tensor.where(mask, zeros, gradient).sumToShape(falseShape)]

@@ -125,7 +125,7 @@ extension Tensor {
         let storage = backend.stridedRead(self.storage, dtype: dtype, offset: offset, strides: readStrides, shape: readShape)
         let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
         let inputShape = shape
-        return Tensor.record(result, op: "slice", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "slice", input: self) { gradient in
             let full = Tensor.zeros(inputShape)
             full.backend.stridedWrite(gradient.storage, into: full.storage, dtype: .float32, offset: offset,
                                       strides: readStrides, shape: readShape, accumulate: false)
@@ -148,7 +148,7 @@ extension Tensor {
         let resultShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
         let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
         let (index, inputShape) = (indices.detached(), shape)
-        return Tensor.record(result, op: "gather", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "gather", input: self) { gradient in
             let storage = gradient.backend.indexAdd(gradient.storage, indices: index.storage,
                                                     indexCount: index.scalarCount, geometry: geometry)
             return [Tensor(storage: storage, shape: inputShape, dtype: .float32)]

@@ -57,7 +57,7 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: batchShape + [m, n], dtype: .float32)
         let (a, b) = (left.detached(), right.detached())
         let (needsA, needsB) = (left.node != nil, right.node != nil)
-        return Tensor.record(result, op: "matmul", inputs: [left, right]) { g in
+        return Tensor.record(result, op: "matmul", inputs: left, right) { g in
             // y = op(A)·op(B): each gradient is one more GEMM with flags, never a transpose copy.
             var gradientA: Tensor?
             var gradientB: Tensor?

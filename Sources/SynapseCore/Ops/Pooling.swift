@@ -13,7 +13,7 @@ extension Tensor {
         let (storage, indices) = backend.maxPool2D(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: geometry.outputShape, dtype: .float32)
         let argmax = Tensor(storage: indices, shape: geometry.outputShape, dtype: .int32)
-        return Tensor.record(result, op: "maxPool2D", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "maxPool2D", input: self) { gradient in
             let storage = gradient.backend.maxPool2DBackward(gradient.storage, indices: argmax.storage, geometry: geometry)
             return [Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)]
         }
@@ -28,7 +28,7 @@ extension Tensor {
         let geometry = poolingGeometry("averagePool2D", poolSize: poolSize, strides: strides, padding: padding)
         let storage = backend.averagePool2D(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: geometry.outputShape, dtype: .float32)
-        return Tensor.record(result, op: "averagePool2D", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "averagePool2D", input: self) { gradient in
             let storage = gradient.backend.averagePool2DBackward(gradient.storage, geometry: geometry)
             return [Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)]
         }

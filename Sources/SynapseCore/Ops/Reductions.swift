@@ -49,7 +49,7 @@ extension Tensor {
         let storage = backend.reduce(op, plan.input.storage, geometry: plan.geometry)
         let result = Tensor(storage: storage, shape: resultShape, dtype: .float32)
         let (input, output, keptShape) = (detached(), result.detached(), plan.keptShape)
-        return Tensor.record(result, op: name, inputs: [self]) { gradient in
+        return Tensor.record(result, op: name, input: self) { gradient in
             let spread = gradient.reshaped(to: keptShape).broadcast(to: input.shape)
             switch op {
             case .sum:

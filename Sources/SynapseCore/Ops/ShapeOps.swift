@@ -19,7 +19,7 @@ extension Tensor {
         if resolved == shape { return self }
         let result = Tensor(storage: storage, shape: resolved, dtype: dtype)
         let inputShape = shape
-        return Tensor.record(result, op: "reshape", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "reshape", input: self) { gradient in
             [gradient.reshaped(to: inputShape)]
         }
     }
@@ -67,7 +67,7 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: newShape, dtype: dtype)
         var inverse = [Int](repeating: 0, count: rank)
         for (position, axis) in permutation.enumerated() { inverse[axis] = position }
-        return Tensor.record(result, op: "permute", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "permute", input: self) { gradient in
             [gradient.permuted(inverse)]
         }
     }
@@ -100,7 +100,7 @@ extension Tensor {
         let storage = backend.stridedRead(self.storage, dtype: dtype, offset: 0, strides: strides, shape: target)
         let result = Tensor(storage: storage, shape: target, dtype: dtype)
         let inputShape = shape
-        return Tensor.record(result, op: "broadcast", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "broadcast", input: self) { gradient in
             [gradient.sumToShape(inputShape)]
         }
     }

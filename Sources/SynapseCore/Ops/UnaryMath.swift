@@ -8,7 +8,7 @@ extension Tensor {
         let storage = backend.unary(op, self.storage, count: scalarCount)
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
         let (input, output) = (detached(), result.detached())
-        return Tensor.record(result, op: name, inputs: [self]) { gradient in
+        return Tensor.record(result, op: name, input: self) { gradient in
             let storage = input.backend.unaryGradient(op, input: input.storage, output: output.storage,
                                                       upstream: gradient.contiguousStorage, count: input.scalarCount)
             return [Tensor(storage: storage, shape: input.shape, dtype: .float32)]

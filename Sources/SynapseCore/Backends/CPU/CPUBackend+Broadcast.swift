@@ -92,6 +92,19 @@ extension CPUBackend {
     static func broadcastMap<A, B, R>(_ a: UnsafePointer<A>, _ b: UnsafePointer<B>, _ output: UnsafeMutablePointer<R>,
                                       layout: BroadcastLayout, _ body: (BroadcastRun<A, B, R>) -> Void) {
         let count = Shape.elementCount(layout.shape)
+        // Same shapes, or a scalar against a full operand: one flat run, without
+        // building the general iteration (it allocates, which tiny ops feel).
+        let (shapeA, shapeB) = (layout.operandShapes[0], layout.operandShapes[1])
+        let fullA = shapeA == layout.shape, fullB = shapeB == layout.shape
+        if (fullA || Shape.elementCount(shapeA) == 1) && (fullB || Shape.elementCount(shapeB) == 1) {
+            let (sa, sb) = (fullA && count > 1 ? 1 : 0, fullB && count > 1 ? 1 : 0)
+            Parallel.forRanges(count) { range in
+                let start = range.lowerBound
+                body(BroadcastRun(a: a + start * sa, b: b + start * sb, output: output + start,
+                                  strideA: sa, strideB: sb, count: range.count))
+            }
+            return
+        }
         let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
         let (sa, sb) = (iteration.rowStride(0), iteration.rowStride(1))
         if iteration.shape.count == 1 {
