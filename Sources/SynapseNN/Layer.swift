@@ -27,8 +27,14 @@ open class Layer {
     /// Whether the name was given by the user (a model never renames those).
     public let hasExplicitName: Bool
     /// Freezes (or unfreezes) every parameter of this layer and its sublayers.
+    ///
+    /// The flag propagates to the sublayers (as Keras' `trainable`), so a sublayer
+    /// that builds lazily after its container was frozen creates frozen parameters.
     public var isTrainable: Bool = true {
-        didSet { for parameter in parameters { parameter.isTrainable = isTrainable } }
+        didSet {
+            for parameter in ownParameters { parameter.isTrainable = isTrainable }
+            for layer in sublayers { layer.isTrainable = isTrainable }
+        }
     }
     /// Whether ``build(inputShape:)`` ran.
     public private(set) var isBuilt = false
@@ -154,17 +160,19 @@ open class Layer {
         }
     }
 
-    /// "Conv2DTranspose" → "conv2d_transpose", "Dense" → "dense".
+    /// "Conv2DTranspose" → "conv2d_transpose", "Dense" → "dense", "SimpleRNN" →
+    /// "simple_rnn" (Keras' `to_snake_case`: a word starts at an uppercase letter
+    /// after a lowercase one, or at one followed by a lowercase letter).
     static func defaultName(for type: Layer.Type) -> String {
-        let typeName = String(describing: type)
+        let characters = Array(String(describing: type))
         var result = ""
-        var previous: Character?
-        for character in typeName {
-            if character.isUppercase, let previous, previous.isLowercase {
-                result.append("_")
+        for (index, character) in characters.enumerated() {
+            if character.isUppercase, index > 0 {
+                let previous = characters[index - 1]
+                let nextIsLowercase = index + 1 < characters.count && characters[index + 1].isLowercase
+                if previous.isLowercase || (nextIsLowercase && previous != "_") { result.append("_") }
             }
             result.append(Character(character.lowercased()))
-            previous = character
         }
         return result
     }

@@ -2,7 +2,8 @@
 ///
 /// With `fromLogits: false` (Keras' default) predictions are probabilities, clipped
 /// to [ε, 1 − ε]; with `fromLogits: true` the stable form
-/// `max(x, 0) − x·y + log(1 + e^−|x|)` is used.
+/// `max(x, 0) − x·y + log(1 + e^−|x|)` is used, with `max` and `|x|` written as
+/// selections on `x ≥ 0` (as TensorFlow) so the gradient at `x = 0` is `σ(0) − y`.
 public struct BinaryCrossentropy: Loss {
     public let name = "binary_crossentropy"
     public var reduction: LossReduction
@@ -14,7 +15,11 @@ public struct BinaryCrossentropy: Loss {
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)
         if fromLogits {
-            return (yPred.relu() - yPred * yTrue + (-yPred.abs()).exp().log1p()).mean(alongAxis: -1)
+            // relu() and abs() have zero slope at 0, which would make the gradient −y there.
+            let nonNegative = yPred .>= 0
+            let positivePart = Tensor.where(nonNegative, yPred, .zeros(like: yPred))
+            let negativeMagnitude = Tensor.where(nonNegative, -yPred, yPred)
+            return (positivePart - yPred * yTrue + negativeMagnitude.exp().log1p()).mean(alongAxis: -1)
         }
         let p = yPred.clamped(min: lossEpsilon, max: 1 - lossEpsilon)
         return (-(yTrue * p.log() + (1 - yTrue) * (1 - p).log())).mean(alongAxis: -1)
