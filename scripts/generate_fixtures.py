@@ -32,6 +32,7 @@ def main(argv):
     import numpy
     import torch
 
+    from fixtures_losses import losses_cases
     from fixtures_ops import ops_cases
     from fixtures_optimizers import optimizers_cases
 
@@ -39,6 +40,7 @@ def main(argv):
         # name: (output file relative to the repository root, case builder)
         "ops": ("Tests/SynapseCoreTests/Fixtures/ops.json", ops_cases),
         "optimizers": ("Tests/SynapseNNTests/Fixtures/optimizers.json", optimizers_cases),
+        "losses": ("Tests/SynapseNNTests/Fixtures/losses.json", losses_cases),
     }
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
