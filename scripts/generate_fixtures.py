@@ -32,6 +32,7 @@ def main(argv):
     import numpy
     import torch
 
+    from fixtures_conv import conv_cases
     from fixtures_losses import losses_cases
     from fixtures_ops import ops_cases
     from fixtures_optimizers import optimizers_cases
@@ -41,6 +42,7 @@ def main(argv):
         "ops": ("Tests/SynapseCoreTests/Fixtures/ops.json", ops_cases),
         "optimizers": ("Tests/SynapseNNTests/Fixtures/optimizers.json", optimizers_cases),
         "losses": ("Tests/SynapseNNTests/Fixtures/losses.json", losses_cases),
+        "conv": ("Tests/SynapseCoreTests/Fixtures/conv.json", conv_cases),
     }
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

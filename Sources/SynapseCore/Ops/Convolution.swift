@@ -65,7 +65,8 @@ extension Tensor {
     /// - Parameters:
     ///   - kernel: `[windowH, windowW, outChannels, inChannels]` (Keras layout).
     /// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, outChannels]` with
-    ///   `out = (in − 1)·stride + window` for "valid" and `in·stride` for "same".
+    ///   `out = (in − 1)·stride + max(window, stride)` for "valid" (Keras' size; the rows a
+    ///   window smaller than the stride does not reach are zero) and `in·stride` for "same".
     public func conv2DTranspose(_ kernel: Tensor, strides: (Int, Int) = (1, 1),
                                 padding: WindowGeometry.Padding = .valid) -> Tensor {
         require(rank == 4, "conv2DTranspose: expected an NHWC input of rank 4, got shape \(Shape.describe(shape))")
@@ -73,8 +74,9 @@ extension Tensor {
                 "conv2DTranspose: kernel of shape \(Shape.describe(kernel.shape)) does not fit input of shape \(Shape.describe(shape)) (expected [kh, kw, out, \(shape[3])])")
         let (windowHeight, windowWidth, outChannels) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
         let (height, width) = (shape[1], shape[2])
-        let outputHeight = padding == .same ? height * strides.0 : (height - 1) * strides.0 + windowHeight
-        let outputWidth = padding == .same ? width * strides.1 : (width - 1) * strides.1 + windowWidth
+        // Keras: a window smaller than the stride still yields `stride` rows per input row ("valid").
+        let outputHeight = padding == .same ? height * strides.0 : (height - 1) * strides.0 + Swift.max(windowHeight, strides.0)
+        let outputWidth = padding == .same ? width * strides.1 : (width - 1) * strides.1 + Swift.max(windowWidth, strides.1)
         // The forward convolution whose input is our output and whose output is our input.
         let geometry = WindowGeometry(
             batch: shape[0], inputHeight: outputHeight, inputWidth: outputWidth, channels: outChannels,
