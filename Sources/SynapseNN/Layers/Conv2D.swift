@@ -140,7 +140,7 @@ public final class Conv1D: Layer {
 /// Transposed 2-D convolution, the upsampling layer of decoders (Keras' `Conv2DTranspose`).
 ///
 /// - Shapes: `[batch, H, W, in] → [batch, outH, outW, filters]` with
-///   `out = in · stride` for "same" and `(in − 1) · stride + kernel` for "valid".
+///   `out = in · stride` for "same" and `(in − 1) · stride + max(kernel, stride)` for "valid".
 /// - Weights: `kernel` `[kh, kw, filters, in]` (Keras layout; PyTorch's
 ///   `ConvTranspose2d.weight` is `[in, filters, kh, kw]`), `bias` `[filters]`.
 public final class Conv2DTranspose: Layer {

@@ -55,11 +55,19 @@ public final class ZeroPadding2D: Layer {
 
 /// Drops whole channels (feature maps) during training (Keras' `SpatialDropout2D`),
 /// which regularises convolutional features better than per-pixel dropout.
+///
+/// - Parameters:
+///   - rate: fraction of channels to drop per sample, in [0, 1); kept channels are
+///     scaled by `1 / (1 - rate)`. The identity at inference.
+///   - seed: a fixed mask stream; by default masks come from ``Random``.
 public final class SpatialDropout2D: Layer {
     public let rate: Float
-    public init(_ rate: Float, name: String? = nil) {
+    private var generator: RandomGenerator?
+
+    public init(_ rate: Float, seed: UInt64? = nil, name: String? = nil) {
         require(rate >= 0 && rate < 1, "SpatialDropout2D: rate must be in [0, 1), got \(rate)")
         self.rate = rate
+        self.generator = seed.map { RandomGenerator(seed: $0) }
         super.init(name: name)
     }
     public override var ownParameters: [Parameter] { [] }
@@ -67,7 +75,14 @@ public final class SpatialDropout2D: Layer {
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         guard training, rate > 0 else { return input }
         require(input.rank == 4, "\(name): expected NHWC inputs of rank 4, got shape \(Shape.describe(input.shape))")
-        let mask = (Tensor.randomUniform([input.shape[0], 1, 1, input.shape[3]]) .>= rate).to(.float32)
+        let maskShape = [input.shape[0], 1, 1, input.shape[3]]
+        let noise: Tensor
+        if generator != nil {
+            noise = Tensor.randomUniform(maskShape, generator: &generator!)
+        } else {
+            noise = Tensor.randomUniform(maskShape)
+        }
+        let mask = (noise .>= rate).to(.float32)
         return input * (mask * (1 / (1 - rate)))
     }
 }
