@@ -97,6 +97,8 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
                   width: .pixels(lower: -maxWidthShift, upper: maxWidthShift), fillValue: fillValue)
     }
 
+    /// Shifts each image of `[batch, height, width, channels]` by its own random
+    /// offset (vertical drawn first, then horizontal, image by image).
     public func callAsFunction(_ images: Tensor, generator: inout RandomGenerator) -> Tensor {
         let (batch, height, width, channels) = batchShape(images, "RandomTranslation")
         let shifts = (0..<batch).map { _ in
@@ -169,6 +171,8 @@ public struct RandomFlip: ImageAugmentation, Equatable {
         self.mode = mode
     }
 
+    /// Flips each image of `[batch, height, width, channels]` with probability ½ per
+    /// allowed axis (horizontal drawn first, then vertical, image by image).
     public func callAsFunction(_ images: Tensor, generator: inout RandomGenerator) -> Tensor {
         let (batch, height, width, channels) = batchShape(images, "RandomFlip")
         let flips = (0..<batch).map { _ -> (vertical: Bool, horizontal: Bool) in
