@@ -13,7 +13,7 @@ extension Tensor {
         require(shape == geometry.inputShape, "patches: input shape \(Shape.describe(shape)) does not match the geometry's \(Shape.describe(geometry.inputShape))")
         let storage = backend.im2col(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: [geometry.patchCount, geometry.patchSize], dtype: .float32)
-        return Tensor.record(result, op: "patches", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "patches", input: self) { gradient in
             [gradient.foldingPatches(geometry)]
         }
     }
@@ -26,7 +26,7 @@ extension Tensor {
                 "foldingPatches: expected shape \(Shape.describe([geometry.patchCount, geometry.patchSize])), got \(Shape.describe(shape))")
         let storage = backend.col2im(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)
-        return Tensor.record(result, op: "foldPatches", inputs: [self]) { gradient in
+        return Tensor.record(result, op: "foldPatches", input: self) { gradient in
             [gradient.patches(geometry)]
         }
     }
