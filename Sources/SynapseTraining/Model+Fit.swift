@@ -8,7 +8,8 @@ extension Model {
     ///   - epochs: number of passes over the data (counting from `initialEpoch`).
     ///   - batchSize: samples per gradient step (Keras default 32).
     ///   - validationSplit: the fraction of samples, taken from the end before any
-    ///     shuffling (as Keras), held out for validation.
+    ///     shuffling, held out for validation. As Keras, the first
+    ///     `floor(samples · (1 − validationSplit))` samples train and the rest validate.
     ///   - validationData: explicit validation inputs and targets (overrides the split).
     ///   - shuffle: reshuffle the training samples every epoch (from ``Random``).
     ///   - callbacks: hooks; a ``History`` and, with `verbose > 0`, a ``ProgressBar`` are added.
@@ -28,8 +29,12 @@ extension Model {
         var validation = validationData
         if validation == nil && validationSplit > 0 {
             let samples = x.shape[0]
-            let held = Int((Float(samples) * validationSplit).rounded(.down))
-            let kept = samples - held
+            // Keras computes split_at = floor(n · (1 − split)) in double precision on the
+            // decimal the user wrote; the Float's shortest decimal form recovers it
+            // (0.3, not 0.30000001192...), so 100 samples at 0.3 give 70, as in Keras.
+            let split = Double(String(validationSplit)) ?? Double(validationSplit)
+            let kept = Int((Double(samples) * (1 - split)).rounded(.down))
+            let held = samples - kept
             require(kept > 0 && held > 0, "fit: validationSplit \(validationSplit) leaves no training or no validation samples out of \(samples)")
             (trainX, trainY) = (x.narrowed(axis: 0, start: 0, length: kept), y.narrowed(axis: 0, start: 0, length: kept))
             validation = (x.narrowed(axis: 0, start: kept, length: held), y.narrowed(axis: 0, start: kept, length: held))
@@ -43,14 +48,16 @@ extension Model {
                 return (trainX.gather(indices, axis: 0), trainY.gather(indices, axis: 0))
             })
         }
-        let validate: (() -> Logs)? = validation.map { data in { self.evaluate(x: data.x, y: data.y, batchSize: batchSize, verbose: 0) } }
+        let validate: (([any Callback]) -> Logs)? = validation.map { data in
+            { callbacks in self.evaluate(x: data.x, y: data.y, batchSize: batchSize, verbose: 0, callbacks: callbacks) }
+        }
         return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: steps, batches: batches,
                            validate: validate, callbacks: callbacks, verbose: verbose)
     }
 
     /// The epoch loop shared by every `fit` variant.
     func runTraining(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
-                     batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (() -> Logs)?,
+                     batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (([any Callback]) -> Logs)?,
                      callbacks: [any Callback], verbose: Int) -> History {
         _ = requireCompiled()
         let history = History()
@@ -86,7 +93,8 @@ extension Model {
             }
             epochLogs = logs
             if let validate {
-                for (key, value) in validate() { epochLogs["val_" + key] = value }
+                // As Keras, validation runs the test hooks of the same callbacks.
+                for (key, value) in validate(all) { epochLogs["val_" + key] = value }
             }
             list.epochEnd(epoch, epochLogs)
             if stopTraining { break }
@@ -138,11 +146,16 @@ extension Model {
         require(batchSize > 0, "predict: batchSize must be positive, got \(batchSize)")
         require(x.rank >= 1, "predict: inputs need a batch dimension, got a scalar")
         let list = CallbackList(callbacks)
+        list.setModel(self)
         list.predictBegin()
         defer { list.predictEnd() }
         return withoutGradient {
             let samples = x.shape[0]
-            if samples <= batchSize { return self(x, training: false) }
+            if samples <= batchSize {
+                list.predictBatchBegin(0)
+                defer { list.predictBatchEnd(0) }
+                return self(x, training: false)
+            }
             var outputs: [Tensor] = []
             var start = 0
             var batch = 0

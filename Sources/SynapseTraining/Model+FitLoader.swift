@@ -14,25 +14,33 @@ extension Model {
             defer { epoch += 1 }
             return AnySequence(loader.batches(epoch: epoch))
         }
-        let validate: (() -> Logs)? = validationData.map { data in { self.evaluate(data) } }
+        let validate: (([any Callback]) -> Logs)? = validationData.map { data in { callbacks in self.evaluate(data, callbacks: callbacks) } }
         return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: loader.batchCount,
                            batches: batches, validate: validate, callbacks: callbacks, verbose: verbose)
     }
 
     /// Loss and metrics over every batch of `loader`, in inference mode.
+    ///
+    /// - Parameter callbacks: receive the test hooks (begin, per batch, end).
     @discardableResult
-    public func evaluate(_ loader: DataLoader) -> Logs {
+    public func evaluate(_ loader: DataLoader, callbacks: [any Callback] = []) -> Logs {
+        let list = CallbackList(callbacks)
+        list.setModel(self)
+        list.testBegin()
         metrics.forEach { $0.reset() }
         var lossSum = 0.0
         var samples = 0
-        for batch in loader.batches(epoch: 0) {
+        for (index, batch) in loader.batches(epoch: 0).enumerated() {
+            list.testBatchBegin(index)
             let logs = testStep(x: batch.x, y: batch.y)
             let count = batch.x.shape.first ?? 1
             lossSum += Double(logs["loss"] ?? .nan) * Double(count)
             samples += count
+            list.testBatchEnd(index, logs)
         }
         var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
         for metric in metrics { result[metric.name] = metric.result() }
+        list.testEnd(result)
         return result
     }
 }

@@ -48,7 +48,7 @@ open class Model: Layer {
     /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a name Synapse does not know.
     public func compile(optimizer: String, loss: String, metrics: [String] = []) throws {
         guard let optimizerObject = Optimizers.named(optimizer) else {
-            throw ModelError.unknownName(kind: "optimizer", name: optimizer, known: ["sgd", "adam", "adamw", "rmsprop", "adagrad"])
+            throw ModelError.unknownName(kind: "optimizer", name: optimizer, known: Optimizers.names)
         }
         try compile(optimizer: optimizerObject, loss: loss, metrics: metrics)
     }
@@ -60,7 +60,7 @@ open class Model: Layer {
         }
         let metricObjects = try metrics.map { name -> Metric in
             guard let metric = Metrics.named(name, loss: lossObject.name) else {
-                throw ModelError.unknownName(kind: "metric", name: name, known: ["accuracy", "mae", "mse", "precision", "recall", "auc"])
+                throw ModelError.unknownName(kind: "metric", name: name, known: Metrics.names)
             }
             return metric
         }
@@ -149,6 +149,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     /// Inputs and targets disagree, or a batch size or split is invalid.
     case invalidData(String)
 
+    /// A readable message: the unknown name with the known ones, or the data problem.
     public var description: String {
         switch self {
         case .unknownName(let kind, let name, let known):

@@ -6,7 +6,9 @@
 ///   - patience: epochs without improvement before stopping.
 ///   - mode: whether lower or higher is better; `.auto` decides from the name.
 ///   - baseline: stop if the quantity does not beat this value within `patience` epochs.
-///   - restoreBestWeights: put back the weights of the best epoch when stopping.
+///   - restoreBestWeights: put back the weights of the best epoch when training ends
+///     (stopped early or not, as Keras 3); without an improvement on the baseline,
+///     the best epoch among those seen.
 ///   - startFromEpoch: epochs to wait before monitoring (warm-up).
 public final class EarlyStopping: Callback {
     public let patience: Int
@@ -41,30 +43,33 @@ public final class EarlyStopping: Callback {
         bestEpoch = nil
         bestWeights = nil
         quantity.reset()
-        if let baseline { quantity.accept(baseline) }
     }
 
     public func onEpochEnd(_ epoch: Int, logs: Logs) {
         guard epoch >= startFromEpoch, let value = quantity.value(in: logs, callback: "EarlyStopping") else { return }
-        if restoreBestWeights && bestWeights == nil { bestWeights = snapshot() }
+        if restoreBestWeights && bestWeights == nil {
+            bestWeights = snapshot()
+            bestEpoch = epoch
+        }
         wait += 1
         if quantity.isImprovement(value) {
             quantity.accept(value)
             bestEpoch = epoch
             if restoreBestWeights { bestWeights = snapshot() }
-            wait = 0
+            // As Keras 3: the count restarts only when the value also beats the baseline.
+            if baseline.map({ quantity.isImprovement(value, over: $0) }) ?? true { wait = 0 }
             return
         }
         if wait >= max(patience, 1) && epoch > 0 {
             stoppedEpoch = epoch
             model?.stopTraining = true
-            if restoreBestWeights, let bestWeights, let model {
-                for (parameter, value) in zip(model.parameters, bestWeights) { parameter.assign(value) }
-            }
         }
     }
 
     public func onTrainEnd(logs: Logs) {
+        if restoreBestWeights, let bestWeights, let model {
+            for (parameter, value) in zip(model.parameters, bestWeights) { parameter.assign(value) }
+        }
         if let stoppedEpoch {
             print("Epoch \(stoppedEpoch + 1): early stopping" + (restoreBestWeights && bestEpoch != nil ? " (restored the weights of epoch \(bestEpoch! + 1))" : ""))
         }

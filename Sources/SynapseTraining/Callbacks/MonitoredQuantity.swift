@@ -30,8 +30,11 @@ struct MonitoredQuantity {
     }
 
     /// Whether `value` beats the best by more than `minDelta`.
-    func isImprovement(_ value: Float) -> Bool {
-        lowerIsBetter ? value < best - minDelta : value > best + minDelta
+    func isImprovement(_ value: Float) -> Bool { isImprovement(value, over: best) }
+
+    /// Whether `value` beats `reference` by more than `minDelta`.
+    func isImprovement(_ value: Float, over reference: Float) -> Bool {
+        lowerIsBetter ? value < reference - minDelta : value > reference + minDelta
     }
 
     /// Records `value` as the best.

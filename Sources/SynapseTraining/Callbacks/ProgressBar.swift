@@ -71,12 +71,12 @@ public final class ProgressBar: Callback {
             let counter = String(repeating: " ", count: width - String(seenSteps).count) + "\(seenSteps)/\(total)"
             let filled = min(20, Int((Double(seenSteps) / Double(max(total, 1)) * 20).rounded(.down)))
             let bar = String(repeating: "━", count: filled) + String(repeating: "─", count: 20 - filled)
-            parts.append("\(counter) \(bar)")
-            if final || seenSteps >= total {
-                parts.append("\(Self.duration(elapsed)) \(Self.duration(perStep, perStep: true))/step")
-            } else {
-                parts.append("ETA: \(Self.duration(perStep * Double(total - seenSteps)))")
-            }
+            // Keras 3: "32/32 ━━━━━━━━━━━━━━━━━━━━ 1s 4ms/step - loss: 0.3", the timing
+            // beside the bar, the logs after dashes.
+            let timing = final || seenSteps >= total
+                ? "\(Self.duration(elapsed)) \(Self.duration(perStep, perStep: true))/step"
+                : "ETA: \(Self.duration(perStep * Double(total - seenSteps)))"
+            parts.append("\(counter) \(bar) \(timing)")
         } else {
             parts.append("\(seenSteps) steps \(Self.duration(elapsed))")
         }
