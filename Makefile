@@ -6,8 +6,8 @@ SWIFT ?= swift
 PYTHON ?= python3
 
 # What `make run` runs: an executable target of Package.swift, and its arguments.
-RUN_TARGET ?= linear-regression
-RUN_ARGS ?=
+RUN_TARGET ?= mnist-cnn
+RUN_ARGS ?= --epochs 1
 
 # Build folder. Parallel builds in one checkout need their own: make test SCRATCH=.build-mine
 SCRATCH ?= .build

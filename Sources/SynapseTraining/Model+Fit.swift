@@ -5,7 +5,8 @@ extension Model {
     /// - Parameters:
     ///   - x: inputs, `[samples, ...]`.
     ///   - y: targets, `[samples, ...]` (int32 class ids for sparse losses).
-    ///   - epochs: number of passes over the data (counting from `initialEpoch`).
+    ///   - epochs: the index of the last epoch, as Keras: with `initialEpoch: 5, epochs: 10`
+    ///     epochs 5 to 9 run (five passes over the data).
     ///   - batchSize: samples per gradient step (Keras default 32).
     ///   - validationSplit: the fraction of samples, taken from the end before any
     ///     shuffling, held out for validation. As Keras, the first
@@ -63,7 +64,7 @@ extension Model {
         let history = History()
         var all: [any Callback] = [history]
         if verbose > 0 {
-            all.append(ProgressBar(epochs: initialEpoch + epochs, stepsPerEpoch: stepsPerEpoch,
+            all.append(ProgressBar(epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                    inPlace: verbose == 1 ? ProgressBar.standardOutputIsTerminal : false))
         }
         all += callbacks
@@ -73,7 +74,7 @@ extension Model {
         setHistory(history)
         list.trainBegin()
         var epochLogs: Logs = [:]
-        for epoch in initialEpoch..<(initialEpoch + epochs) {
+        for epoch in initialEpoch..<Swift.max(initialEpoch, epochs) {
             list.epochBegin(epoch)
             metrics.forEach { $0.reset() }
             var lossSum = 0.0

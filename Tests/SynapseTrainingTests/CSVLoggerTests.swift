@@ -65,7 +65,7 @@ struct CSVLoggerTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (model, train, _) = compiledModel()
         model.fit(x: train.x, y: train.y, epochs: 2, batchSize: 6, callbacks: [CSVLogger(path: path)], verbose: 0)
-        model.fit(x: train.x, y: train.y, epochs: 2, batchSize: 6, callbacks: [CSVLogger(path: path, append: true)],
+        model.fit(x: train.x, y: train.y, epochs: 4, batchSize: 6, callbacks: [CSVLogger(path: path, append: true)],
                   verbose: 0, initialEpoch: 2)
         let appended = try contents(path).split(separator: "\n").map(String.init)
         #expect(appended.count == 5)

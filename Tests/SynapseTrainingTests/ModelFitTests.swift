@@ -161,13 +161,13 @@ struct ModelFitTests {
         }
     }
 
-    @Test("initialEpoch numbers the epochs from where a run left off")
+    @Test("initialEpoch resumes a run; epochs is the last epoch index, as in Keras")
     func initialEpoch() {
         let model = TrainingFixtures.regressor()
         model.compile(optimizer: SGD(learningRate: 0.05), loss: MeanSquaredError())
         let data = TrainingFixtures.linearData(count: 8)
         let hooks = HookRecorder()
-        let history = model.fit(x: data.x, y: data.y, epochs: 2, batchSize: 4, callbacks: [hooks], verbose: 0, initialEpoch: 3)
+        let history = model.fit(x: data.x, y: data.y, epochs: 5, batchSize: 4, callbacks: [hooks], verbose: 0, initialEpoch: 3)
         #expect(history.epochs == [3, 4])
         #expect(hooks.events(withPrefix: "epochBegin") == ["epochBegin 3", "epochBegin 4"])
         #expect(model.optimizer?.iterations == 4)
