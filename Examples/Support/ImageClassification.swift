@@ -39,7 +39,8 @@ public struct ImageClassificationRun {
         print(String(format: "test accuracy %.4f, test loss %.4f, training time %.1f s (%.1f s/epoch)",
                      accuracy, test["loss"] ?? .nan, seconds, seconds / Double(max(epochs, 1))))
         if let path = options.save {
-            print("note: --save \(path) is accepted; saving models arrives with the model-file format")
+            try model.save(to: URL(fileURLWithPath: path))
+            print("saved the trained model to \(path)")
         }
         if options.json {
             var report = ExampleReport(example: example, epochs: epochs, seed: options.seed)

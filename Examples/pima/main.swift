@@ -57,7 +57,8 @@ struct Pima: ParsableCommand {
         let curves = try history.writeTrainingCurves(to: output, name: "pima")
         print("plots: pima_predictions.{svg,png}, " + curves.map(\.lastPathComponent).joined(separator: ", "))
         if let path = options.save {
-            print("note: --save \(path) is accepted; saving models arrives with the model-file format")
+            try model.save(to: URL(fileURLWithPath: path))
+            print("saved the trained model to \(path)")
         }
         if options.json {
             var report = ExampleReport(example: "pima", epochs: epochs, seed: options.seed)

@@ -5,6 +5,7 @@
 // `backward()`: the textbook NumPy loop, with the gradients computed for us.
 import ArgumentParser
 import ExampleSupport
+import Foundation
 
 @main
 struct XOR: ParsableCommand {
@@ -27,21 +28,28 @@ struct XOR: ParsableCommand {
         guard let hidden = ActivationFunction(name: activation), hidden == .tanh || hidden == .sigmoid else {
             throw ValidationError("--activation must be tanh or sigmoid, got \(activation)")
         }
+        if fromScratch && options.save != nil {
+            throw ValidationError("--save needs the Model API; --from-scratch trains raw tensors, not a model")
+        }
         Random.seed(options.seed)
         let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
         let y = Tensor([[0], [1], [1], [0]])
 
-        let ((predictions, finalLoss), seconds) = measureSeconds {
-            fromScratch ? trainFromScratch(x: x, y: y, hidden: hidden, epochs: epochs)
-                        : trainWithModel(x: x, y: y, hidden: hidden, epochs: epochs)
+        var trainedModel: Sequential?
+        let ((predictions, finalLoss), seconds) = measureSeconds { () -> ([Float], Float) in
+            if fromScratch { return trainFromScratch(x: x, y: y, hidden: hidden, epochs: epochs) }
+            let (model, predictions, loss) = trainWithModel(x: x, y: y, hidden: hidden, epochs: epochs)
+            trainedModel = model
+            return (predictions, loss)
         }
 
         for (input, output) in zip(["00", "01", "10", "11"], predictions) {
             print("\(input) -> \(output)")
         }
         print("final loss \(finalLoss) after \(epochs) epochs (\(fromScratch ? "from scratch" : "Model API"))")
-        if let path = options.save, !fromScratch {
-            print("note: --save \(path) is accepted; saving models arrives with the model-file format")
+        if let path = options.save, let model = trainedModel {
+            try model.save(to: URL(fileURLWithPath: path))
+            print("saved the trained model to \(path)")
         }
         if options.json {
             var report = ExampleReport(example: "xor", epochs: epochs, seed: options.seed)
@@ -54,7 +62,7 @@ struct XOR: ParsableCommand {
     }
 
     /// The Keras way: a Sequential model, SGD, mean squared error, full batch.
-    func trainWithModel(x: Tensor, y: Tensor, hidden: ActivationFunction, epochs: Int) -> ([Float], Float) {
+    func trainWithModel(x: Tensor, y: Tensor, hidden: ActivationFunction, epochs: Int) -> (Sequential, [Float], Float) {
         let model = Sequential {
             Input(shape: [2])
             Dense(4, activation: hidden)
@@ -62,7 +70,7 @@ struct XOR: ParsableCommand {
         }
         model.compile(optimizer: SGD(learningRate: learningRate), loss: MeanSquaredError())
         let history = model.fit(x: x, y: y, epochs: epochs, batchSize: 4, shuffle: false, verbose: 0)
-        return (model.predict(x).scalars, history.values["loss"]?.last ?? .nan)
+        return (model, model.predict(x).scalars, history.values["loss"]?.last ?? .nan)
     }
 
     /// The same network by hand: parameters as tensors, forward, backward(), update.

@@ -8,5 +8,5 @@ struct SynapseCommand: ParsableCommand {
         commandName: "synapse",
         abstract: "Train, inspect and serve neural networks with Synapse.",
         version: SystemInfo.synapseVersion,
-        subcommands: [InfoCommand.self])
+        subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self])
 }

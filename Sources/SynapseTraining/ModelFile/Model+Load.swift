@@ -1,0 +1,119 @@
+import Foundation
+
+extension Sequential {
+    /// Reads a model written by ``Model/save(to:)``: rebuilds the layers from
+    /// ``LayerRegistry``, builds them for the stored input shape, loads every weight,
+    /// recompiles with the stored optimizer, loss and metrics, and restores the
+    /// history. Predictions of the loaded model equal the saved model's bit for bit.
+    ///
+    /// The file is treated as untrusted: every shape is checked before anything is
+    /// built, and a damaged or hostile file throws a ``ModelFileError`` naming the
+    /// problem; it never stops the process.
+    ///
+    /// Compile settings come back when the optimizer and loss are built-in ones
+    /// (with their stored hyper-parameters; the learning rate as a constant), and
+    /// metrics whose names ``Metrics/named(_:loss:)`` knows; otherwise the model is
+    /// returned uncompiled (call `compile` yourself) and
+    /// ``ModelFile/compile`` still holds what was stored. Optimizer state (moments)
+    /// is not part of the file.
+    ///
+    /// - Throws: ``ModelFileError`` (`unreadable`, `notAModelFile`,
+    ///   `unknownLayerClass`, `invalidConfig`, `missingTensor`, `shapeMismatch`, ...).
+    ///
+    /// ```swift
+    /// let model = try Sequential.load(from: URL(fileURLWithPath: "mnist.safetensors"))
+    /// let probabilities = model.predict(images)
+    /// ```
+    public static func load(from url: URL) throws -> Sequential {
+        try ModelFile.read(from: url).makeSequential()
+    }
+}
+
+extension Model {
+    /// Loads weights by name from a `.safetensors` file (written by
+    /// ``saveWeights(to:)`` or ``save(to:)``, or by any tool that uses the same names
+    /// and layouts). Nothing is assigned unless every check passes.
+    ///
+    /// - Parameters:
+    ///   - url: the file.
+    ///   - strict: `true` (the default, as Keras and PyTorch): every parameter must
+    ///     be in the file and every tensor in the file must be used. `false`: load
+    ///     the parameters found, ignore the rest (shapes must still match).
+    /// - Throws: ``ModelFileError``: `notBuilt` for a model without parameters yet,
+    ///   `missingTensor`, `shapeMismatch`, `wrongDType`, `unexpectedTensors`, `unreadable`.
+    public func loadWeights(from url: URL, strict: Bool = true) throws {
+        buildFromDeclaredInput()
+        guard isBuilt else { throw ModelFileError.notBuilt(name) }
+        try assignWeights(ModelFile.readSafeTensors(from: url).tensors, strict: strict)
+    }
+
+    /// Checks every weight against its parameter, then assigns them all.
+    func assignWeights(_ tensors: [String: Tensor], strict: Bool) throws {
+        var assignments: [(Parameter, Tensor)] = []
+        var used = Set<String>()
+        for (name, parameter) in namedWeights {
+            guard let tensor = tensors[name] else {
+                if strict { throw ModelFileError.missingTensor(name) }
+                continue
+            }
+            guard tensor.dtype == .float32 else {
+                throw ModelFileError.wrongDType(tensor: name, expected: DType.float32.rawValue, found: tensor.dtype.rawValue)
+            }
+            guard tensor.shape == parameter.shape else {
+                throw ModelFileError.shapeMismatch(tensor: name, expected: parameter.shape, found: tensor.shape)
+            }
+            assignments.append((parameter, tensor))
+            used.insert(name)
+        }
+        let unused = tensors.keys.filter { !used.contains($0) }.sorted()
+        if strict && !unused.isEmpty { throw ModelFileError.unexpectedTensors(unused) }
+        for (parameter, tensor) in assignments { parameter.assign(tensor) }
+    }
+}
+
+extension ModelFile {
+    /// Builds the ``Sequential`` model this file describes, with its weights,
+    /// compile settings and history (see ``Sequential/load(from:)``).
+    public func makeSequential() throws -> Sequential {
+        guard architecture.className == "Sequential" else {
+            throw ModelFileError.invalidArchitecture("model class \"\(architecture.className.prefix(40))\" cannot be rebuilt; Synapse rebuilds Sequential models")
+        }
+        let layers = try architecture.layers.map(LayerRegistry.makeLayer(from:))
+        let model = Sequential(name: architecture.name)
+        for layer in layers {
+            guard !model.layers.contains(where: { $0.name == layer.name }) else {
+                throw ModelFileError.invalidArchitecture("two layers are named '\(layer.name)'")
+            }
+            model.add(layer)
+        }
+        let input = layers.first as? Input
+        if let shape = architecture.buildInputShape ?? input?.shape {
+            try checkShapes(of: model, inputShape: shape, inputDType: input?.dtype ?? .float32)
+            model.buildIfNeeded(inputShape: shape)
+            try model.assignWeights(tensors, strict: true)
+        } else if let name = tensors.keys.min() {
+            throw ModelFileError.unexpectedTensors([name] + tensors.keys.filter { $0 != name }.sorted())
+        }
+        if let compile, let optimizer = try compile.makeOptimizer(), let loss = try compile.makeLoss() {
+            let metrics = compile.metrics.compactMap { Metrics.named($0, loss: loss.name) }
+            model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
+        }
+        if let history { model.setHistory(history) }
+        return model
+    }
+
+    /// Infers every layer's shapes without building and compares the parameter
+    /// shapes with the file's tensors, so nothing is allocated for a file whose
+    /// sizes do not match its weights.
+    private func checkShapes(of model: Sequential, inputShape: [Int], inputDType: DType) throws {
+        let inferred = try LayerShapeInference.infer(model.layers, inputShape: inputShape, inputDType: inputDType)
+        for (layer, shapes) in zip(model.layers, inferred) {
+            guard let shapes else { break }
+            for (parameterName, shape) in shapes.parameters.sorted(by: { $0.key < $1.key }) {
+                let name = "\(layer.name).\(parameterName)"
+                guard let tensor = tensors[name] else { throw ModelFileError.missingTensor(name) }
+                guard tensor.shape == shape else { throw ModelFileError.shapeMismatch(tensor: name, expected: shape, found: tensor.shape) }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// The architecture of a saved model, as Keras writes it: the model class, its
+/// name, the shape it was built for, and each layer's ``LayerConfig``.
+///
+/// ```json
+/// {"class_name": "Sequential",
+///  "config": {"name": "mnist", "build_input_shape": [null, 28, 28, 1],
+///             "layers": [{"class_name": "Conv2D", "name": "conv2d", "config": {...}}, ...]}}
+/// ```
+///
+/// `build_input_shape` includes the batch dimension as `null` (Keras' form);
+/// ``buildInputShape`` is per sample.
+public struct ModelArchitecture: Sendable, Hashable {
+    /// The model class; "Sequential" is the one Synapse can rebuild.
+    public var className: String
+    /// The model's name.
+    public var name: String
+    /// The per-sample input shape the model was built for, or `nil` if it was not built.
+    public var buildInputShape: [Int]?
+    /// The layers' configurations, in order.
+    public var layers: [LayerConfig]
+
+    /// Most layers an architecture may list.
+    public static let maximumLayerCount = 100_000
+
+    /// - Parameters:
+    ///   - className: the model class ("Sequential").
+    ///   - name: the model's name.
+    ///   - buildInputShape: per-sample input shape, or `nil` for an unbuilt model.
+    ///   - layers: the layer configurations, in order.
+    public init(className: String = "Sequential", name: String, buildInputShape: [Int]?, layers: [LayerConfig]) {
+        (self.className, self.name, self.buildInputShape, self.layers) = (className, name, buildInputShape, layers)
+    }
+
+    /// The JSON form.
+    public var configValue: ConfigValue {
+        let layerValues: [ConfigValue] = layers.map { layer in
+            ["class_name": .string(layer.className), "name": .string(layer.layerName), "config": .object(layer.values)]
+        }
+        let shape: ConfigValue = buildInputShape.map { .array([.null] + $0.map(ConfigValue.int)) } ?? .null
+        return ["class_name": .string(className),
+                "config": ["name": .string(name), "build_input_shape": shape, "layers": .array(layerValues)]]
+    }
+
+    /// The JSON text (compact, sorted keys).
+    public func jsonText() throws -> String { try configValue.jsonText() }
+
+    /// Parses and checks the JSON text of an architecture.
+    ///
+    /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` for text that is not
+    ///   JSON, ``ModelFileError/invalidArchitecture(_:)`` for JSON of the wrong form.
+    public init(jsonText: String) throws {
+        let value: ConfigValue
+        do {
+            value = try ConfigValue(jsonText: jsonText)
+        } catch {
+            throw ModelFileError.invalidJSON(key: "architecture", reason: "not JSON (\(String(describing: error).prefix(120)))")
+        }
+        try self.init(value)
+    }
+
+    /// Checks and reads the JSON form.
+    ///
+    /// - Throws: ``ModelFileError/invalidArchitecture(_:)`` naming what is wrong.
+    public init(_ value: ConfigValue) throws {
+        func fail(_ reason: String) -> ModelFileError { .invalidArchitecture(reason) }
+        guard let object = value.objectValue else { throw fail("expected a JSON object, found \(value.kindDescription)") }
+        guard let className = object["class_name"]?.stringValue else { throw fail("\"class_name\" must be a string") }
+        guard let config = object["config"]?.objectValue else { throw fail("\"config\" must be an object") }
+        let name = config["name"]?.stringValue ?? "sequential"
+        guard !name.isEmpty, name.count <= 256 else { throw fail("the model name must have 1 to 256 characters") }
+        var buildInputShape: [Int]?
+        switch config["build_input_shape"] {
+        case nil, .null?: buildInputShape = nil
+        case .array(let dimensions)? where !dimensions.isEmpty && dimensions.count <= 9:
+            let perSample = dimensions.dropFirst().map(\.intValue)
+            guard dimensions[0].isNull || dimensions[0].intValue != nil,
+                  perSample.allSatisfy({ $0.map { (1...LayerConfig.maximumSize).contains($0) } ?? false }) else {
+                throw fail("\"build_input_shape\" must be [null, sizes...] with sizes in 1...\(LayerConfig.maximumSize), found \(config["build_input_shape"]!)")
+            }
+            buildInputShape = perSample.map { $0! }
+        case let other?:
+            throw fail("\"build_input_shape\" must be null or [null, sizes...] with at most 8 sizes, found \(other)")
+        }
+        guard let layerValues = config["layers"]?.arrayValue else { throw fail("\"config\" must have a \"layers\" array") }
+        guard layerValues.count <= Self.maximumLayerCount else { throw fail("more than \(Self.maximumLayerCount) layers") }
+        var layers: [LayerConfig] = []
+        var names = Set<String>()
+        for (index, layerValue) in layerValues.enumerated() {
+            guard let entry = layerValue.objectValue, let layerClass = entry["class_name"]?.stringValue,
+                  let arguments = entry["config"]?.objectValue else {
+                throw fail("layer \(index) must be {\"class_name\": ..., \"name\": ..., \"config\": {...}}")
+            }
+            var values = arguments
+            if values["name"] == nil, let entryName = entry["name"] { values["name"] = entryName }
+            guard let layerName = values["name"]?.stringValue else { throw fail("layer \(index) (\(layerClass.prefix(40))) has no name") }
+            guard names.insert(layerName).inserted else { throw fail("two layers are named '\(layerName.prefix(80))'") }
+            layers.append(LayerConfig(className: layerClass, values: values))
+        }
+        self.init(className: className, name: name, buildInputShape: buildInputShape, layers: layers)
+    }
+}
