@@ -24,7 +24,10 @@ let package = Package(
 
         .target(
             name: "SynapseCore",
-            dependencies: ["CDNNL"]),
+            dependencies: ["CDNNL"],
+            // Kernels and the autograd engine touch class properties in tight loops;
+            // dynamic exclusivity checks cost there and guard nothing the code relies on.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(
             name: "SynapseIO",
             dependencies: ["SynapseCore", "CZlib"]),

@@ -28,9 +28,14 @@ public struct Tensor: @unchecked Sendable {
     /// Wraps existing storage. `storage` must hold at least `shape`'s element count
     /// of `dtype` elements.
     public init(storage: TensorStorage, shape: [Int], dtype: DType) {
-        require(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(Shape.describe(shape))")
-        require(storage.byteCount >= Shape.elementCount(shape) * dtype.byteSize,
-                "Tensor: storage of \(storage.byteCount) bytes is too small for \(Shape.describe(shape)) \(dtype)")
+        var count = 1
+        for dimension in shape {
+            if dimension < 0 { fatalError("Tensor: negative dimension in shape \(Shape.describe(shape))") }
+            count &*= dimension
+        }
+        if storage.byteCount < count * dtype.byteSize {
+            fatalError("Tensor: storage of \(storage.byteCount) bytes is too small for \(Shape.describe(shape)) \(dtype)")
+        }
         self.shape = shape
         self.dtype = dtype
         self.storage = storage

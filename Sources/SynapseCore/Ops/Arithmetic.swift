@@ -15,12 +15,13 @@ extension Tensor {
         let layout = BroadcastLayout(shape: shape, operandShapes: [lhs.shape, rhs.shape])
         let storage = lhs.backend.binary(op, lhs.storage, rhs.storage, layout: layout)
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
+        guard lhs.node != nil || rhs.node != nil, GradientMode.isEnabled else { return result }
         let (a, b) = (lhs.detached(), rhs.detached())
         let output = result.detached()
+        let (needsA, needsB) = (lhs.node != nil, rhs.node != nil)
         return record(result, op: name, inputs: lhs, rhs) { gradient in
             let (ga, gb) = rule(gradient, a, b, output)
-            return [lhs.node == nil ? nil : ga?.sumToShape(a.shape),
-                    rhs.node == nil ? nil : gb?.sumToShape(b.shape)]
+            return [needsA ? ga?.sumToShape(a.shape) : nil, needsB ? gb?.sumToShape(b.shape) : nil]
         }
     }
 

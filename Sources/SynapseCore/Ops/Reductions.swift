@@ -15,7 +15,10 @@ extension Tensor {
     }
 
     func reductionPlan(axes: [Int], op: String) -> ReductionPlan {
-        let resolved = Array(Set(axes.map { Shape.normalizeAxis($0, rank: rank, op: op) })).sorted()
+        var resolved: [Int] = []
+        for axis in axes.map({ Shape.normalizeAxis($0, rank: rank, op: op) }).sorted() where resolved.last != axis {
+            resolved.append(axis)
+        }
         var keptShape = shape
         for axis in resolved { keptShape[axis] = 1 }
         let shape = self.shape.enumerated().filter { !resolved.contains($0.offset) }.map(\.element)
