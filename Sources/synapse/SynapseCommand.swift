@@ -8,5 +8,6 @@ struct SynapseCommand: ParsableCommand {
         commandName: "synapse",
         abstract: "Train, inspect and serve neural networks with Synapse.",
         version: SystemInfo.synapseVersion,
-        subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self])
+        subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self,
+                      ExportTorchCommand.self, ImportTorchCommand.self, RunModelCommand.self])
 }
