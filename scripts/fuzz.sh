@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Fuzzes the safetensors reader (SafeTensors.parse) with libFuzzer + AddressSanitizer.
+#
+#   scripts/fuzz.sh [RUNS] [extra libFuzzer flags...]     (RUNS defaults to 1000000)
+#
+# Not part of the package build: SynapseCore is built by SwiftPM (release) in
+# $FUZZ_SCRATCH (default .build-fuzz), then Fuzz/SafeTensorsFuzzer/*.swift and
+# Sources/SynapseIO/SafeTensors.swift are compiled with swiftc
+# -sanitize=fuzzer,address (so the reader itself is coverage-instrumented) and
+# linked against SynapseCore's objects. The seed corpus Fuzz/corpus is written by
+# the real writer (Fuzz/SeedWriter) when it is empty; new inputs found while
+# fuzzing go to $FUZZ_WORK/corpus (default .build-fuzz-work), crashes to $FUZZ_WORK/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-1000000}"
+shift || true
+SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
+WORK="${FUZZ_WORK:-.build-fuzz-work}"
+mkdir -p "$WORK/corpus"
+
+swift build -c release --scratch-path "$SCRATCH" --target SynapseCore
+BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+OBJECTS=$(find "$BIN/SynapseCore.build" -name '*.o')
+COMMON=(-O -I "$BIN/Modules" -I Sources/CDNNL -Xcc -fmodule-map-file=Sources/CDNNL/module.modulemap
+        -L /usr/lib/x86_64-linux-gnu -ldnnl -lgomp)
+
+if ! ls Fuzz/corpus/*.safetensors >/dev/null 2>&1; then
+    swiftc "${COMMON[@]}" -module-name SeedWriter -parse-as-library \
+        Fuzz/SeedWriter/SeedWriter.swift Sources/SynapseIO/SafeTensors.swift Sources/SynapseIO/AtomicWrite.swift \
+        $OBJECTS -o "$WORK/seed-writer"
+    "$WORK/seed-writer" Fuzz/corpus
+fi
+
+swiftc "${COMMON[@]}" -module-name SafeTensorsFuzzer -parse-as-library -sanitize=fuzzer,address \
+    Fuzz/SafeTensorsFuzzer/SafeTensorsFuzzer.swift Sources/SynapseIO/SafeTensors.swift Sources/SynapseIO/AtomicWrite.swift \
+    $OBJECTS -o "$WORK/safetensors-fuzzer"
+
+# Inputs up to 4 KiB; a run over 10 s or 2 GB is reported as a bug (hang / unbounded allocation).
+"$WORK/safetensors-fuzzer" -runs="$RUNS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$WORK/" -print_final_stats=1 "$@" "$WORK/corpus" Fuzz/corpus
