@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build microbench bench-xor clean deps
+.PHONY: run test build microbench bench-xor interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -41,6 +41,16 @@ microbench: deps
 bench-xor: deps
 	$(SWIFT) build $(RELEASE) --product synapse-bench
 	$(PYTHON) Benchmarks/xor_step.py $(SCRATCH)/release/synapse-bench
+
+# PyTorch interoperability: Synapse -> torch and torch -> Synapse predictions agree
+# within 1e-5 for the MNIST MLP and CNN (needs the Python venv; see scripts/pytorch_interop.py).
+interop: deps
+	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/pytorch_interop.py
+
+# libFuzzer + AddressSanitizer on the safetensors reader; FUZZ_RUNS inputs (scripts/fuzz.sh).
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_RUNS)
 
 # Removes the default build folder only (other .build-* folders are left alone).
 clean:
