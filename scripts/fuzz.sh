@@ -3,11 +3,12 @@
 #
 #   scripts/fuzz.sh [RUNS] [extra libFuzzer flags...]     (RUNS defaults to 1000000)
 #
-# Not part of the package build: SynapseCore is built by SwiftPM (release) in
+# Not part of the package build: SynapseTraining and its dependencies are built by SwiftPM (release) in
 # $FUZZ_SCRATCH (default .build-fuzz), then Fuzz/SafeTensorsFuzzer/*.swift and
 # Sources/SynapseIO/SafeTensors.swift are compiled with swiftc
 # -sanitize=fuzzer,address (so the reader itself is coverage-instrumented) and
-# linked against SynapseCore's objects. The seed corpus Fuzz/corpus is written by
+# linked against the objects of SynapseCore ... SynapseTraining (whose model-file
+# metadata parsers the fuzzer also calls, uninstrumented). The seed corpus Fuzz/corpus is written by
 # the real writer (Fuzz/SeedWriter) when it is empty; new inputs found while
 # fuzzing go to $FUZZ_WORK/corpus (default .build-fuzz-work), crashes to $FUZZ_WORK/.
 set -euo pipefail
@@ -18,11 +19,12 @@ SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
 WORK="${FUZZ_WORK:-.build-fuzz-work}"
 mkdir -p "$WORK/corpus"
 
-swift build -c release --scratch-path "$SCRATCH" --target SynapseCore
+swift build -c release --scratch-path "$SCRATCH" --target SynapseTraining
 BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
-OBJECTS=$(find "$BIN/SynapseCore.build" -name '*.o')
-COMMON=(-O -I "$BIN/Modules" -I Sources/CDNNL -Xcc -fmodule-map-file=Sources/CDNNL/module.modulemap
-        -L /usr/lib/x86_64-linux-gnu -ldnnl -lgomp)
+OBJECTS=$(for module in SynapseCore SynapseIO SynapseData SynapsePlot SynapseNN SynapseTraining; do
+    find "$BIN/$module.build" -name '*.o'; done)
+COMMON=(-O -I "$BIN/Modules" -Xcc -fmodule-map-file=Sources/CDNNL/module.modulemap
+        -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap -ldnnl -lgomp -lz)
 
 if ! ls Fuzz/corpus/*.safetensors >/dev/null 2>&1; then
     swiftc "${COMMON[@]}" -module-name SeedWriter -parse-as-library \
