@@ -22,6 +22,12 @@ extension Model {
     /// let copy = try Sequential.load(from: URL(fileURLWithPath: "mnist.safetensors"))
     /// ```
     public func save(to url: URL) throws {
+        let contents = try modelFileContents()
+        try ModelFile.writeSafeTensors(contents.tensors, metadata: contents.metadata, to: url)
+    }
+
+    /// The tensors and metadata ``save(to:)`` writes.
+    func modelFileContents() throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         guard let sequential = self as? Sequential else {
             throw ModelFileError.unsupportedModel(
                 "model '\(name)' of type \(type(of: self)) is not a Sequential: save(to:) describes Sequential models; use saveWeights(to:) and rebuild the model in code")
@@ -37,7 +43,7 @@ extension Model {
         metadata["architecture"] = try architecture.jsonText()
         if let compile = CompileConfig(of: self) { metadata["compile"] = try compile.jsonText() }
         metadata["history"] = try ModelFile.encodeHistory(history)
-        try ModelFile.writeSafeTensors(try weightTensors(), metadata: metadata, to: url)
+        return (try weightTensors(), metadata)
     }
 
     /// Writes only the weights, by name, to a `.safetensors` file (atomically);

@@ -62,7 +62,14 @@ public struct ModelFile {
     ///   `notAModelFile` for another kind of safetensors file,
     ///   `unsupportedFormatVersion`, `invalidJSON` or `invalidArchitecture` for bad metadata.
     public static func read(from url: URL) throws -> ModelFile {
-        let file = try readSafeTensors(from: url)
+        try checked(readSafeTensors(from: url), path: url.path)
+    }
+
+    /// Checks a safetensors file read from `path` as a model file. A checkpoint's
+    /// optimizer state (tensors under ``Checkpoint/optimizerPrefix``) is left out of
+    /// ``tensors``, so a checkpoint also loads as a model.
+    static func checked(_ file: SafeTensors, path: String) throws -> ModelFile {
+        let url = URL(fileURLWithPath: path)
         let metadata = file.metadata
         guard let format = metadata["format"] else {
             throw ModelFileError.notAModelFile(path: url.path, reason: "its metadata has no \"format\" (a weights file? use loadWeights(from:))")
@@ -75,7 +82,11 @@ public struct ModelFile {
         guard let architectureText = metadata["architecture"] else {
             throw ModelFileError.notAModelFile(path: url.path, reason: "its metadata has no \"architecture\"")
         }
-        return ModelFile(tensors: file.tensors, metadata: metadata,
+        var tensors = file.tensors
+        if metadata[Checkpoint.metadataKey] != nil {
+            tensors = tensors.filter { !$0.key.hasPrefix(Checkpoint.optimizerPrefix) }
+        }
+        return ModelFile(tensors: tensors, metadata: metadata,
                          architecture: try ModelArchitecture(jsonText: architectureText),
                          compile: try metadata["compile"].map(CompileConfig.init(jsonText:)),
                          history: try metadata["history"].map(Self.decodeHistory))
