@@ -113,6 +113,15 @@ struct CheckpointTests {
         }
     }
 
+    @Test("the checkpoint state keeps 64-bit generator states exactly and rejects bad JSON")
+    func stateJSON() throws {
+        let state = Checkpoint.State(epoch: 7, random: RandomGenerator(seed: UInt64.max - 1, offset: 1 << 63 + 5))
+        #expect(try Checkpoint.State(jsonText: state.jsonText()) == state)
+        #expect(throws: ModelFileError.self) { try Checkpoint.State(jsonText: #"{"epoch": -1, "random": {"seed": "1", "offset": "0"}}"#) }
+        #expect(throws: ModelFileError.self) { try Checkpoint.State(jsonText: #"{"epoch": 1, "random": {"seed": 1, "offset": "0"}}"#) }
+        #expect(throws: ModelFileError.self) { try Checkpoint.State(jsonText: "not json") }
+    }
+
     @Test("saveBestOnly writes only when the monitored value improves")
     func saveBestOnly() throws {
         let folder = try Self.temporaryFolder()

@@ -14,6 +14,7 @@ import SynapseIO
 /// | `compile` | ``CompileConfig`` JSON (absent when the model was not compiled) |
 /// | `history` | ``History`` JSON: `{"epochs": [...], "values": {"loss": [...], ...}}` |
 /// | `weight_layout` | a reminder of the weight layouts (below) |
+/// | `checkpoint` | only in a ``Checkpoint``: the finished epochs and ``Random``'s state; its optimizer state is in tensors named `optimizer.*` |
 ///
 /// Weights use Keras' layouts: a dense kernel is `[in, out]` (PyTorch's
 /// `Linear.weight` is its transpose, `[out, in]`), a 2-D convolution kernel is
