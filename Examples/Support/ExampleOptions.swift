@@ -25,6 +25,12 @@ public struct ExampleOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: "Where plots and images go.")
     public var outputDirectory: String = "."
 
+    @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint (model, optimizer and random state) into this folder after every epoch.")
+    public var checkpointDirectory: String?
+
+    @Option(help: "Continue an interrupted run from this checkpoint.")
+    public var resume: String?
+
     @Flag(help: "Print the results as one JSON object on the last line.")
     public var json = false
 
