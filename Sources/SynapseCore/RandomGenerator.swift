@@ -61,7 +61,7 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
 
     /// A uniform integer in `0..<upperBound`.
     public mutating func nextInt(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "nextInt: upper bound must be positive, got \(upperBound)")
+        require(upperBound > 0, "nextInt: upper bound must be positive, got \(upperBound)")
         // Rejection sampling keeps the distribution exactly uniform.
         let bound = UInt64(upperBound)
         let limit = UInt64.max - UInt64.max % bound

@@ -136,7 +136,7 @@ public struct CSVTable: Sendable, Equatable {
     /// - Throws: ``CSVError`` naming the file, line and column of the first bad field.
     public func featuresAndLabels(labelColumn: CSVColumn, featureColumns: [CSVColumn]? = nil,
                                   labelDType: DType = .float32, missingValue: Float? = nil) throws -> (features: Tensor, labels: Tensor) {
-        precondition(labelDType != .bool, "CSVTable.featuresAndLabels: labels must be float32 or int32, got \(labelDType)")
+        require(labelDType != .bool, "CSVTable.featuresAndLabels: labels must be float32 or int32, got \(labelDType)")
         guard rowCount > 0 else { throw CSVError.noRows(file: source) }
         let label = try columnIndex(labelColumn)
         let features: [CSVColumn] = featureColumns ?? (0..<columnCount).filter { $0 != label }.map { CSVColumn.index($0) }

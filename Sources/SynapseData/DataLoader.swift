@@ -42,7 +42,7 @@ public struct DataLoader: Sequence, Sendable {
     /// - Precondition: `batchSize > 0`.
     public init(_ dataset: TensorDataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
                 dropLast: Bool = false) {
-        precondition(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -59,7 +59,7 @@ public struct DataLoader: Sequence, Sendable {
     ///
     /// - Precondition: `epoch >= 0`.
     public func order(epoch: Int) -> [Int] {
-        precondition(epoch >= 0, "DataLoader: epoch must not be negative, got \(epoch)")
+        require(epoch >= 0, "DataLoader: epoch must not be negative, got \(epoch)")
         guard shuffle else { return Array(0..<dataset.count) }
         var generator = RandomGenerator(seed: seed, offset: UInt64(epoch) << 32)
         return generator.permutation(dataset.count)
@@ -91,7 +91,7 @@ public struct DataLoader: Sequence, Sendable {
         ///
         /// - Precondition: `0 <= index < batchCount`.
         public subscript(index: Int) -> (x: Tensor, y: Tensor) {
-            precondition(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")
+            require(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")
             let start = index * batchSize
             return dataset.batch(at: Array(order[start..<Swift.min(start + batchSize, order.count)]))
         }

@@ -4,8 +4,8 @@
 enum FeatureMatrix {
     /// The tensor's rows and columns, checking it is a 2-D float32 tensor.
     static func dimensions(_ x: Tensor, _ op: String) -> (rows: Int, columns: Int) {
-        precondition(x.dtype == .float32, "\(op): expected a float32 tensor, got \(x.dtype)")
-        precondition(x.rank == 2, "\(op): expected a 2-D tensor [samples, features], got shape \(x.shape)")
+        require(x.dtype == .float32, "\(op): expected a float32 tensor, got \(x.dtype)")
+        require(x.rank == 2, "\(op): expected a 2-D tensor [samples, features], got shape \(x.shape)")
         return (x.shape[0], x.shape[1])
     }
 
@@ -50,7 +50,7 @@ enum FeatureMatrix {
     /// `x[i, j] * scale[j] + shift[j]` as a new float32 tensor of the same shape.
     static func affine(_ x: Tensor, scale: [Double], shift: [Double], _ op: String) -> Tensor {
         let (rows, columns) = dimensions(x, op)
-        precondition(columns == scale.count,
+        require(columns == scale.count,
                      "\(op): the scaler was fitted on \(scale.count) features, got shape \(x.shape)")
         var output = [Float](repeating: 0, count: rows * columns)
         x.withUnsafePointer(as: Float.self) { values in

@@ -27,7 +27,7 @@ extension ImageAugmentation {
 
     /// Checks the batch is NHWC float32 and returns its sizes.
     func batchShape(_ images: Tensor, _ op: String) -> (batch: Int, height: Int, width: Int, channels: Int) {
-        precondition(images.dtype == .float32 && images.rank == 4,
+        require(images.dtype == .float32 && images.rank == 4,
                      "\(op): expected a float32 NHWC batch [batch, height, width, channels], got \(images.dtype) \(Shape.describe(images.shape))")
         return (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
     }
@@ -71,10 +71,10 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
         for (axis, range) in [("height", height), ("width", width)] {
             switch range {
             case .fraction(let lower, let upper):
-                precondition(lower <= upper && lower >= -1 && upper <= 1,
+                require(lower <= upper && lower >= -1 && upper <= 1,
                              "RandomTranslation: \(axis) factor range [\(lower), \(upper)] must be ordered and within [-1, 1]")
             case .pixels(let lower, let upper):
-                precondition(lower <= upper, "RandomTranslation: \(axis) pixel range [\(lower), \(upper)] must be ordered")
+                require(lower <= upper, "RandomTranslation: \(axis) pixel range [\(lower), \(upper)] must be ordered")
             }
         }
         (self.height, self.width, self.fillValue) = (height, width, fillValue)
@@ -83,7 +83,7 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
     /// Shifts of up to `±heightFactor · height` and `±widthFactor · width` (Keras'
     /// single-number factors).
     public init(heightFactor: Float, widthFactor: Float, fillValue: Float = 0) {
-        precondition(heightFactor >= 0 && widthFactor >= 0,
+        require(heightFactor >= 0 && widthFactor >= 0,
                      "RandomTranslation: factors must be non-negative, got \(heightFactor), \(widthFactor)")
         self.init(height: .fraction(lower: -heightFactor, upper: heightFactor),
                   width: .fraction(lower: -widthFactor, upper: widthFactor), fillValue: fillValue)
@@ -91,7 +91,7 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
 
     /// Shifts of up to `±maxHeightShift` and `±maxWidthShift` pixels.
     public init(maxHeightShift: Int, maxWidthShift: Int, fillValue: Float = 0) {
-        precondition(maxHeightShift >= 0 && maxWidthShift >= 0,
+        require(maxHeightShift >= 0 && maxWidthShift >= 0,
                      "RandomTranslation: maximum shifts must be non-negative, got \(maxHeightShift), \(maxWidthShift)")
         self.init(height: .pixels(lower: -maxHeightShift, upper: maxHeightShift),
                   width: .pixels(lower: -maxWidthShift, upper: maxWidthShift), fillValue: fillValue)

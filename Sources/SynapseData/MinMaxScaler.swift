@@ -24,7 +24,7 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
     ///
     /// - Precondition: the range is finite and not empty.
     public init(featureRange: ClosedRange<Double> = 0...1) {
-        precondition(featureRange.lowerBound < featureRange.upperBound && featureRange.upperBound.isFinite
+        require(featureRange.lowerBound < featureRange.upperBound && featureRange.upperBound.isFinite
                      && featureRange.lowerBound.isFinite,
                      "MinMaxScaler: featureRange must be finite with lower < upper, got \(featureRange)")
         lowerBound = featureRange.lowerBound
@@ -41,7 +41,7 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
     ///
     /// - Precondition: `x` is float32 `[samples, features]` with at least one sample.
     public mutating func fit(_ x: Tensor) {
-        precondition(x.rank == 2 && x.shape[0] > 0, "MinMaxScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
+        require(x.rank == 2 && x.shape[0] > 0, "MinMaxScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
         let (low, high) = FeatureMatrix.minimumAndMaximum(x)
         dataMin = low
         dataMax = high

@@ -30,9 +30,9 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
     ///
     /// - Precondition: one non-negative variance per mean.
     public init(mean: [Float], variance: [Float]) {
-        precondition(mean.count == variance.count && !mean.isEmpty,
+        require(mean.count == variance.count && !mean.isEmpty,
                      "PerChannelNormalization: \(mean.count) means and \(variance.count) variances; expected one of each per channel")
-        precondition(variance.allSatisfy { $0 >= 0 }, "PerChannelNormalization: variances must be non-negative, got \(variance)")
+        require(variance.allSatisfy { $0 >= 0 }, "PerChannelNormalization: variances must be non-negative, got \(variance)")
         self.mean = mean
         self.variance = variance
     }
@@ -44,7 +44,7 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
     ///
     /// - Precondition: `data` is float32 with at least one element per channel.
     public mutating func adapt(_ data: Tensor) {
-        precondition(data.dtype == .float32 && data.rank >= 1 && data.scalarCount > 0,
+        require(data.dtype == .float32 && data.rank >= 1 && data.scalarCount > 0,
                      "PerChannelNormalization.adapt: expected non-empty float32 data, got \(data.dtype) \(Shape.describe(data.shape))")
         let channels = data.shape[data.rank - 1]
         let rows = data.scalarCount / channels
@@ -87,7 +87,7 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
         guard let mean, let variance else {
             preconditionFailure("PerChannelNormalization.\(op): call adapt(_:) first, or create it with init(mean:variance:)")
         }
-        precondition(x.dtype == .float32 && x.rank >= 1 && x.shape[x.rank - 1] == mean.count,
+        require(x.dtype == .float32 && x.rank >= 1 && x.shape[x.rank - 1] == mean.count,
                      "PerChannelNormalization.\(op): expected float32 data with \(mean.count) channels on the last axis, got \(x.dtype) \(Shape.describe(x.shape))")
         return (mean, variance.map { Swift.max($0.squareRoot(), Self.epsilon) })
     }

@@ -38,7 +38,7 @@ public struct StandardScaler: Sendable, Codable, Equatable {
     ///
     /// - Precondition: `x` is float32 `[samples, features]` with at least one sample.
     public mutating func fit(_ x: Tensor) {
-        precondition(x.rank == 2 && x.shape[0] > 0, "StandardScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
+        require(x.rank == 2 && x.shape[0] > 0, "StandardScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
         let (mean, variance) = FeatureMatrix.meanAndVariance(x)
         self.mean = withMean ? mean : [Double](repeating: 0, count: mean.count)
         self.variance = variance

@@ -19,8 +19,8 @@ public struct TensorDataset: Sendable {
     ///
     /// - Precondition: both have at least one axis and the same number of rows.
     public init(x: Tensor, y: Tensor) {
-        precondition(x.rank >= 1 && y.rank >= 1, "TensorDataset: x and y need a samples axis, got shapes \(x.shape) and \(y.shape)")
-        precondition(x.shape[0] == y.shape[0],
+        require(x.rank >= 1 && y.rank >= 1, "TensorDataset: x and y need a samples axis, got shapes \(x.shape) and \(y.shape)")
+        require(x.shape[0] == y.shape[0],
                      "TensorDataset: x and y must have the same number of samples, got shapes \(x.shape) and \(y.shape)")
         self.x = x
         self.y = y
@@ -33,7 +33,7 @@ public struct TensorDataset: Sendable {
     ///
     /// - Precondition: `0 <= index < count`.
     public subscript(index: Int) -> (x: Tensor, y: Tensor) {
-        precondition(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
+        require(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
         let selector = Tensor(int32: [Int32(index)], shape: [])
         return (x.gather(selector, axis: 0), y.gather(selector, axis: 0))
     }

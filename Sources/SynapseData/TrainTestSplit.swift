@@ -20,9 +20,9 @@ public struct TrainTestSplit: Sendable {
 /// - Precondition: `0 < testFraction < 1` and both parts get at least one sample.
 public func trainTestSplitIndices(count: Int, testFraction: Double = 0.25, shuffle: Bool = true,
                                   seed: UInt64) -> (train: [Int], test: [Int]) {
-    precondition(testFraction > 0 && testFraction < 1, "trainTestSplit: testFraction must lie in (0, 1), got \(testFraction)")
+    require(testFraction > 0 && testFraction < 1, "trainTestSplit: testFraction must lie in (0, 1), got \(testFraction)")
     let testCount = Int((testFraction * Double(count)).rounded(.up))
-    precondition(testCount >= 1 && testCount < count,
+    require(testCount >= 1 && testCount < count,
                  "trainTestSplit: \(count) samples with testFraction \(testFraction) leave an empty train or test set")
     var order = Array(0..<count)
     if shuffle {
@@ -53,7 +53,7 @@ public func trainTestSplitIndices(count: Int, testFraction: Double = 0.25, shuff
 /// ```
 public func trainTestSplit(_ x: Tensor, _ y: Tensor, testFraction: Double = 0.25, shuffle: Bool = true,
                            seed: UInt64? = nil) -> TrainTestSplit {
-    precondition(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
+    require(x.rank >= 1 && y.rank >= 1 && x.shape[0] == y.shape[0],
                  "trainTestSplit: x and y must have the same number of rows, got shapes \(x.shape) and \(y.shape)")
     let seed = seed ?? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) }
     let (train, test) = trainTestSplitIndices(count: x.shape[0], testFraction: testFraction, shuffle: shuffle, seed: seed)

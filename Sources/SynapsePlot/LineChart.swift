@@ -1,3 +1,4 @@
+import SynapseCore
 /// A line chart of one or more named series, such as training and validation loss
 /// per epoch, rendered to SVG or PNG.
 ///
@@ -39,7 +40,7 @@ public struct LineChart: Plot {
         /// - Precondition: `x` and `y` have the same count.
         public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y], color: Color? = nil,
                                                                     marker: Marker = .none, dashed: Bool = false) {
-            precondition(x.count == y.count, "LineChart.Series \"\(name)\": x has \(x.count) values but y has \(y.count)")
+            require(x.count == y.count, "LineChart.Series \"\(name)\": x has \(x.count) values but y has \(y.count)")
             self.name = name
             self.x = x.map { Double($0) }
             self.y = y.map { Double($0) }

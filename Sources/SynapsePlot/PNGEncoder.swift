@@ -1,3 +1,4 @@
+import SynapseCore
 import SynapseIO
 
 /// Writes images as PNG files (ISO/IEC 15948): 8-bit RGBA or 8-bit grayscale,
@@ -55,9 +56,9 @@ public enum PNGEncoder {
     ///   `width * height * format.bytesPerPixel` bytes.
     public static func encode(pixels: [UInt8], width: Int, height: Int, format: PixelFormat,
                               level: Int = 6) -> [UInt8] {
-        precondition(width > 0 && height > 0 && width <= Int(Int32.max) && height <= Int(Int32.max),
+        require(width > 0 && height > 0 && width <= Int(Int32.max) && height <= Int(Int32.max),
                      "PNGEncoder: image size must be positive, got \(width)×\(height)")
-        precondition(pixels.count == width * height * format.bytesPerPixel,
+        require(pixels.count == width * height * format.bytesPerPixel,
                      "PNGEncoder: \(width)×\(height) \(format) needs \(width * height * format.bytesPerPixel) bytes, got \(pixels.count)")
         var header: [UInt8] = []
         appendBigEndian(UInt32(width), to: &header)

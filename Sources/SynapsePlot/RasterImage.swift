@@ -1,3 +1,4 @@
+import SynapseCore
 /// A point in image coordinates: x to the right, y downwards, in pixels; pixel
 /// `(i, j)` covers the square from `(i, j)` to `(i + 1, j + 1)`.
 public struct Point: Sendable, Hashable {
@@ -40,7 +41,7 @@ public struct RasterImage: Sendable, Equatable {
     ///
     /// - Precondition: `width` and `height` are positive.
     public init(width: Int, height: Int, background: Color = .white) {
-        precondition(width > 0 && height > 0, "RasterImage: size must be positive, got \(width)×\(height)")
+        require(width > 0 && height > 0, "RasterImage: size must be positive, got \(width)×\(height)")
         self.width = width
         self.height = height
         var pixels = [UInt8](repeating: 0, count: width * height * 4)

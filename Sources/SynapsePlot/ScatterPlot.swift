@@ -1,3 +1,4 @@
+import SynapseCore
 /// A scatter plot of one or more point series, such as true versus predicted
 /// values with a y = x reference line, rendered to SVG or PNG.
 ///
@@ -27,7 +28,7 @@ public struct ScatterPlot: Plot {
         /// - Precondition: `x` and `y` have the same count.
         public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y], color: Color? = nil,
                                                                     marker: Marker = .circle) {
-            precondition(x.count == y.count, "ScatterPlot.Series \"\(name)\": x has \(x.count) values but y has \(y.count)")
+            require(x.count == y.count, "ScatterPlot.Series \"\(name)\": x has \(x.count) values but y has \(y.count)")
             self.name = name
             self.x = x.map { Double($0) }
             self.y = y.map { Double($0) }

@@ -20,7 +20,7 @@ struct ConfusionCounts {
     private(set) var falseNegatives: [Double]
 
     init(thresholds: [Float]) {
-        precondition(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 <= $1 }, "thresholds must increase")
+        require(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 <= $1 }, "thresholds must increase")
         self.thresholds = thresholds
         let zeros = [Double](repeating: 0, count: thresholds.count)
         (truePositives, falsePositives, trueNegatives, falseNegatives) = (zeros, zeros, zeros, zeros)
