@@ -19,11 +19,7 @@ extension Metrics {
         }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
-            requireFloatPredictions(yPred, metric: name)
-            withoutGradient {
-                let (labels, predictions) = alignedForMetric(yTrue.to(.float32), yPred, metric: name)
-                state.add(perSampleMean((labels - predictions).abs()), sampleWeight: sampleWeight, metric: name)
-            }
+            accumulateError(into: &state, yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight, metric: name) { $0.abs() }
         }
 
         public func result() -> Float { state.mean }
@@ -44,11 +40,7 @@ extension Metrics {
         }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
-            requireFloatPredictions(yPred, metric: name)
-            withoutGradient {
-                let (labels, predictions) = alignedForMetric(yTrue.to(.float32), yPred, metric: name)
-                state.add(perSampleMean((labels - predictions).square()), sampleWeight: sampleWeight, metric: name)
-            }
+            accumulateError(into: &state, yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight, metric: name) { $0.square() }
         }
 
         public func result() -> Float { state.mean }
@@ -71,11 +63,7 @@ extension Metrics {
         }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
-            requireFloatPredictions(yPred, metric: name)
-            withoutGradient {
-                let (labels, predictions) = alignedForMetric(yTrue.to(.float32), yPred, metric: name)
-                state.add(perSampleMean((labels - predictions).square()), sampleWeight: sampleWeight, metric: name)
-            }
+            accumulateError(into: &state, yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight, metric: name) { $0.square() }
         }
 
         public func result() -> Float { state.count == 0 ? 0 : Float((state.total / state.count).squareRoot()) }
@@ -88,4 +76,15 @@ extension Metrics {
 /// rank ≤ 1 (one output per sample).
 private func perSampleMean(_ values: Tensor) -> Tensor {
     values.rank >= 2 ? values.mean(alongAxis: -1) : values
+}
+
+/// Adds the per-sample mean of `error(yTrue − yPred)` to `state`: the shared
+/// update of the regression metrics.
+private func accumulateError(into state: inout WeightedTotal, yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?,
+                             metric: String, _ error: (Tensor) -> Tensor) {
+    requireFloatPredictions(yPred, metric: metric)
+    withoutGradient {
+        let (labels, predictions) = alignedForMetric(yTrue.to(.float32), yPred, metric: metric)
+        state.add(perSampleMean(error(labels - predictions)), sampleWeight: sampleWeight, metric: metric)
+    }
 }
