@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build microbench bench-xor interop fuzz clean deps
+.PHONY: run test build microbench bench bench-xor loadtest interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -36,6 +36,18 @@ microbench: deps
 	OMP_WAIT_POLICY=PASSIVE $(SCRATCH)/release/synapse-microbench --only wait-policy --json $(MICROBENCH_OUT)/synapse-passive.json
 	$(PYTHON) Benchmarks/micro_numpy.py --synapse $(MICROBENCH_OUT)/synapse.json \
 		--synapse-passive $(MICROBENCH_OUT)/synapse-passive.json --json $(MICROBENCH_OUT)/reference.json
+
+# The benchmark suite: Synapse, PyTorch eager and Keras 3 on JAX side by side on the
+# same workloads and thread count (Benchmarks/README.md). Writes Benchmarks/results/latest.json;
+# BENCH_ARGS="--update-baseline" also rewrites the committed baseline.json.
+BENCH_ARGS ?=
+bench: deps
+	SYNAPSE_SCRATCH=$(SCRATCH) scripts/bench.sh $(BENCH_ARGS)
+
+# Load test of `synapse serve` on loopback with wrk (scripts/loadtest.sh).
+LOADTEST_ARGS ?=
+loadtest: deps
+	SYNAPSE_SCRATCH=$(SCRATCH) scripts/loadtest.sh $(LOADTEST_ARGS)
 
 # Per-step time of the XOR network, Synapse next to PyTorch eager and a NumPy loop.
 bench-xor: deps

@@ -12,6 +12,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries from Debian, one shim each; exactly one Swift file imports each.
@@ -47,11 +52,29 @@ let package = Package(
             name: "Synapse",
             dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining"]),
 
+        // Training from a YAML/JSON config file: data, preprocessing, model, optimizer, callbacks.
+        .target(
+            name: "SynapseConfig",
+            dependencies: ["Synapse", .product(name: "Yams", package: "Yams")]),
+        // Serving models over HTTP (TensorFlow Serving REST convention) on Hummingbird.
+        .target(
+            name: "SynapseServing",
+            dependencies: [
+                "Synapse",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+
         .executableTarget(
             name: "synapse",
             dependencies: [
                 "Synapse",
+                "SynapseConfig",
+                "SynapseServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // Examples: one executable target each.
@@ -83,6 +106,22 @@ let package = Package(
             name: "pima",
             dependencies: ["ExampleSupport"],
             path: "Examples/pima"),
+        .executableTarget(
+            name: "text-lstm",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/text-lstm"),
+        .executableTarget(
+            name: "char-lstm",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/char-lstm"),
+        .executableTarget(
+            name: "autoencoder",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/autoencoder"),
+        .executableTarget(
+            name: "vae",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/vae"),
 
         // Kernel micro-benchmarks (run by `make microbench`, never by the tests).
         .executableTarget(
@@ -117,6 +156,16 @@ let package = Package(
         .testTarget(
             name: "SynapseTrainingTests",
             dependencies: ["Synapse"]),
+        .testTarget(
+            name: "SynapseConfigTests",
+            dependencies: ["SynapseConfig"]),
+        .testTarget(
+            name: "SynapseServingTests",
+            dependencies: ["SynapseServing", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        // End-to-end tests of the built `synapse` binary (train, predict, serve).
+        .testTarget(
+            name: "SynapseCLITests",
+            dependencies: ["synapse"]),
     ],
     swiftLanguageModes: [.v6]
 )

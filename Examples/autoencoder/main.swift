@@ -1,0 +1,2 @@
+// Placeholder: the autoencoder example is being written.
+print("autoencoder: not yet implemented")

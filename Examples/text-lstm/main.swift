@@ -1,0 +1,2 @@
+// Placeholder: the text-lstm example is being written.
+print("text-lstm: not yet implemented")

@@ -1,0 +1,2 @@
+// Placeholder: the vae example is being written.
+print("vae: not yet implemented")
