@@ -9,5 +9,7 @@ struct SynapseCommand: ParsableCommand {
         abstract: "Train, inspect and serve neural networks with Synapse.",
         version: SystemInfo.synapseVersion,
         subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self,
-                      ExportTorchCommand.self, ImportTorchCommand.self, RunModelCommand.self])
+                      ExportTorchCommand.self, ImportTorchCommand.self, RunModelCommand.self,
+                      TrainCommand.self, EvaluateCommand.self, PredictCommand.self, PlotCommand.self,
+                      ServeCommand.self])
 }
