@@ -56,6 +56,14 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
         value = leaf
     }
 
+    /// Updates the value in place (optimizers' fused update kernels); the gradient
+    /// is cleared, as with ``assign(_:)``. `body` must keep shape and dtype.
+    public func updateInPlace(_ body: (inout Tensor) -> Void) {
+        value.zeroGrad()
+        body(&value)
+        require(value.dtype == .float32, "Parameter '\(name)': an in-place update changed the dtype to \(value.dtype)")
+    }
+
     /// Number of scalars.
     public var count: Int { value.scalarCount }
 

@@ -161,6 +161,12 @@ public protocol Backend: AnyObject, Sendable {
     func averagePool2D(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// Spreads each output gradient evenly over its window.
     func averagePool2DBackward(_ gradient: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+
+    // MARK: Optimizer updates
+    /// One fused optimizer step over `count` float32 elements, in place: writes
+    /// `parameter` and the rule's state `slots`, reads `gradient`.
+    func applyUpdate(_ rule: ParameterUpdateRule, parameter: TensorStorage, gradient: TensorStorage,
+                     slots: [TensorStorage], count: Int)
 }
 
 /// Finds the backend for a device.

@@ -80,13 +80,10 @@ open class Adam: Optimizer {
     /// "exp_avg", "exp_avg_sq", and "max_exp_avg_sq" with AMSGrad.
     open override var stateSlotNames: [String] { adamSlotNames(amsgrad: amsgrad) }
 
-    /// One Adam step for `parameter` (see the type's formulas).
+    /// One Adam step for `parameter` (see the type's formulas), as one fused kernel.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
-        var gradient = gradient
-        if weightDecay != 0 { gradient = gradient + weightDecay * parameter.value }
-        let delta = adamDelta(parameter, gradient: gradient, learningRate: learningRate,
-                              beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
-        parameter.assign(parameter.value - delta)
+        applyAdam(parameter, gradient: gradient, learningRate: learningRate, beta1: beta1, beta2: beta2,
+                  epsilon: epsilon, amsgrad: amsgrad, l2: weightDecay, decayFactor: 1)
     }
 }
 
@@ -104,30 +101,17 @@ extension Optimizer {
         amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"]
     }
 
-    /// Updates the Adam moments of `parameter` and returns the amount to subtract
-    /// from it, `lr · m̂ / (√v̂ + ε)`, in PyTorch's order of operations.
-    func adamDelta(_ parameter: Parameter, gradient: Tensor, learningRate: Float,
-                   beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool) -> Tensor {
+    /// One fused Adam/AdamW step of `parameter`: the bias corrections are formed in
+    /// double precision (as PyTorch does in Python floats) and the kernel applies
+    /// the rest in PyTorch's order of operations (``AdamUpdate``).
+    func applyAdam(_ parameter: Parameter, gradient: Tensor, learningRate: Float,
+                   beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool, l2: Float, decayFactor: Float) {
         let step = Double(updateCount(for: parameter))
-        // PyTorch: exp_avg.lerp_(grad, 1 − β₁), i.e. m + (1 − β₁)(g − m).
-        let firstMoment = state("exp_avg", for: parameter).map { $0 + (1 - beta1) * (gradient - $0) }
-            ?? (1 - beta1) * gradient
-        let squared = gradient.square()
-        let secondMoment = state("exp_avg_sq", for: parameter).map { beta2 * $0 + (1 - beta2) * squared }
-            ?? (1 - beta2) * squared
-        setState(firstMoment, "exp_avg", for: parameter)
-        setState(secondMoment, "exp_avg_sq", for: parameter)
-        var denominatorMoment = secondMoment
-        if amsgrad {
-            denominatorMoment = state("max_exp_avg_sq", for: parameter).map { Tensor.maximum($0, secondMoment) }
-                ?? secondMoment
-            setState(denominatorMoment, "max_exp_avg_sq", for: parameter)
-        }
-        // Bias corrections in double precision, as PyTorch computes them in Python floats.
         let correction1 = 1 - pow(Double(beta1), step)
         let correction2Root = (1 - pow(Double(beta2), step)).squareRoot()
-        let stepSize = Float(Double(learningRate) / correction1)
-        let denominator = denominatorMoment.sqrt() / Float(correction2Root) + epsilon
-        return stepSize * (firstMoment / denominator)
+        let rule = AdamUpdate(stepSize: Float(Double(learningRate) / correction1), beta1: beta1, beta2: beta2,
+                              epsilon: epsilon, secondCorrectionRoot: Float(correction2Root),
+                              l2: l2, decayFactor: decayFactor, amsgrad: amsgrad)
+        applyFusedUpdate(.adam(rule), to: parameter, gradient: gradient, slotNames: adamSlotNames(amsgrad: amsgrad))
     }
 }

@@ -64,11 +64,9 @@ open class AdamW: Optimizer {
 
     /// Decays `parameter`, then applies one Adam step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
-        var value = parameter.value
         // PyTorch: param.mul_(1 − lr · wd), with lr · wd formed in double precision.
-        if weightDecay != 0 { value = value * Float(1 - Double(learningRate) * Double(weightDecay)) }
-        let delta = adamDelta(parameter, gradient: gradient, learningRate: learningRate,
-                              beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
-        parameter.assign(value - delta)
+        let decayFactor = weightDecay == 0 ? 1 : Float(1 - Double(learningRate) * Double(weightDecay))
+        applyAdam(parameter, gradient: gradient, learningRate: learningRate, beta1: beta1, beta2: beta2,
+                  epsilon: epsilon, amsgrad: amsgrad, l2: 0, decayFactor: decayFactor)
     }
 }

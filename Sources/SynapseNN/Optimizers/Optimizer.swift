@@ -192,6 +192,29 @@ open class Optimizer {
         updateCounts[ObjectIdentifier(parameter)] ?? 0
     }
 
+    /// Applies `rule` to `parameter` with one fused kernel, in place. The state
+    /// tensors named `slotNames` (in the rule's order) start at zeros and are kept
+    /// in this optimizer's state, so they are saved in checkpoints.
+    ///
+    /// - Parameters:
+    ///   - rule: the update and its constants for this step.
+    ///   - parameter: the parameter to update.
+    ///   - gradient: its gradient, same shape.
+    ///   - slotNames: one name per state tensor of `rule` (see ``stateSlotNames``).
+    public func applyFusedUpdate(_ rule: ParameterUpdateRule, to parameter: Parameter, gradient: Tensor,
+                                 slotNames: [String]) {
+        let key = ObjectIdentifier(parameter)
+        // Taken out of the dictionary while updated, so the kernel owns them
+        // uniquely and writes in place instead of copying.
+        var states = slots.removeValue(forKey: key) ?? [:]
+        var tensors = slotNames.map { states.removeValue(forKey: $0) ?? Tensor.zeros(parameter.shape) }
+        parameter.updateInPlace { value in
+            value.applyUpdate(rule, gradient: gradient, slots: &tensors)
+        }
+        for (name, tensor) in zip(slotNames, tensors) { states[name] = tensor }
+        slots[key] = states
+    }
+
     // MARK: Internals
 
     /// All per-parameter state: slots and update counts, by parameter identity.

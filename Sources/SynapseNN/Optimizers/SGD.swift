@@ -64,13 +64,7 @@ open class SGD: Optimizer {
 
     /// One SGD step for `parameter` (see the type's formulas).
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
-        var gradient = gradient
-        if weightDecay != 0 { gradient = gradient + weightDecay * parameter.value }
-        if momentum != 0 {
-            let buffer = state("momentum_buffer", for: parameter).map { momentum * $0 + gradient } ?? gradient
-            setState(buffer, "momentum_buffer", for: parameter)
-            gradient = nesterov ? gradient + momentum * buffer : buffer
-        }
-        parameter.assign(parameter.value - learningRate * gradient)
+        applyFusedUpdate(.sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay),
+                         to: parameter, gradient: gradient, slotNames: momentum != 0 ? ["momentum_buffer"] : [])
     }
 }

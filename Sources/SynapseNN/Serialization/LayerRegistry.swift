@@ -79,6 +79,7 @@ public enum LayerRegistry {
             MaxPooling2D.self, AveragePooling2D.self, GlobalAveragePooling2D.self, GlobalMaxPooling2D.self,
             BatchNormalization.self, LayerNormalization.self,
             UpSampling2D.self, ZeroPadding2D.self, SpatialDropout2D.self,
+            Rescaling.self,
         ]
         var factories: [String: Factory] = [:]
         for type in types { factories[type.className] = { try type.init(config: $0) } }
