@@ -4,7 +4,7 @@
 //
 //   synapse-microbench [--only CASE,...] [--repeats N] [--warmup N] [--json PATH]
 //
-// Cases: matmul, mlp, add, sum, small-matmul, wait-policy (default: all).
+// Cases: matmul, mlp, add, sum, small-matmul, conv, elementwise, reduce, wait-policy (default: all).
 // Threads: SYNAPSE_NUM_THREADS (default: all cores).
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ struct Settings {
     var only: Set<String> = []
     var jsonPath: String?
 
-    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "wait-policy"]
+    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "conv", "elementwise", "reduce", "wait-policy"]
 
     func wants(_ benchmark: String) -> Bool { only.isEmpty || only.contains(benchmark) }
 
@@ -85,6 +85,9 @@ if settings.wants("mlp") {
 if settings.wants("add") { ElementwiseCases.add(settings: settings, report: &report) }
 if settings.wants("sum") { ElementwiseCases.sum(settings: settings, report: &report) }
 if settings.wants("small-matmul") { MatmulCases.smallProducts(settings: settings, report: &report) }
+if settings.wants("conv") { ConvolutionCases.run(settings: settings, report: &report) }
+if settings.wants("elementwise") { ActivationCases.elementwise(settings: settings, report: &report) }
+if settings.wants("reduce") { ActivationCases.reductions(settings: settings, report: &report) }
 if settings.wants("wait-policy") { ElementwiseCases.waitPolicy(settings: settings, report: &report) }
 
 report.printTable()

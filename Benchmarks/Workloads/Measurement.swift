@@ -1,0 +1,97 @@
+// Timing and reporting shared by the workloads: warm-up, timed repeats, and one
+// JSON line per result on standard output for Benchmarks/bench.py to collect.
+import Foundation
+import Synapse
+
+/// Settings every workload reads from the command line.
+struct BenchSettings {
+    /// Timed repeats (the driver asks for at least 3).
+    var repeats = 3
+    /// Untimed runs before the timed ones (thread start, first-touch, caches).
+    var warmup = 1
+    /// Training samples per epoch (`nil`: the workload's real size).
+    var samples: Int?
+}
+
+/// Monotonic seconds.
+func now() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}
+
+/// Seconds `body` takes.
+func seconds(_ body: () -> Void) -> Double {
+    let start = now()
+    body()
+    return now() - start
+}
+
+/// `warmup` untimed calls of `body`, then `repeats` timed ones.
+func timed(_ settings: BenchSettings, _ body: () -> Void) -> [Double] {
+    for _ in 0..<settings.warmup { body() }
+    return (0..<settings.repeats).map { _ in seconds(body) }
+}
+
+/// Calls per sample so that one sample of `body` lasts about `target` seconds.
+func callsPerSample(target: Double = 0.2, _ body: () -> Void) -> Int {
+    var calls = 1
+    while calls < 1 << 22 {
+        if seconds({ for _ in 0..<calls { body() } }) >= target / 4 { break }
+        calls *= 2
+    }
+    return calls * 4
+}
+
+/// Keeps a result alive so the optimizer cannot drop the work that made it.
+@inline(never)
+func blackHole<T>(_ value: T) {
+    withExtendedLifetime(value) {}
+}
+
+/// Prints one result line: median, minimum and maximum of `samples` plus extras.
+func report(_ workload: String, unit: String, samples: [Double], extra: [String: Any] = [:]) {
+    let sorted = samples.sorted()
+    var object: [String: Any] = [
+        "workload": workload, "framework": "synapse", "unit": unit,
+        "median": sorted[sorted.count / 2], "min": sorted[0], "max": sorted[sorted.count - 1],
+        "samples": samples, "threads": Parallel.threadCount,
+    ]
+    object.merge(extra) { _, new in new }
+    printJSON(object)
+}
+
+/// Prints a line saying the workload cannot run here, and why.
+func reportUnavailable(_ workload: String, reason: String) {
+    printJSON(["workload": workload, "framework": "synapse", "unavailable": reason])
+}
+
+func printJSON(_ object: [String: Any]) {
+    do {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    } catch {
+        print("{\"workload\": \"?\", \"framework\": \"synapse\", \"unavailable\": \"cannot encode result\"}")
+    }
+}
+
+/// Synthetic classification data of the real shapes: uniform [0, 1) inputs and
+/// int32 class ids, from a fixed seed.
+func syntheticClassification(samples: Int, inputShape: [Int], classes: Int, seed: UInt64) -> (x: Tensor, y: Tensor) {
+    var generator = RandomGenerator(seed: seed)
+    let x = Tensor.randomUniform([samples] + inputShape, generator: &generator)
+    var labels = SplitMix(seed: seed &+ 1)
+    let y = Tensor(int32: (0..<samples).map { _ in Int32(labels.next() % UInt64(classes)) })
+    return (x, y)
+}
+
+/// A tiny deterministic generator for labels and token ids.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
