@@ -3,7 +3,7 @@ import Synapse
 
 /// The `synapse` command line. It parses arguments and prints; the library does the work.
 @main
-struct SynapseCommand: ParsableCommand {
+struct SynapseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synapse",
         abstract: "Train, inspect and serve neural networks with Synapse.",
