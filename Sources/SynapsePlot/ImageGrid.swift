@@ -1,4 +1,5 @@
 import Foundation
+import SynapseCore
 
 /// A grid of small images (such as MNIST digits or autoencoder reconstructions)
 /// written as one PNG, with an optional label under each tile.
@@ -90,6 +91,54 @@ public struct ImageGrid: Plot {
             Tile(pixels: pixels, width: width, height: height, channels: channels, label: labels?[index])
         }
         try self.init(tiles: tiles, columns: columns, padding: padding, scale: scale)
+    }
+
+    /// A grid of the images in a batch tensor, one tile per sample, with optional labels.
+    ///
+    /// The batch is `[N, height, width, channels]` (NHWC, as Synapse images are),
+    /// `[N, height, width]` (grayscale), or flat `[N, features]` with `width` and
+    /// `height` given (the channel count is `features / (width · height)`, so MNIST
+    /// vectors `[N, 784]` with `width: 28, height: 28` are grayscale tiles).
+    /// Values are read as float32 in [0, 1].
+    ///
+    /// - Parameters:
+    ///   - images: the batch; any number of samples (zero gives an empty grid).
+    ///   - width, height: the tile size for flat batches; checked against the shape otherwise.
+    ///   - labels: one text per sample, drawn under its tile.
+    /// - Throws: ``PlotError/invalidTile(index:reason:)`` when the shape cannot be read
+    ///   as images or the labels do not match the batch.
+    ///
+    /// ```swift
+    /// let grid = try ImageGrid(images: reconstructions, width: 28, height: 28, columns: 10, scale: 2)
+    /// try grid.write(toPath: "reconstructions.png")
+    /// ```
+    public init(images: Tensor, width: Int? = nil, height: Int? = nil, labels: [String]? = nil,
+                columns: Int = 8, padding: Int = 2, scale: Int = 1) throws {
+        let shape = images.shape
+        let tileShape: (height: Int, width: Int, channels: Int)
+        switch shape.count {
+        case 4: tileShape = (shape[1], shape[2], shape[3])
+        case 3: tileShape = (shape[1], shape[2], 1)
+        case 2:
+            guard let width, let height, width > 0, height > 0, shape[1] % (width * height) == 0 else {
+                throw PlotError.invalidTile(index: 0, reason: "a flat batch \(shape) needs a width and height whose product divides \(shape.count > 1 ? shape[1] : 0)")
+            }
+            tileShape = (height, width, shape[1] / (width * height))
+        default:
+            throw PlotError.invalidTile(index: 0, reason: "a batch of images must be [N, H, W, C], [N, H, W] or [N, features], got \(shape)")
+        }
+        if let width, width != tileShape.width {
+            throw PlotError.invalidTile(index: 0, reason: "width \(width) does not match the batch shape \(shape)")
+        }
+        if let height, height != tileShape.height {
+            throw PlotError.invalidTile(index: 0, reason: "height \(height) does not match the batch shape \(shape)")
+        }
+        let count = shape[0]
+        let size = tileShape.height * tileShape.width * tileShape.channels
+        let values = images.dtype == .float32 ? images.scalars : images.to(.float32).scalars
+        let pixels = (0..<count).map { Array(values[($0 * size)..<(($0 + 1) * size)]) }
+        try self.init(images: pixels, width: tileShape.width, height: tileShape.height, channels: tileShape.channels,
+                      labels: labels, columns: columns, padding: padding, scale: scale)
     }
 
     /// The grid as a raster image.
