@@ -1,10 +1,72 @@
 import ArgumentParser
+import Foundation
+import SynapseConfig
 
-/// `synapse train` (being written).
+/// `synapse train CONFIG`: trains the model a YAML or JSON file describes and writes
+/// the model, history and training curves into one folder.
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Not yet available.")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model described by a YAML or JSON configuration file.",
+        discussion: """
+            Writes model.safetensors, preprocessing.json, history.csv, history.json and the training \
+            curves (PNG and SVG) to --output-dir (default runs/<config name>-<time>/). A mistake in \
+            the file is reported with its key and line before anything is trained. \
+            Example configurations: Examples/configs/pima.yaml, mnist-mlp.yaml, mnist-cnn.yaml.
+            """)
+
+    @Argument(help: "The configuration file (.yaml, .yml or .json).")
+    var config: String
+
+    @Option(name: .customLong("output-dir"), help: "The folder to write into (default runs/<name>-<time>).")
+    var outputDirectory: String?
+
+    @Option(help: "Continue from a checkpoint written by this configuration's checkpoint callback.")
+    var resume: String?
+
+    @Option(help: "Train for this many epochs (overrides training.epochs; with --resume, the total).")
+    var epochs: Int?
+
+    @Option(help: "Use only the first N training and N test samples (quick runs).")
+    var limit: Int?
+
+    @Option(help: "Samples per step (overrides training.batch_size).")
+    var batchSize: Int?
+
+    @Flag(help: "One line per epoch instead of the progress bar.")
+    var quiet = false
+
+    func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    }
 
     func run() throws {
-        throw ValidationError("synapse train is not available yet")
+        try CommandFailure.reporting {
+            let trainingConfig = try TrainingConfig.load(from: URL(fileURLWithPath: config))
+            let output = outputDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? TrainingRun.defaultOutputDirectory(name: trainingConfig.name)
+            let options = TrainingRun.Options(outputDirectory: output, resume: resume.map { URL(fileURLWithPath: $0) },
+                                              epochs: epochs, limit: limit, batchSize: batchSize, verbose: quiet ? 2 : 1)
+            let run = TrainingRun(config: trainingConfig, options: options)
+            let prepared = try run.prepare()
+            let training = trainingConfig.training
+            print("\(trainingConfig.name): \(trainingConfig.data.summary), \(prepared.x.shape[0]) training"
+                  + (prepared.test.map { " and \($0.x.shape[0]) test" } ?? "") + " samples; "
+                  + "\(epochs ?? training.epochs) epochs, batch \(batchSize ?? training.batchSize), seed \(training.seed)")
+            print(prepared.model.summaryText())
+            let result = try run.run(prepared)
+            if result.initialEpoch > 0 { print("resumed at epoch \(result.initialEpoch + 1)") }
+            let final = result.history.keys.compactMap { key in result.history.values[key]?.last.map { "\(key) \(Self.format($0))" } }
+            print("final (epoch \((result.history.epochs.last ?? 0) + 1)): " + final.joined(separator: ", "))
+            if let test = result.test {
+                print("test: " + test.keys.sorted().map { "\($0) \(Self.format(test[$0]!))" }.joined(separator: ", "))
+            }
+            print(String(format: "training time %.1f s", result.seconds))
+            print("wrote \(output.path)/: " + result.files.map(\.lastPathComponent).joined(separator: ", "))
+        }
     }
+
+    static func format(_ value: Float) -> String { String(format: "%.4f", Double(value)) }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// `synapse train` from each shipped configuration on a small subset, then
+/// evaluate, predict and plot with the result (end to end, the built binary).
+@Suite("synapse train, evaluate, predict, plot (end to end)", .serialized,
+       .enabled(if: CLIRunner.synapse != nil, Comment(rawValue: CLIRunner.skipMessage)))
+struct TrainCommandTests {
+    typealias R = CLIRunner
+
+    private func expectFiles(_ names: [String], in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) {
+        for name in names {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name) missing", sourceLocation: sourceLocation)
+        }
+    }
+
+    private func testLine(_ output: String) throws -> String {
+        try #require(output.split(separator: "\n").map(String.init).first { $0.hasPrefix("test: ") }, "\(output)")
+    }
+
+    @Test("pima.yaml trains above 70 % test accuracy; predict, evaluate and plot use the saved model")
+    func pima() throws {
+        let folder = try R.temporaryFolder()
+        let run = folder.appendingPathComponent("run")
+        let train = try R.run(["train", "Examples/configs/pima.yaml", "--output-dir", run.path, "--epochs", "30", "--quiet"])
+        #expect(train.status == 0, "\(train.error)")
+        let accuracy = try #require(R.metric("accuracy", in: try testLine(train.output)))
+        #expect(accuracy > 0.7, "\(train.output)")
+        #expect(train.output.contains("pima: pima, 614 training and 154 test samples; 30 epochs, batch 10, seed 42"))
+        #expect(train.output.contains("Epoch 30/30") || train.output.contains("final (epoch"), "\(train.output)")
+        expectFiles(["model.safetensors", "preprocessing.json", "history.csv", "history.json", "training_log.csv",
+                     "pima_loss.png", "pima_loss.svg", "pima_accuracy.png"], in: run)
+
+        // Raw rows with their label column: the saved scaler must be applied, the label dropped.
+        let csv = try String(contentsOf: R.repository.appendingPathComponent("Data/pima/pima-indians-diabetes.data.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").prefix(60).map(String.init)
+        let input = folder.appendingPathComponent("rows.csv")
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: input)
+        let predict = try R.run(["predict", run.appendingPathComponent("model.safetensors").path, "--input", input.path, "--format", "json"])
+        #expect(predict.status == 0, "\(predict.error)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(predict.output.utf8)) as? [String: Any])
+        let predictions = try #require(json["predictions"] as? [[String: Any]])
+        #expect(predictions.count == 60)
+        let labels = rows.map { Int($0.split(separator: ",").last!.trimmingCharacters(in: .whitespaces))! }
+        let correct = zip(predictions, labels).filter { ($0.0["class"] as? Int) == $0.1 }.count
+        #expect(correct >= 42, "\(correct) of 60 rows right")
+
+        let evaluate = try R.run(["evaluate", run.appendingPathComponent("model.safetensors").path, "--data", "pima"])
+        #expect(evaluate.status == 0, "\(evaluate.error)")
+        #expect(evaluate.output.hasPrefix("pima (test, 154 samples): accuracy "), "\(evaluate.output)")
+        let evaluated = try #require(R.metric("accuracy", in: evaluate.output))
+        #expect(abs(evaluated - accuracy) < 1e-3, "the same held-out rows as training: \(evaluate.output) vs \(train.output)")
+
+        let plots = folder.appendingPathComponent("plots")
+        let plot = try R.run(["plot", run.appendingPathComponent("history.json").path, "--output-dir", plots.path, "--name", "again"])
+        #expect(plot.status == 0, "\(plot.error)")
+        #expect(plot.output.split(separator: "\n").first?.hasSuffix(" epochs, accuracy, loss, val_accuracy, val_loss") == true, "\(plot.output)")
+        expectFiles(["again_loss.png", "again_loss.svg", "again_accuracy.png", "again_accuracy.svg"], in: plots)
+        let png = try Data(contentsOf: plots.appendingPathComponent("again_loss.png"))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+    }
+
+    @Test("mnist-mlp.yaml on 2000 images learns (> 80 %); IDX and PNG inputs give the known digits; --resume continues")
+    func mnistMLP() throws {
+        let folder = try R.temporaryFolder()
+        let run = folder.appendingPathComponent("run")
+        let train = try R.run(["train", "Examples/configs/mnist-mlp.yaml", "--output-dir", run.path, "--limit", "2000", "--epochs", "5", "--batch-size", "32"])
+        #expect(train.status == 0, "\(train.error)")
+        #expect(try #require(R.metric("accuracy", in: try testLine(train.output))) > 0.8, "\(train.output)")
+        expectFiles(["model.safetensors", "checkpoints/last.safetensors", "mnist-mlp_accuracy.png"], in: run)
+        let model = run.appendingPathComponent("model.safetensors").path
+
+        // The first 20 test digits as an uncompressed IDX file, and the first 3 as PNG files.
+        let images = try R.gunzip(R.repository.appendingPathComponent("Data/mnist/t10k-images-idx3-ubyte.gz"))
+        let labels = try R.gunzip(R.repository.appendingPathComponent("Data/mnist/t10k-labels-idx1-ubyte.gz"))
+        let count = 20
+        let idx = folder.appendingPathComponent("digits.idx3")
+        try Data([0, 0, 8, 3, 0, 0, 0, UInt8(count), 0, 0, 0, 28, 0, 0, 0, 28] + images[16..<(16 + count * 784)]).write(to: idx)
+        let known = labels[8..<(8 + count)].map(Int.init)
+        let predict = try R.run(["predict", model, "--input", idx.path])
+        #expect(predict.status == 0, "\(predict.error)")
+        let lines = predict.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "source,class,label,probability")
+        let classes = lines.dropFirst().map { Int($0.split(separator: ",")[1])! }
+        #expect(classes.count == count)
+        #expect(zip(classes, known).filter { $0 == $1 }.count >= 16, "\(classes) vs \(known)")
+
+        var pngArguments = ["predict", model, "--top-k", "3"]
+        for index in 0..<3 {
+            let png = folder.appendingPathComponent("digit\(index).png")
+            let offset = 16 + index * 784
+            try Data(TinyPNG.grayscale(Array(images[offset..<(offset + 784)]), width: 28, height: 28)).write(to: png)
+            pngArguments += ["--input", png.path]
+        }
+        let fromPNG = try R.run(pngArguments)
+        #expect(fromPNG.status == 0, "\(fromPNG.error)")
+        let pngLines = fromPNG.output.split(separator: "\n").map(String.init)
+        #expect(pngLines.first == "source,class,label,probability,class_2,label_2,probability_2,class_3,label_3,probability_3")
+        #expect(pngLines.dropFirst().map { Int($0.split(separator: ",")[1])! } == Array(classes.prefix(3)), "PNG and IDX inputs agree")
+        #expect(pngLines.dropFirst().first?.hasPrefix("digit0.png,") == true)
+
+        let evaluate = try R.run(["evaluate", model, "--data", "mnist", "--limit", "1000", "--json"])
+        #expect(evaluate.status == 0, "\(evaluate.error)")
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.output.utf8)) as? [String: Any])
+        #expect(metrics["samples"] as? Int == 1000)
+        #expect((metrics["accuracy"] as? Double ?? 0) > 0.8, "\(evaluate.output)")
+
+        // Resume: one more epoch from the checkpoint continues at epoch 6.
+        let resumed = folder.appendingPathComponent("resumed")
+        let again = try R.run(["train", "Examples/configs/mnist-mlp.yaml", "--output-dir", resumed.path, "--limit", "2000", "--epochs", "6", "--batch-size", "32",
+                               "--resume", run.appendingPathComponent("checkpoints/last.safetensors").path, "--quiet"])
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.output.contains("resumed at epoch 6"), "\(again.output)")
+        let history = try String(contentsOf: resumed.appendingPathComponent("history.csv"), encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 7, "header and six epochs: \(history)")
+    }
+
+    @Test("mnist-cnn.yaml on 1000 images learns well above chance (> 60 %)")
+    func mnistCNN() throws {
+        let run = try R.temporaryFolder().appendingPathComponent("run")
+        let train = try R.run(["train", "Examples/configs/mnist-cnn.yaml", "--output-dir", run.path, "--limit", "1000", "--epochs", "2", "--batch-size", "32", "--quiet"])
+        #expect(train.status == 0, "\(train.error)")
+        #expect(try #require(R.metric("accuracy", in: try testLine(train.output))) > 0.6, "\(train.output)")
+        #expect(train.output.contains("conv2d"), "the summary lists the layers: \(train.output)")
+        expectFiles(["model.safetensors", "history.json", "mnist-cnn_loss.svg"], in: run)
+    }
+
+    @Test("A mistaken configuration is refused before training with file, line and key")
+    func configError() throws {
+        let folder = try R.temporaryFolder()
+        let config = folder.appendingPathComponent("bad.yaml")
+        let text = try String(contentsOf: R.repository.appendingPathComponent("Examples/configs/pima.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "- Dense: {units: 8, activation: relu}", with: "- Dense: {units: eight, activation: relu}")
+        try Data(text.utf8).write(to: config)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("units: eight") }! + 1
+        let run = folder.appendingPathComponent("run")
+        let result = try R.run(["train", config.path, "--output-dir", run.path])
+        #expect(result.status == 1)
+        #expect(result.error == "error: \(config.path):\(line): model[1].Dense.units: must be an integer in 1...16777216, found \"eight\" (Dense)\n",
+                "\(result.error)")
+        #expect(!FileManager.default.fileExists(atPath: run.path), "nothing was trained or written")
+    }
+
+    @Test("Missing models and inputs give one error line and status 1")
+    func usageErrors() throws {
+        let missing = try R.run(["evaluate", "/nonexistent/model.safetensors", "--data", "pima"])
+        #expect(missing.status == 1 && missing.error.hasPrefix("error: ") && missing.error.contains("/nonexistent/model.safetensors"))
+        let noInput = try R.run(["predict", "/nonexistent/model.safetensors"])
+        #expect(noInput.status != 0 && noInput.error.contains("--input"))
+        let plot = try R.run(["plot", "/nonexistent/history.json"])
+        #expect(plot.status == 1 && plot.error == "error: /nonexistent/history.json: file not found\n", "\(plot.error)")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import SynapseConfig
+
+@Suite("Training from a configuration, then evaluate and predict with the saved model")
+struct TrainingRunTests {
+    typealias F = ConfigFixtures
+
+    @Test("A CSV classifier learns, writes its files, and the saved preprocessing is reused")
+    func csvClassifier() throws {
+        let folder = try F.folder()
+        _ = try F.file("data.csv", F.separableCSV(rows: 400), in: folder)
+        let text = F.csvConfig(model: "  - Dense: {units: 16, activation: relu}\n  - Dense: {units: 1, activation: sigmoid}\n",
+                               training: "  optimizer: {name: adam, learning_rate: 0.02}\n  loss: binary_crossentropy\n"
+                                   + "  metrics: [accuracy]\n  epochs: 30\n  batch_size: 16\n")
+        let config = try TrainingConfig.load(from: try F.file("run.yaml", text, in: folder))
+        let output = folder.appendingPathComponent("out")
+        let result = try TrainingRun(config: config, options: .init(outputDirectory: output, verbose: 0)).run()
+        let test = try #require(result.test)
+        #expect(try #require(test["accuracy"]) > 0.9, "\(test)")
+        for name in ["model.safetensors", "preprocessing.json", "history.csv", "history.json", "separable_loss.png", "separable_accuracy.svg"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(name).path), "\(name)")
+        }
+
+        let saved = try SavedModel.load(from: output.appendingPathComponent("model.safetensors"))
+        #expect(saved.preprocessing == result.preprocessing)
+        let data = try Evaluation.dataSpec(for: folder.appendingPathComponent("data.csv").path, labels: nil, saved: saved.preprocessing)
+        let (logs, samples) = try Evaluation.evaluate(saved, data: data, split: .test)
+        #expect(samples == 80)
+        #expect(abs((logs["accuracy"] ?? 0) - test["accuracy"]!) < 1e-6, "same held-out rows as training: \(logs) vs \(test)")
+
+        // Unscaled rows: the saved standardisation must be applied for these to be right.
+        let inputs = try F.file("rows.csv", "a,b\n0.9,0.8\n0.1,0.2\n", in: folder)
+        let rows = Prediction.predict(saved, inputs: try Prediction.readInputs([inputs], saved: saved), topK: 1)
+        #expect(rows.map { $0.classes?.first?.index } == [1, 0], "\(rows)")
+    }
+}
