@@ -1,0 +1,67 @@
+import Foundation
+
+/// The shared training steps of the text examples (`text-lstm`, `char-lstm`): resume
+/// from a checkpoint, checkpoint every epoch, fit with the progress bar and timing,
+/// save the model (and its vocabulary) when asked.
+public struct TextExampleRun {
+    /// The example's name (the `example` JSON field).
+    public let example: String
+    /// The common flags.
+    public let options: ExampleOptions
+    /// `--epochs`, else the example's default.
+    public let epochs: Int
+    /// `--batch-size`, else the example's default.
+    public let batchSize: Int
+
+    public init(example: String, options: ExampleOptions, defaultEpochs: Int, defaultBatchSize: Int) {
+        (self.example, self.options) = (example, options)
+        (epochs, batchSize) = (options.epochs ?? defaultEpochs, options.batchSize ?? defaultBatchSize)
+    }
+
+    /// Trains `model` (already compiled) on `x`, `y`, evaluating `validationData` after each epoch.
+    ///
+    /// - Returns: the history and the training time in seconds.
+    public func fit(_ model: Model, x: Tensor, y: Tensor, validationData: (x: Tensor, y: Tensor)? = nil) throws
+        -> (history: History, seconds: Double) {
+        var initialEpoch = 0
+        if let resume = options.resume {
+            initialEpoch = try model.loadCheckpoint(from: URL(fileURLWithPath: resume))
+            print("resumed from \(resume) at epoch \(initialEpoch + 1)")
+        }
+        var callbacks: [any Callback] = []
+        if let folder = options.checkpointDirectory {
+            callbacks.append(ModelCheckpoint(filepath: folder + "/epoch-{epoch:03d}.safetensors", monitor: "loss"))
+        }
+        let (history, seconds) = measureSeconds {
+            model.fit(x: x, y: y, epochs: epochs, batchSize: batchSize, validationData: validationData,
+                      callbacks: callbacks, verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)
+        }
+        return (history, seconds)
+    }
+
+    /// With `--save PATH`, writes the model to `PATH` and the vocabulary JSON beside it
+    /// (`PATH` with the extension replaced by `.vocabulary.json`), so the model can be
+    /// used on new text later.
+    ///
+    /// - Parameter vocabulary: the JSON of the tokenizer or character vocabulary, if any.
+    public func save(_ model: Model, vocabulary: Data?) throws {
+        guard let path = options.save else { return }
+        let url = URL(fileURLWithPath: path)
+        try model.save(to: url)
+        print("saved the trained model to \(path)")
+        if let vocabulary {
+            let vocabularyURL = url.deletingPathExtension().appendingPathExtension("vocabulary.json")
+            try vocabulary.write(to: vocabularyURL, options: .atomic)
+            print("saved its vocabulary to \(vocabularyURL.path)")
+        }
+    }
+
+    /// A report with the common fields filled in.
+    public func report(seconds: Double, history: History) -> ExampleReport {
+        var report = ExampleReport(example: example, epochs: epochs, seed: options.seed)
+        report.set("batch_size", batchSize)
+        report.set("train_seconds", seconds)
+        report.set("train_loss", history.values["loss"]?.last ?? .nan)
+        return report
+    }
+}
