@@ -30,7 +30,7 @@ missing=()
 "$py" -c "import numpy" 2>/dev/null || missing+=(numpy)
 "$py" -c "import torch" 2>/dev/null || missing+=(torch)
 "$py" -c "import jax" 2>/dev/null || missing+=("jax[cpu]")
-"$py" -c "import keras, sys; sys.exit(int(keras.__version__.split('.')[0]) < 3)" 2>/dev/null || missing+=("keras>=3")
+KERAS_BACKEND=jax "$py" -c "import keras, sys; sys.exit(int(keras.__version__.split('.')[0]) < 3)" 2>/dev/null || missing+=("keras>=3")
 if (( ${#missing[@]} )); then
     echo "== installing into $venv: ${missing[*]}"
     "$py" -m pip install --quiet "${missing[@]}"
