@@ -228,6 +228,12 @@ public struct TrainingRun {
         try Data(history.csv().utf8).write(to: historyCSV, options: .atomic)
         try HistoryFile.jsonData(history).write(to: historyJSON, options: .atomic)
         let curves = try history.writeTrainingCurves(to: output, name: config.name)
-        return [modelURL, output.appendingPathComponent(SavedModel.preprocessingFileName), historyCSV, historyJSON] + curves
+        var extra: [URL] = []
+        if let name = config.callbacks.csvLog { extra.append(output.appendingPathComponent(name)) }
+        if let checkpoint = config.callbacks.checkpoint {
+            let file = output.appendingPathComponent("checkpoints/" + (checkpoint.saveBestOnly ? "best.safetensors" : "last.safetensors"))
+            if FileManager.default.fileExists(atPath: file.path) { extra.append(file) }
+        }
+        return [modelURL, output.appendingPathComponent(SavedModel.preprocessingFileName), historyCSV, historyJSON] + curves + extra
     }
 }

@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
                 print("test: " + test.keys.sorted().map { "\($0) \(Self.format(test[$0]!))" }.joined(separator: ", "))
             }
             print(String(format: "training time %.1f s", result.seconds))
-            print("wrote \(output.path)/: " + result.files.map(\.lastPathComponent).joined(separator: ", "))
+            print("wrote \(output.path)/: " + result.files.map { String($0.path.dropFirst(output.path.count + 1)) }.joined(separator: ", "))
         }
     }
 

@@ -1,0 +1,52 @@
+/// Data sources in saved preprocessing JSON: `{"kind": "bundled", "name": "mnist"}`,
+/// `{"kind": "csv", "path": ..., "label": ..., "header": ..., "delimiter": ..., "features": ...}`,
+/// `{"kind": "idx", "images": ..., "labels": ..., "test_images": ..., "test_labels": ...}`.
+extension DataSpec.Source {
+    private enum CodingKeys: String, CodingKey {
+        case kind, name, path, label, header, delimiter, features, images, labels
+        case testImages = "test_images", testLabels = "test_labels"
+    }
+
+    /// Reads the JSON form above.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "bundled":
+            self = .bundled(try container.decode(String.self, forKey: .name))
+        case "csv":
+            self = .csv(path: try container.decode(String.self, forKey: .path), label: try container.decode(String.self, forKey: .label),
+                        header: try container.decode(Bool.self, forKey: .header),
+                        delimiter: try container.decode(String.self, forKey: .delimiter),
+                        features: try container.decodeIfPresent([String].self, forKey: .features))
+        case "idx":
+            self = .idx(images: try container.decode(String.self, forKey: .images), labels: try container.decode(String.self, forKey: .labels),
+                        testImages: try container.decodeIfPresent(String.self, forKey: .testImages),
+                        testLabels: try container.decodeIfPresent(String.self, forKey: .testLabels))
+        case let kind:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown data source kind \"\(kind)\"")
+        }
+    }
+
+    /// Writes the JSON form above.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .bundled(let name):
+            try container.encode("bundled", forKey: .kind)
+            try container.encode(name, forKey: .name)
+        case .csv(let path, let label, let header, let delimiter, let features):
+            try container.encode("csv", forKey: .kind)
+            try container.encode(path, forKey: .path)
+            try container.encode(label, forKey: .label)
+            try container.encode(header, forKey: .header)
+            try container.encode(delimiter, forKey: .delimiter)
+            try container.encodeIfPresent(features, forKey: .features)
+        case .idx(let images, let labels, let testImages, let testLabels):
+            try container.encode("idx", forKey: .kind)
+            try container.encode(images, forKey: .images)
+            try container.encode(labels, forKey: .labels)
+            try container.encodeIfPresent(testImages, forKey: .testImages)
+            try container.encodeIfPresent(testLabels, forKey: .testLabels)
+        }
+    }
+}
