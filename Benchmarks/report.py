@@ -97,7 +97,7 @@ def print_table(document, baseline=None):
     results = results_by_name(document)
     settings = document["settings"]
     print(f"\nSynapse benchmark suite, {document['date']}, {document['machine']['cpu']}, "
-          f"{settings['threads']} threads{' (QUICK: fewer samples, not a measurement)' if settings['quick'] else ''}")
+          f"{settings['threads']} thread{'s' if settings['threads'] != 1 else ''}{' (QUICK: fewer samples, not a measurement)' if settings['quick'] else ''}")
     print(f"load average before {fmt_load(document['load_average_before'])}, after {fmt_load(document['load_average_after'])}; "
           f"median (min-max) over {settings['repeats']}+ repeats after a warm-up\n")
     header = ["result", "unit"] + COLUMNS + ["ratio", "best peer"]

@@ -4,7 +4,7 @@
 //
 //   synapse-microbench [--only CASE,...] [--repeats N] [--warmup N] [--json PATH]
 //
-// Cases: matmul, mlp, add, sum, small-matmul, conv, elementwise, reduce, wait-policy (default: all).
+// Cases: matmul, mlp, add, sum, small-matmul, gemv (W5's one-sample products), conv, elementwise, reduce, wait-policy (default: all).
 // Threads: SYNAPSE_NUM_THREADS (default: all cores).
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ struct Settings {
     var only: Set<String> = []
     var jsonPath: String?
 
-    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "conv", "elementwise", "reduce", "wait-policy"]
+    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "gemv", "conv", "elementwise", "reduce", "wait-policy"]
 
     func wants(_ benchmark: String) -> Bool { only.isEmpty || only.contains(benchmark) }
 
@@ -85,6 +85,12 @@ if settings.wants("mlp") {
 if settings.wants("add") { ElementwiseCases.add(settings: settings, report: &report) }
 if settings.wants("sum") { ElementwiseCases.sum(settings: settings, report: &report) }
 if settings.wants("small-matmul") { MatmulCases.smallProducts(settings: settings, report: &report) }
+if settings.wants("gemv") {
+    // W5's single-sample predict: the three products of the W1 model with one row.
+    MatmulCases.tensorVersusRaw("gemv", m: 1, k: 784, n: 512, settings: settings, report: &report)
+    MatmulCases.tensorVersusRaw("gemv", m: 1, k: 512, n: 256, settings: settings, report: &report)
+    MatmulCases.tensorVersusRaw("gemv", m: 1, k: 256, n: 10, settings: settings, report: &report)
+}
 if settings.wants("conv") { ConvolutionCases.run(settings: settings, report: &report) }
 if settings.wants("elementwise") { ActivationCases.elementwise(settings: settings, report: &report) }
 if settings.wants("reduce") { ActivationCases.reductions(settings: settings, report: &report) }

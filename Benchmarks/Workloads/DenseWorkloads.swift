@@ -28,28 +28,30 @@ func mlpEpoch(_ settings: BenchSettings) {
            extra: ["epoch_samples": samples, "gflops": flops / 1e9, "gflops_per_second": flops / 1e9 / times.sorted()[times.count / 2]])
 }
 
-/// W5: one-sample latency and batch-1024 time of the W1 model's `predict`.
-func predict(_ settings: BenchSettings) {
+/// W5: one-sample latency and batch-1024 time of the W1 model's `predict`, each
+/// sample the median of individually timed calls
+/// (`latencyOnly` skips the batch part, for profiling the one-sample path).
+func predict(_ settings: BenchSettings, latencyOnly: Bool = false) {
     Random.seed(1)
     let model = mlpModel()
     let batch = syntheticClassification(samples: 1024, inputShape: [784], classes: 10, seed: 2).x
     let one = batch.narrowed(axis: 0, start: 0, length: 1)
     blackHole(model.predict(one))
     let calls = callsPerSample { blackHole(model.predict(one)) }
-    let latency = timed(BenchSettings(repeats: max(settings.repeats, 5), warmup: 1)) {
-        for _ in 0..<calls { blackHole(model.predict(one)) }
-    }.map { $0 / Double(calls) }
+    let latency = perCallSamples(repeats: max(settings.repeats, 5), calls: calls) { blackHole(model.predict(one)) }
     report("predict-latency", unit: "seconds/call", samples: latency, extra: ["calls_per_sample": calls])
+    if latencyOnly { return }
     let batchCalls = callsPerSample { blackHole(model.predict(batch, batchSize: 1024)) }
-    let throughput = timed(BenchSettings(repeats: max(settings.repeats, 5), warmup: 1)) {
-        for _ in 0..<batchCalls { blackHole(model.predict(batch, batchSize: 1024)) }
-    }.map { $0 / Double(batchCalls) }
+    let throughput = perCallSamples(repeats: max(settings.repeats, 5), calls: batchCalls) {
+        blackHole(model.predict(batch, batchSize: 1024))
+    }
     report("predict-batch", unit: "seconds/batch of 1024", samples: throughput, extra: ["calls_per_sample": batchCalls])
 }
 
 /// W4: the 2-4-1 sigmoid XOR network, MSE, SGD(0.5), full batch of 4 — the
 /// framework's own overhead per step. The PyTorch-style loop (forward, backward,
 /// optimizer step) is the measure; Keras' `trainOnBatch` is reported beside it.
+/// Each sample is the median of `steps` individually timed steps.
 func xorStep(_ settings: BenchSettings, steps: Int) {
     let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
     let y = Tensor([[0], [1], [1], [0]])
@@ -69,13 +71,8 @@ func xorStep(_ settings: BenchSettings, steps: Int) {
         value.backward()
         optimizer.step()
     }
-    for _ in 0..<steps / 10 { manualStep() }
-    var manual: [Double] = []
-    var keras: [Double] = []
-    for _ in 0..<max(settings.repeats, 5) {
-        manual.append(seconds { for _ in 0..<steps { manualStep() } } / Double(steps))
-        keras.append(seconds { for _ in 0..<steps { _ = model.trainOnBatch(x: x, y: y) } } / Double(steps))
-    }
+    let manual = perCallSamples(repeats: max(settings.repeats, 5), calls: steps) { manualStep() }
+    let keras = perCallSamples(repeats: max(settings.repeats, 5), calls: steps) { _ = model.trainOnBatch(x: x, y: y) }
     let finalLoss = loss(y, model.predict(x)).item
     report("xor", unit: "seconds/step", samples: manual,
            extra: ["train_on_batch_median": keras.sorted()[keras.count / 2], "steps": steps, "final_loss": Double(finalLoss)])

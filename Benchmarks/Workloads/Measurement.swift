@@ -41,6 +41,25 @@ func callsPerSample(target: Double = 0.2, _ body: () -> Void) -> Int {
     return calls * 4
 }
 
+/// The median of `calls` individually timed calls of `body`.
+///
+/// For per-call figures (latency, per-step overhead) this is the number to quote:
+/// on a shared machine the mean of a long loop also counts the time the process
+/// spent descheduled, which can be several times the call itself.
+func medianOfCalls(_ calls: Int, _ body: () -> Void) -> Double {
+    var times = [Double](repeating: 0, count: calls)
+    for index in 0..<calls { times[index] = seconds(body) }
+    times.sort()
+    return times[calls / 2]
+}
+
+/// `repeats` samples, each the median of `calls` individually timed calls, after
+/// `calls / 10` untimed ones.
+func perCallSamples(repeats: Int, calls: Int, _ body: () -> Void) -> [Double] {
+    for _ in 0..<max(1, calls / 10) { body() }
+    return (0..<repeats).map { _ in medianOfCalls(calls, body) }
+}
+
 /// Keeps a result alive so the optimizer cannot drop the work that made it.
 @inline(never)
 func blackHole<T>(_ value: T) {

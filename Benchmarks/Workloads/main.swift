@@ -4,12 +4,13 @@
 //
 //   synapse-bench WORKLOAD [--repeats R] [--warmup W] [--samples N] [--steps N]
 //
-// Workloads: mlp (W1), cnn (W2), lstm (W3), xor (W4), predict (W5), gemm.
+// Workloads: mlp (W1), cnn (W2), lstm (W3), xor (W4), predict (W5; predict-latency: its
+// one-sample half alone, for profiling), gemm.
 // Threads: SYNAPSE_NUM_THREADS (default: all cores).
 import Foundation
 import Synapse
 
-let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "gemm"]
+let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "predict-latency", "gemm"]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("synapse-bench: \(message)\n".utf8))
@@ -40,5 +41,6 @@ case "cnn": cnnEpoch(settings)
 case "lstm": lstmEpoch(settings)
 case "xor", "xor-step": xorStep(settings, steps: steps)
 case "predict": predict(settings)
+case "predict-latency": predict(settings, latencyOnly: true)
 default: gemmCeiling(settings)
 }

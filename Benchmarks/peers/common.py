@@ -48,21 +48,35 @@ def calls_per_sample(body, target=0.2):
     return calls * 4
 
 
+def median_of_calls(calls, body):
+    """The median of `calls` individually timed calls of `body` (seconds).
+
+    For per-call figures (latency, per-step overhead) this is the number to quote:
+    on a shared machine the mean of a long loop also counts the time the process
+    spent descheduled, which can be several times the call itself."""
+    clock = time.perf_counter
+    times = []
+    for _ in range(calls):
+        start = clock()
+        body()
+        times.append(clock() - start)
+    times.sort()
+    return times[calls // 2]
+
+
+def per_call_samples(repeats, calls, body):
+    """`repeats` samples, each the median of `calls` individually timed calls, after
+    `calls // 10` untimed ones (the same protocol as synapse-bench)."""
+    for _ in range(max(1, calls // 10)):
+        body()
+    return [median_of_calls(calls, body) for _ in range(repeats)]
+
+
 def per_call(args, body, repeats=None):
-    """Seconds per call of a fast `body`, one sample per repeat of many calls."""
+    """Seconds per call of a fast `body`: per-call medians over at least 5 samples."""
     body()
     calls = calls_per_sample(body)
-
-    def sample():
-        for _ in range(calls):
-            body()
-
-    class Settings:
-        pass
-
-    settings = Settings()
-    settings.warmup, settings.repeats = 1, max(args.repeats, repeats or 5)
-    return [t / calls for t in timed(settings, sample)], calls
+    return per_call_samples(max(args.repeats, repeats or 5), calls, body), calls
 
 
 def report(workload, framework, unit, samples, **extra):

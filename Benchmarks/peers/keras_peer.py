@@ -13,8 +13,8 @@ import jax  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, parse_args, per_call, report, sequences,  # noqa: E402
-                    timed)
+from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, parse_args, per_call, per_call_samples, report,  # noqa: E402
+                    sequences, timed)
 
 args = parse_args(["mlp", "cnn", "lstm", "xor", "predict"])
 keras.utils.set_random_seed(1)
@@ -63,14 +63,7 @@ def run_xor():
                               layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
 
-    def sample():
-        for _ in range(args.steps):
-            model.train_on_batch(XOR_X, XOR_Y)
-
-    for _ in range(args.steps // 10):
-        model.train_on_batch(XOR_X, XOR_Y)
-    args.warmup, args.repeats = 0, max(args.repeats, 5)
-    samples = [t / args.steps for t in timed(args, sample)]
+    samples = per_call_samples(max(args.repeats, 5), args.steps, lambda: model.train_on_batch(XOR_X, XOR_Y))
     report("xor", NAME, "seconds/step", samples, steps=args.steps, style="train_on_batch", **EXTRA)
 
 

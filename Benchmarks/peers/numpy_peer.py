@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from common import XOR_X, XOR_Y, parse_args, report, timed
+from common import XOR_X, XOR_Y, parse_args, per_call_samples, report, timed
 
 args = parse_args(["xor", "gemm"])
 NAME = "numpy"
@@ -46,14 +46,7 @@ def run_xor():
         w1 -= 0.5 * XOR_X.T @ d_h
         b1 -= 0.5 * d_h.sum(0)
 
-    def sample():
-        for _ in range(args.steps):
-            step()
-
-    for _ in range(args.steps // 10):
-        step()
-    args.warmup, args.repeats = 0, max(args.repeats, 5)
-    samples = [t / args.steps for t in timed(args, sample)]
+    samples = per_call_samples(max(args.repeats, 5), args.steps, step)
     report("xor", NAME, "seconds/step", samples, steps=args.steps, **EXTRA)
 
 

@@ -8,8 +8,8 @@ torch.optim.Adam, model.eval() + torch.inference_mode() for prediction.
 import torch
 from torch import nn
 
-from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, parse_args, per_call, report, sequences,
-                    timed)
+from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, parse_args, per_call, per_call_samples, report,
+                    sequences, timed)
 
 args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm"])
 torch.set_num_threads(args.threads)
@@ -86,14 +86,7 @@ def run_xor():
         loss.backward()
         optimizer.step()
 
-    def sample():
-        for _ in range(args.steps):
-            step()
-
-    for _ in range(args.steps // 10):
-        step()
-    args.warmup, args.repeats = 0, max(args.repeats, 5)
-    samples = [t / args.steps for t in timed(args, sample)]
+    samples = per_call_samples(max(args.repeats, 5), args.steps, step)
     report("xor", NAME, "seconds/step", samples, steps=args.steps, final_loss=loss_fn(model(x), y).item(), **EXTRA)
 
 
