@@ -31,7 +31,8 @@ struct AutoencoderExample: ParsableCommand {
 
     mutating func run() throws {
         Random.seed(options.seed)
-        let epochs = options.epochs ?? 10
+        // The convolutional model costs several times more per image, hence fewer default epochs.
+        let epochs = options.epochs ?? (kind == .dense ? 10 : 5)
         let batchSize = options.batchSize ?? 128
         let directory = options.dataDirectoryURL()
         var (trainX, _) = try MNIST.load(split: .train, dataDirectory: directory, limit: trainLimit)

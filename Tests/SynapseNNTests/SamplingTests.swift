@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SynapseNN
 
@@ -10,8 +11,10 @@ struct SamplingTests {
     @Test("z = μ + exp(½ log σ²) · ε, element by element")
     func formula() {
         let z = Sampling.reparameterize(mean: mean, logVariance: logVariance, epsilon: epsilon)
-        let expected = (0..<12).map { index in
-            mean.scalars[index] + (0.5 * logVariance.scalars[index]).exp() * epsilon.scalars[index]
+        let (m, l, e) = (mean.scalars, logVariance.scalars, epsilon.scalars)
+        let expected: [Float] = (0..<12).map { index in
+            let sigma: Float = Foundation.exp(0.5 * l[index])
+            return m[index] + sigma * e[index]
         }
         NNCheck.expectClose(z, expected, shape: [3, 4], absolute: 1e-6, relative: 1e-6, "z")
     }
@@ -31,7 +34,11 @@ struct SamplingTests {
         // And the analytic value itself: ∂z/∂(log σ²) = ½ exp(½ log σ²) ε.
         let leaf = logVariance.detached().requiringGrad()
         Sampling.reparameterize(mean: mean, logVariance: leaf, epsilon: epsilon).sum().backward()
-        let expected = (0..<12).map { 0.5 * (0.5 * logVariance.scalars[$0]).exp() * epsilon.scalars[$0] }
+        let (l, e) = (logVariance.scalars, epsilon.scalars)
+        let expected: [Float] = (0..<12).map { index in
+            let sigma: Float = Foundation.exp(0.5 * l[index])
+            return 0.5 * sigma * e[index]
+        }
         NNCheck.expectClose(leaf.grad ?? Tensor.zeros([3, 4]), expected, shape: [3, 4], "∂z/∂ log σ²")
     }
 
@@ -45,17 +52,24 @@ struct SamplingTests {
         #expect(first.scalars != other.scalars)
         // With μ = 0, log σ² = 0 the sample is ε itself: mean ≈ 0, variance ≈ 1 (16,000 draws,
         // standard error of the mean 0.008, of the variance ≈ 0.011).
-        let values = first.scalars.map(Double.init)
-        let average = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(values.count)
-        #expect(Swift.abs(average) < 0.04 && Swift.abs(variance - 1) < 0.06, "mean \(average), variance \(variance)")
+        let standard = moments(first.scalars)
+        #expect(Swift.abs(standard.mean) < 0.04 && Swift.abs(standard.variance - 1) < 0.06, "\(standard)")
         // A shifted, scaled distribution: μ = 3, log σ² = log 4 gives mean 3, standard deviation 2.
-        let shifted = Sampling(seed: 7)(mean: zeros + 3, logVariance: zeros + Float(4).log())
-        let shiftedValues = shifted.scalars.map(Double.init)
-        let shiftedMean = shiftedValues.reduce(0, +) / Double(shiftedValues.count)
-        let shiftedVariance = shiftedValues.reduce(0) { $0 + ($1 - shiftedMean) * ($1 - shiftedMean) } / Double(shiftedValues.count)
-        #expect(Swift.abs(shiftedMean - 3) < 0.08 && Swift.abs(shiftedVariance - 4) < 0.25,
-                "mean \(shiftedMean), variance \(shiftedVariance)")
+        let shifted = moments(Sampling(seed: 7)(mean: zeros + 3, logVariance: zeros + Foundation.log(Float(4))).scalars)
+        #expect(Swift.abs(shifted.mean - 3) < 0.08 && Swift.abs(shifted.variance - 4) < 0.25, "\(shifted)")
+    }
+
+    /// Sample mean and (population) variance in double precision.
+    private func moments(_ values: [Float]) -> (mean: Double, variance: Double) {
+        var sum = 0.0
+        for value in values { sum += Double(value) }
+        let mean = sum / Double(values.count)
+        var squares = 0.0
+        for value in values {
+            let deviation = Double(value) - mean
+            squares += deviation * deviation
+        }
+        return (mean, squares / Double(values.count))
     }
 
     @Test("called with both tensors, gradients reach μ and log σ² through the layer")

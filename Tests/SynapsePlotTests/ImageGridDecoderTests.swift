@@ -1,4 +1,5 @@
 import Foundation
+import SynapseCore
 import Testing
 @testable import SynapsePlot
 
@@ -80,8 +81,10 @@ struct ImageGridDecoderTests {
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(4))")
         // The sixth cell of the second row is empty: background.
-        #expect(decoded.pixel(1 + 2 * (width + 1), 1 + height + 1)[0] == 255)
-        #expect(decoded.pixel(0, 0)[0] == 255, "padding is background")
+        let emptyCell: Int = decoded.pixel(1 + 2 * (width + 1), 2 + height)[0]
+        let corner: Int = decoded.pixel(0, 0)[0]
+        #expect(emptyCell == 255)
+        #expect(corner == 255, "padding is background")
     }
 
     @Test("RGB tiles scaled ×2 with labels decode to their colours, with dark label text under each tile")
@@ -101,11 +104,15 @@ struct ImageGridDecoderTests {
         #expect(rowHeight > 4 + 2, "labels add height (row height \(rowHeight))")
         for (index, colour) in colours.enumerated() {
             let (left, top) = (2 + (index % 4) * (cellWidth + 2), 2 + (index / 4) * rowHeight)
-            let expected = colour.map { Int(($0 * 255).rounded()) }
+            let expected: [Int] = colour.map { value in Int((value * 255).rounded()) }
             for (x, y) in [(0, 0), (11, 3), (5, 2)] {
-                #expect(Array(decoded.pixel(left + x, top + y).prefix(3)) == expected, "tile \(index) at (\(x), \(y))")
+                let rgb: [Int] = Array(decoded.pixel(left + x, top + y).prefix(3))
+                #expect(rgb == expected, "tile \(index) at (\(x), \(y))")
             }
-            let labelArea = (top + 4..<top + rowHeight - 2).flatMap { y in (left..<left + cellWidth).map { decoded.pixel($0, y)[0] } }
+            var labelArea: [Int] = []
+            for y in (top + 4)..<(top + rowHeight - 2) {
+                for x in left..<(left + cellWidth) { labelArea.append(decoded.pixel(x, y)[0]) }
+            }
             #expect(labelArea.contains { $0 < 128 }, "label of tile \(index) is drawn")
         }
     }
@@ -119,6 +126,8 @@ struct ImageGridDecoderTests {
         #expect(decoded.width == 84 && decoded.height == 28 && decoded.channels == 1)
         let values = batch.scalars
         let expected = values[784 + 28 * 5 + 7]   // sample 1, row 5, column 7
-        #expect(decoded.pixel(28 + 7, 5)[0] == Int((expected * 255).rounded()))
+        let expectedByte = Int((expected * 255).rounded())
+        let decodedByte: Int = decoded.pixel(35, 5)[0]
+        #expect(decodedByte == expectedByte)
     }
 }

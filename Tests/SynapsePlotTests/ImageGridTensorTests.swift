@@ -1,3 +1,4 @@
+import SynapseCore
 import Testing
 @testable import SynapsePlot
 
