@@ -10,12 +10,12 @@ import Foundation
 ///
 /// ```swift
 /// var generator = RandomGenerator(seed: 7)
-/// let next = Sampling.sample(logits: lastStepLogits, temperature: 0.8, topK: 20, using: &generator)
+/// let next = TokenSampling.sample(logits: lastStepLogits, temperature: 0.8, topK: 20, using: &generator)
 /// ```
 ///
 /// It lives in SynapseData (beside ``Tokenizer`` and ``CharacterVocabulary``) because it
 /// needs nothing from the layers: only scores and a generator.
-public enum Sampling {
+public enum TokenSampling {
     /// Draws an id from unnormalised log-probabilities (a `Dense` layer without activation).
     ///
     /// - Parameters:
@@ -27,9 +27,9 @@ public enum Sampling {
     public static func sample(logits: [Float], temperature: Float = 1, topK: Int? = nil,
                               using generator: inout RandomGenerator) -> Int {
         require(!logits.isEmpty && logits.contains(where: { $0.isFinite }) && !logits.contains(where: \.isNaN),
-                "Sampling.sample: needs at least one finite logit and no NaN, got \(logits.count) values")
-        require(temperature >= 0 && temperature.isFinite, "Sampling.sample: temperature must be >= 0, got \(temperature)")
-        if let topK { require(topK >= 1, "Sampling.sample: topK must be at least 1, got \(topK)") }
+                "TokenSampling.sample: needs at least one finite logit and no NaN, got \(logits.count) values")
+        require(temperature >= 0 && temperature.isFinite, "TokenSampling.sample: temperature must be >= 0, got \(temperature)")
+        if let topK { require(topK >= 1, "TokenSampling.sample: topK must be at least 1, got \(topK)") }
         let best = argmax(logits)
         if temperature == 0 || topK == 1 { return best }
         var allowed = [Bool](repeating: true, count: logits.count)
@@ -65,7 +65,7 @@ public enum Sampling {
     public static func sample(probabilities: [Float], temperature: Float = 1, topK: Int? = nil,
                               using generator: inout RandomGenerator) -> Int {
         require(probabilities.allSatisfy { $0 >= 0 } && probabilities.contains { $0 > 0 },
-                "Sampling.sample: probabilities must be non-negative with a positive sum")
+                "TokenSampling.sample: probabilities must be non-negative with a positive sum")
         let logits = probabilities.map { $0 > 0 ? Foundation.log($0) : -Float.infinity }
         return sample(logits: logits, temperature: temperature, topK: topK, using: &generator)
     }
@@ -78,7 +78,7 @@ public enum Sampling {
     public static func sample(_ scores: Tensor, probabilities: Bool = false, temperature: Float = 1, topK: Int? = nil,
                               using generator: inout RandomGenerator) -> [Int] {
         require(scores.dtype == .float32 && (scores.rank == 1 || scores.rank == 2),
-                "Sampling.sample: expected float32 scores [V] or [B, V], got \(scores.dtype) \(scores.shape)")
+                "TokenSampling.sample: expected float32 scores [V] or [B, V], got \(scores.dtype) \(scores.shape)")
         let width = scores.shape[scores.rank - 1]
         let values = scores.scalars
         return stride(from: 0, to: values.count, by: Swift.max(width, 1)).map { start in
