@@ -23,7 +23,10 @@ binary="$("$swift" build "${build_flags[@]}" --show-bin-path)/synapse-bench"
 
 if [[ ! -x "$venv/bin/python" ]]; then
     echo "== creating the venv $venv"
-    "${PYTHON:-python3}" -m venv "$venv"
+    if ! "${PYTHON:-python3}" -m venv "$venv"; then
+        echo "bench.sh: cannot create $venv; install Python's venv module (Debian: apt-get install python3-venv)" >&2
+        exit 1
+    fi
 fi
 py="$venv/bin/python"
 missing=()
