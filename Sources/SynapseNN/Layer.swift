@@ -74,6 +74,43 @@ open class Layer {
         return output
     }
 
+    // MARK: Masks
+
+    /// Computes the output for a batch whose time steps carry a mask (Keras' `mask`
+    /// argument): bool `[batch, time]`, `false` at padded steps. Recurrent layers
+    /// skip masked steps; the default ignores the mask and calls
+    /// ``forward(_:training:)``.
+    open func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training)
+    }
+
+    /// The mask of this layer's output (Keras' `compute_mask`), given its input, its
+    /// output and the input's mask. ``Embedding`` (with `maskZero`) and ``Masking``
+    /// create masks, recurrent layers without `returnSequences` consume them.
+    ///
+    /// The default passes `mask` through when the output still has the mask's
+    /// `[batch, time]` leading dimensions and a feature axis after them (Dense,
+    /// Dropout, Activation on sequences), and drops it otherwise (Flatten, pooling).
+    open func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
+        guard let mask, output.rank > mask.rank, Array(output.shape.prefix(mask.rank)) == mask.shape else { return nil }
+        return mask
+    }
+
+    /// Builds on first use, then runs ``forward(_:mask:training:)`` (or
+    /// ``forward(_:training:)`` when `mask` is `nil`).
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, time, ...]`.
+    ///   - mask: bool `[batch, time]`, `false` at padded steps, or `nil`.
+    ///   - training: `true` inside training steps.
+    public final func callAsFunction(_ input: Tensor, mask: Tensor?, training: Bool = false) -> Tensor {
+        guard let mask else { return self(input, training: training) }
+        if !isBuilt { buildIfNeeded(inputShape: Array(input.shape.dropFirst())) }
+        let output = forward(input, mask: mask, training: training)
+        if outputShape == nil { outputShape = Array(output.shape.dropFirst()) }
+        return output
+    }
+
     /// Builds the layer for a per-sample input shape if it is not built yet.
     public func buildIfNeeded(inputShape: [Int]) {
         guard !isBuilt else { return }

@@ -67,9 +67,27 @@ open class Sequential: Model {
     }
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        forwardWithMask(input, mask: nil, training: training).output
+    }
+
+    public override func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
+        forwardWithMask(input, mask: mask, training: training).output
+    }
+
+    /// Runs the stack and threads the time-step mask from layer to layer
+    /// (``Layer/computeMask(input:output:mask:)``): `Embedding(maskZero: true)` or
+    /// `Masking` create it, recurrent layers skip masked steps. Returns the output
+    /// and its mask (bool `[batch, time]`, `false` at padded steps; `nil` when no
+    /// mask reaches the output), so a loss can leave padded steps out.
+    public func forwardWithMask(_ input: Tensor, mask: Tensor? = nil, training: Bool) -> (output: Tensor, mask: Tensor?) {
         var output = input
-        for layer in layers { output = layer(output, training: training) }
-        return output
+        var mask = mask
+        for layer in layers {
+            let next = layer(output, mask: mask, training: training)
+            mask = layer.computeMask(input: output, output: next, mask: mask)
+            output = next
+        }
+        return (output, mask)
     }
 }
 

@@ -162,6 +162,21 @@ public protocol Backend: AnyObject, Sendable {
     /// Spreads each output gradient evenly over its window.
     func averagePool2DBackward(_ gradient: TensorStorage, geometry: WindowGeometry) -> TensorStorage
 
+    // MARK: Recurrent sequences
+    /// Runs a recurrent cell over a sequence from its input projection `[batch, time,
+    /// gates·units]` (input bias included); returns `[batch, time + states, units]`
+    /// (outputs in processing order, then the final states) and what the backward
+    /// pass needs. `mask` is bool `[batch, time]`; `recurrentMask` scales `h` before
+    /// the recurrent product (recurrent dropout), `[batch, units]`.
+    func recurrentForward(_ geometry: RecurrentGeometry, projected: TensorStorage, recurrentKernel: TensorStorage,
+                          recurrentBias: TensorStorage?, initialStates: [TensorStorage], mask: TensorStorage?,
+                          recurrentMask: TensorStorage?) -> (output: TensorStorage, saved: RecurrentSavedState)
+    /// Backpropagation through time: the gradient of the projection, of the recurrent
+    /// product's input where it differs (GRU), and of the initial states.
+    func recurrentBackward(_ geometry: RecurrentGeometry, saved: RecurrentSavedState, recurrentKernel: TensorStorage,
+                           mask: TensorStorage?, recurrentMask: TensorStorage?, upstream: TensorStorage)
+        -> (projected: TensorStorage, recurrent: TensorStorage?, initialStates: [TensorStorage])
+
     // MARK: Optimizer updates
     /// One fused optimizer step over `count` float32 elements, in place: writes
     /// `parameter` and the rule's state `slots`, reads `gradient`.

@@ -1,0 +1,53 @@
+/// Maps integer token ids to dense vectors (Keras' `Embedding`, PyTorch's `nn.Embedding`).
+///
+/// - Parameters (Keras names and defaults):
+///   - inputDim: vocabulary size; ids must be in `0..<inputDim`.
+///   - outputDim: size of each vector.
+///   - maskZero: id 0 is padding: the layer emits a mask (`ids != 0`) that recurrent
+///     layers use to skip padded steps (then id 0 should not be a real token).
+///   - embeddingsInitializer: uniform in ±0.05 (Keras' default).
+/// - Shapes: ids `[batch, ...]` (int32; float ids are truncated) → `[batch, ..., outputDim]`.
+/// - Weights: `embeddings` `[inputDim, outputDim]` (PyTorch's `weight`, same layout).
+///   The gradient is dense (as PyTorch's default `sparse=False`).
+///
+/// ```swift
+/// let embed = Embedding(inputDim: 10_000, outputDim: 64, maskZero: true)
+/// let vectors = embed(Tensor(int32: [5, 9, 0, 0], shape: [1, 4]))   // [1, 4, 64]
+/// ```
+public final class Embedding: Layer {
+    public let inputDim: Int
+    public let outputDim: Int
+    public let maskZero: Bool
+    public let embeddingsInitializer: any Initializer
+    public let embeddingsRegularizer: (any Regularizer)?
+
+    /// `[inputDim, outputDim]`; set by ``build(inputShape:)``.
+    public private(set) var embeddings: Parameter!
+
+    public init(inputDim: Int, outputDim: Int, maskZero: Bool = false,
+                embeddingsInitializer: any Initializer = .randomUniform(minimum: -0.05, maximum: 0.05),
+                embeddingsRegularizer: (any Regularizer)? = nil, name: String? = nil) {
+        require(inputDim > 0 && outputDim > 0, "Embedding: inputDim and outputDim must be positive, got \(inputDim) and \(outputDim)")
+        (self.inputDim, self.outputDim, self.maskZero) = (inputDim, outputDim, maskZero)
+        (self.embeddingsInitializer, self.embeddingsRegularizer) = (embeddingsInitializer, embeddingsRegularizer)
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int]) {
+        embeddings = Parameter(embeddingsInitializer([inputDim, outputDim]), name: "embeddings", regularizer: embeddingsRegularizer)
+    }
+
+    public override var ownParameters: [Parameter] { [embeddings] }
+    public override var sublayers: [Layer] { [] }
+
+    public override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let ids = input.dtype == .int32 ? input : input.to(.int32)
+        return embeddings.value.gather(ids, axis: 0)
+    }
+
+    /// `ids != 0` with `maskZero`, else the incoming mask.
+    public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
+        guard maskZero else { return mask }
+        return input .!= 0
+    }
+}

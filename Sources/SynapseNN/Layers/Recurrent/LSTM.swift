@@ -1,0 +1,49 @@
+/// Long short-term memory layer (Hochreiter & Schmidhuber 1997), with Keras'
+/// arguments, defaults and weight layout.
+///
+/// `i, f, o = σ(x·Wᵢ,f,o + h·Rᵢ,f,o + b)`, `g = tanh(x·W_c + h·R_c + b_c)`,
+/// `c = f⊙c₋ + i⊙g`, `h = o⊙tanh(c)`.
+///
+/// - Parameters (Keras names and defaults):
+///   - units: size of `h` and `c`.
+///   - activation: `.tanh`; recurrentActivation: `.sigmoid` (tanh, sigmoid, relu, linear are supported).
+///   - useBias: `true`; unitForgetBias: `true` (the forget gate's bias starts at 1).
+///   - returnSequences: `false`; returnState: `false`; goBackwards: `false`.
+///   - dropout, recurrentDropout: `0` (fractions dropped in training).
+///   - kernelInitializer `.glorotUniform()`, recurrentInitializer `.orthogonal()`, biasInitializer `.zeros`.
+/// - Shapes: `[batch, time, features] → [batch, units]`, or `[batch, time, units]`
+///   with `returnSequences`.
+/// - Weights (Keras layout, gates `i, f, c, o`): `kernel` `[features, 4·units]`,
+///   `recurrent_kernel` `[units, 4·units]`, `bias` `[4·units]`. PyTorch's `nn.LSTM`
+///   stores `weight_ih_l0 = kernelᵀ` and `weight_hh_l0 = recurrent_kernelᵀ` in the same
+///   gate order `i, f, g, o`, and two biases that add up to `bias`.
+///
+/// ```swift
+/// let model = Sequential {
+///     Embedding(inputDim: 10_000, outputDim: 64, maskZero: true)
+///     LSTM(64, returnSequences: true)
+///     LSTM(64)
+///     Dense(46, activation: .softmax)
+/// }
+/// ```
+public final class LSTM: RecurrentLayer {
+    /// Whether the forget gate's bias starts at 1 (Keras' `unit_forget_bias`).
+    public let unitForgetBias: Bool
+
+    public init(_ units: Int, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid,
+                useBias: Bool = true, unitForgetBias: Bool = true, returnSequences: Bool = false, returnState: Bool = false,
+                goBackwards: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0,
+                kernelInitializer: any Initializer = .glorotUniform(), recurrentInitializer: any Initializer = .orthogonal(),
+                biasInitializer: any Initializer = .zeros, name: String? = nil) {
+        self.unitForgetBias = unitForgetBias
+        super.init(cell: .lstm, units: units, activation: activation, recurrentActivation: recurrentActivation,
+                   useBias: useBias, returnSequences: returnSequences, returnState: returnState, goBackwards: goBackwards,
+                   dropout: dropout, recurrentDropout: recurrentDropout, kernelInitializer: kernelInitializer,
+                   recurrentInitializer: recurrentInitializer, biasInitializer: biasInitializer, name: name)
+    }
+
+    override func initialBias() -> Tensor {
+        guard unitForgetBias else { return super.initialBias() }
+        return Tensor.concatenate([biasInitializer([units]), Tensor.ones([units]), biasInitializer([2 * units])], axis: 0)
+    }
+}
