@@ -52,7 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
 
+    /// The cap on Synapse's cache of freed tensor blocks while serving, unless
+    /// `SYNAPSE_ALLOCATOR_CACHE_MB` says otherwise. The cache keeps blocks by exact
+    /// size; batches of varying size would fill its training-sized default (256 MB)
+    /// with blocks that are rarely reused.
+    static let allocatorCacheMegabytes = 64
+
     func run() async throws {
+        // Before the first tensor is allocated: the cache reads its limit once.
+        setenv("SYNAPSE_ALLOCATOR_CACHE_MB", String(Self.allocatorCacheMegabytes), 0)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "synapse.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
