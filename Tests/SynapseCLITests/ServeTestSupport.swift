@@ -5,7 +5,8 @@ import Glibc
 
 /// A `synapse serve` process started for a test, on a free loopback port, and a
 /// minimal HTTP/1.1 client (one request per connection) to talk to it.
-final class ServerUnderTest {
+final class ServerUnderTest: @unchecked Sendable {
+    // @unchecked: `port` is set once in `init`; requests only read it, and `Process` is thread-safe for the calls used.
     /// The products folder: where the running test binary lives.
     static let productsFolder: URL? = {
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
