@@ -17,7 +17,7 @@ struct AutoencoderTrainingTests {
         }
         try model.compile(optimizer: Adam(learningRate: 2e-3), loss: "mse")
         let (history, elapsed) = TrainingTiming.measure {
-            model.fit(x: train, epochs: 8, batchSize: 64, shuffle: false, verbose: 0)
+            model.fit(x: train, epochs: 15, batchSize: 64, shuffle: false, verbose: 0)
         }
         let mse = model.evaluate(x: test, batchSize: 500)["loss"]!
         // Predicting the mean training image for every digit: the MSE a model that
@@ -25,6 +25,7 @@ struct AutoencoderTrainingTests {
         let meanImage = train.mean(alongAxis: 0, keepDims: true)
         let baseline = (test - meanImage).square().mean().item
         print("dense autoencoder on 2,000 MNIST images: test MSE \(mse) (mean-image baseline \(baseline)), losses \(history.values["loss"]!), fit \(elapsed) s")
+        // Measured: 0.0326 after 15 epochs (baseline 0.0656).
         #expect(baseline > 0.06)
         #expect(mse < AutoencoderTrainingTests.threshold, "test MSE \(mse), baseline \(baseline)")
         let reconstructions = model.predict(test.narrowed(axis: 0, start: 0, length: 4))

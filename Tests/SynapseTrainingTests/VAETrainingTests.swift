@@ -49,7 +49,7 @@ final class SmallVAE: Model {
 
 @Suite("VAE training on MNIST (subclassed Model, overridden train step)")
 struct VAETrainingTests {
-    @Test("a small VAE learns 2,000 MNIST digits: test negative ELBO well below the pixel-marginal baseline")
+    @Test("a small VAE learns 2,000 MNIST digits: test negative ELBO < 165 nats, well below the pixel-marginal 206")
     func learnsMNIST() throws {
         let train = try MNIST.load(split: .train, limit: 2_000).images.reshaped(to: [2_000, 784])
         let test = try MNIST.load(split: .test, limit: 1_000).images.reshaped(to: [1_000, 784])
@@ -57,13 +57,14 @@ struct VAETrainingTests {
         vae.compile(optimizer: Adam(learningRate: 1e-3))
         let untrained = vae.evaluate(x: test, batchSize: 500)["loss"]!
         let (history, elapsed) = TrainingTiming.measure {
-            vae.fit(x: train, epochs: 8, batchSize: 64, shuffle: false, verbose: 0)
+            vae.fit(x: train, epochs: 20, batchSize: 64, shuffle: false, verbose: 0)
         }
         let trained = vae.evaluate(x: test, batchSize: 500)["loss"]!
         let kl = vae.lastParts.kl
         print("VAE on 2,000 MNIST images: test −ELBO \(trained) (untrained \(untrained)), KL \(kl), losses \(history.values["loss"]!), fit \(elapsed) s")
         // An untrained decoder (logits ≈ 0) costs 784 · ln 2 ≈ 543 nats; a decoder that only
-        // learned each pixel's marginal costs ≈ 206 nats on MNIST. Measured: see the report.
+        // learned each pixel's marginal costs ≈ 206 nats on MNIST. Measured: 148.7 nats after
+        // 20 epochs (KL 13.5); 172 after 8, so the threshold needs real learning.
         #expect(untrained > 450)
         #expect(trained < VAETrainingTests.threshold, "test negative ELBO \(trained)")
         // The code carries information: a VAE whose KL collapsed to 0 ignores its input.
@@ -72,7 +73,7 @@ struct VAETrainingTests {
         #expect(vae.trainableParameters.count == 10, "encoder, both heads and decoder are trained")
     }
 
-    static let threshold: Float = 170
+    static let threshold: Float = 165
 }
 
 /// Wall-clock timing for the training tests' logs.
