@@ -13,6 +13,7 @@ public struct TextExampleRun {
     /// `--batch-size`, else the example's default.
     public let batchSize: Int
 
+    /// A run of `example` with the common flags and the example's own defaults.
     public init(example: String, options: ExampleOptions, defaultEpochs: Int, defaultBatchSize: Int) {
         (self.example, self.options) = (example, options)
         (epochs, batchSize) = (options.epochs ?? defaultEpochs, options.batchSize ?? defaultBatchSize)

@@ -22,7 +22,7 @@ struct CharLSTM: ParsableCommand {
     var sequenceLength = 100
 
     @Option(name: .customLong("learning-rate"), help: "Adam's learning rate.")
-    var learningRate: Float = 2e-3
+    var learningRate: Float = 4e-3
 
     @Option(name: .customLong("train-limit"), help: "Train on the first N characters of the training text only.")
     var trainLimit: Int?
@@ -51,7 +51,7 @@ struct CharLSTM: ParsableCommand {
         let unigramValidationLoss = vocabulary.unigramLoss(of: validationIds, frequenciesFrom: trainIds)
         let train = SequenceDataset.languageModel(trainIds, sequenceLength: sequenceLength)
         let validation = SequenceDataset.languageModel(validationIds, sequenceLength: sequenceLength)
-        let run = TextExampleRun(example: "char-lstm", options: options, defaultEpochs: 6, defaultBatchSize: 64)
+        let run = TextExampleRun(example: "char-lstm", options: options, defaultEpochs: 3, defaultBatchSize: 32)
         print("tiny Shakespeare: \(vocabulary.count) characters; \(train.count) training and \(validation.count) validation "
               + "windows of \(sequenceLength); \(run.epochs) epochs, batch \(run.batchSize), \(Parallel.threadCount) threads")
         print(String(format: "unigram loss %.4f nats/char (whole text), %.4f on the validation text", unigramLoss, unigramValidationLoss))
@@ -103,7 +103,7 @@ struct CharLSTM: ParsableCommand {
             let context = Array(ids.suffix(sequenceLength))
             let logits = model.predict(Tensor(int32: context, shape: [1, context.count]), batchSize: 1)
             let last = Array(logits.scalars.suffix(vocabulary.count))
-            ids.append(Sampling.sample(logits: last, temperature: temperature, using: &generator))
+            ids.append(TokenSampling.sample(logits: last, temperature: temperature, using: &generator))
         }
         return vocabulary.decode(ids)
     }

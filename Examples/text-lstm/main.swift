@@ -35,6 +35,9 @@ struct TextLSTM: ParsableCommand {
     @Option(name: .customLong("learning-rate"), help: "Adam's learning rate.")
     var learningRate: Float = 1e-3
 
+    @Flag(help: "Also evaluate on the test split after every epoch (shown as val_accuracy; for choosing epochs).")
+    var validate = false
+
     mutating func run() throws {
         Random.seed(options.seed)
         let dataDirectory = options.dataDirectoryURL()
@@ -65,7 +68,7 @@ struct TextLSTM: ParsableCommand {
             classes = Reuters.classCount
         }
         let run = TextExampleRun(example: "text-lstm", options: options,
-                                 defaultEpochs: dataset == .imdb ? 3 : 12, defaultBatchSize: 32)
+                                 defaultEpochs: dataset == .imdb ? 2 : 10, defaultBatchSize: 64)
         let trainData = train.dataset(maxlen: maxlen)
         let testData = test.dataset(maxlen: maxlen)
         let baseline = test.majorityClassShare
@@ -82,7 +85,8 @@ struct TextLSTM: ParsableCommand {
         try model.compile(optimizer: Adam(learningRate: learningRate), loss: "sparse_categorical_crossentropy",
                           metrics: ["accuracy"])
         model.summary()
-        let (history, seconds) = try run.fit(model, x: trainData.x, y: trainData.y)
+        let (history, seconds) = try run.fit(model, x: trainData.x, y: trainData.y,
+                                             validationData: validate ? (testData.x, testData.y) : nil)
         let evaluation = model.evaluate(x: testData.x, y: testData.y, batchSize: 256)
         let accuracy = evaluation["accuracy"] ?? .nan
         print(String(format: "test accuracy %.4f (majority-class baseline %.4f), test loss %.4f, training time %.1f s (%.1f s/epoch)",
