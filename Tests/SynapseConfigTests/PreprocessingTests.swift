@@ -22,7 +22,7 @@ struct PreprocessingTests {
         preprocessing.fit(images)
         let output = preprocessing.transform(images)
         #expect(output.shape == [2, 2, 1, 1])
-        #expect(output.scalars == [-1, -1, 1, -1])
+        #expect(output.scalars == [-1, -1, 1, 1])
     }
 
     @Test("one_hot turns class ids into rows of the class count")
