@@ -37,7 +37,7 @@ public final class Embedding: Layer {
         embeddings = Parameter(embeddingsInitializer([inputDim, outputDim]), name: "embeddings", regularizer: embeddingsRegularizer)
     }
 
-    public override var ownParameters: [Parameter] { [embeddings] }
+    public override var ownParameters: [Parameter] { [embeddings].compactMap { $0 } }
     public override var sublayers: [Layer] { [] }
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
