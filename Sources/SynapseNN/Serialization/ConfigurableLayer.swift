@@ -78,12 +78,16 @@ public struct InferredShapes: Sendable, Hashable {
     /// Whether the layer passes inputs of any dtype through (Input, Flatten,
     /// Reshape, dropout); otherwise it takes float32 inputs and returns float32.
     public var preservesDType: Bool
+    /// Whether the layer takes inputs of any dtype and returns float32 (Embedding's ids).
+    public var acceptsAnyDType: Bool
 
     /// - Parameters:
     ///   - output: per-sample output shape.
     ///   - parameters: parameter shapes by short name.
     ///   - preservesDType: `true` for layers that only move or pass values through.
-    public init(output: [Int], parameters: [String: [Int]] = [:], preservesDType: Bool = false) {
+    ///   - acceptsAnyDType: `true` for layers that take integer inputs (Embedding).
+    public init(output: [Int], parameters: [String: [Int]] = [:], preservesDType: Bool = false, acceptsAnyDType: Bool = false) {
         (self.output, self.parameters, self.preservesDType) = (output, parameters, preservesDType)
+        self.acceptsAnyDType = acceptsAnyDType
     }
 }

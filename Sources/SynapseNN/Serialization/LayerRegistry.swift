@@ -79,6 +79,7 @@ public enum LayerRegistry {
             MaxPooling2D.self, AveragePooling2D.self, GlobalAveragePooling2D.self, GlobalMaxPooling2D.self,
             BatchNormalization.self, LayerNormalization.self,
             UpSampling2D.self, ZeroPadding2D.self, SpatialDropout2D.self,
+            Embedding.self, Masking.self, SimpleRNN.self, LSTM.self, GRU.self,
             Rescaling.self,
         ]
         var factories: [String: Factory] = [:]

@@ -36,7 +36,7 @@ public enum LayerShapeInference {
                 results.append(nil)
                 continue
             }
-            if !inferred.preservesDType && dtype != .float32 {
+            if !inferred.preservesDType && !inferred.acceptsAnyDType && dtype != .float32 {
                 throw ModelFileError.incompatibleShape(layer: layer.name, className: type(of: configurable).className,
                                                        inputShape: shape, reason: "takes float32 inputs, got \(dtype)")
             }

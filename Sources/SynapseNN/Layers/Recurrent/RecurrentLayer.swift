@@ -164,9 +164,9 @@ public class RecurrentLayer: Layer {
         (Tensor.randomUniform(shape) .>= rate).to(.float32) * (1 / (1 - rate))
     }
 
-    /// `tensor` with its axis 1 reversed.
+    /// A bool `[batch, time]` mask with its time axis reversed.
     static func reversedInTime(_ tensor: Tensor) -> Tensor {
         let time = tensor.shape[1]
-        return tensor.gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }), axis: 1)
+        return tensor.to(.float32).gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }), axis: 1) .!= 0
     }
 }
