@@ -50,6 +50,12 @@ private func builtInSamples() -> [(layer: Layer, inputShape: [Int])] {
         (UpSampling2D(size: (2, 3)), [2, 3, 1]),
         (ZeroPadding2D(padding: ((1, 2), (0, 3))), [3, 3, 2]),
         (SpatialDropout2D(0.4), [3, 3, 2]),
+        (Rescaling(scale: 0.5, offset: -1), [3]),
+        (Embedding(inputDim: 11, outputDim: 4, maskZero: true), [5]),
+        (Masking(maskValue: 0), [5, 3]),
+        (SimpleRNN(4, returnSequences: true), [5, 3]),
+        (LSTM(4, goBackwards: true), [5, 3]),
+        (GRU(3, returnSequences: true), [5, 2]),
     ]
 }
 
@@ -95,7 +101,7 @@ struct LayerConfigTests {
     func everyBuiltInIsCovered() {
         let covered = Set(builtInSamples().map { type(of: $0.layer as! any ConfigurableLayer).className })
         #expect(Set(LayerRegistry.builtInTypeNames) == covered)
-        #expect(LayerRegistry.builtInTypeNames.count == 18)
+        #expect(LayerRegistry.builtInTypeNames.count == 24)
         for name in LayerRegistry.builtInTypeNames { #expect(LayerRegistry.factory(for: name) != nil, "\(name)") }
     }
 
