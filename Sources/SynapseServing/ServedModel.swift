@@ -29,6 +29,10 @@ public final class ServedModel: @unchecked Sendable {
     public let inputSize: Int
     /// Values per output sample.
     public let outputSize: Int
+    /// For token-id models (an `Embedding` first), the vocabulary size: ids must be
+    /// in `0..<vocabularySize`, checked before the forward pass so that a bad id is
+    /// a 400 answer instead of a stopped process.
+    public let vocabularySize: Int?
 
     let model: Sequential
 
@@ -51,6 +55,7 @@ public final class ServedModel: @unchecked Sendable {
         self.inputShape = inputShape
         self.inputDType = input?.dtype ?? .float32
         self.inputSize = inputShape.reduce(1, *)
+        self.vocabularySize = model.layers.lazy.filter { !($0 is Input) }.first.flatMap { ($0 as? Embedding)?.inputDim }
         let zeros = Tensor.zeros([1] + inputShape, dtype: inputDType)
         let output = model.predict(zeros, batchSize: 1)
         self.outputShape = Array(output.shape.dropFirst())
@@ -92,6 +97,9 @@ public final class ServedModel: @unchecked Sendable {
             for (index, value) in request.values.enumerated() {
                 guard value == value.rounded(), abs(value) < 2_147_483_648 else {
                     throw .badRequest("model '\(name)' takes int32 inputs; value \(value) at position \(index % inputSize) of instance \(index / inputSize) is not a whole number")
+                }
+                if let vocabularySize, value < 0 || value >= Float(vocabularySize) {
+                    throw .badRequest("model '\(name)' takes token ids in 0..<\(vocabularySize); value \(Int(value)) at position \(index % inputSize) of instance \(index / inputSize) is out of range")
                 }
                 integers.append(Int32(value))
             }
