@@ -79,19 +79,27 @@ open class Model: Layer {
     /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:)`` to keep the rest.
     open func trainStep(x: Tensor, y: Tensor) -> Logs {
         let loss = requireCompiled().loss
-        let prediction = self(x, training: true)
-        var value = loss(y, prediction)
+        let (prediction, mask) = forwardWithOutputMask(x, training: true)
+        var value = loss(y, prediction, mask: mask)
         if let penalty = regularizationLoss() { value = value + penalty }
         applyGradients(of: value)
         updateMetrics(yTrue: y, yPred: prediction.detached())
         return ["loss": value.item]
     }
 
+    /// The output for a batch and the mask of its time steps, if the model makes one
+    /// (`Embedding(maskZero:)` or `Masking` followed by layers that keep the time
+    /// axis). The default train and test steps leave masked steps out of the loss.
+    /// The default has no mask; ``Sequential`` threads masks through its layers.
+    open func forwardWithOutputMask(_ x: Tensor, training: Bool) -> (output: Tensor, mask: Tensor?) {
+        (self(x, training: training), nil)
+    }
+
     /// Evaluation on a batch in inference mode; returns the batch loss.
     open func testStep(x: Tensor, y: Tensor) -> Logs {
         let loss = requireCompiled().loss
-        let prediction = withoutGradient { self(x, training: false) }
-        var value = loss(y, prediction)
+        let (prediction, mask) = withoutGradient { forwardWithOutputMask(x, training: false) }
+        var value = loss(y, prediction, mask: mask)
         if let penalty = withoutGradient({ regularizationLoss() }) { value = value + penalty }
         updateMetrics(yTrue: y, yPred: prediction)
         return ["loss": value.item]

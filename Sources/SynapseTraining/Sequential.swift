@@ -74,6 +74,15 @@ open class Sequential: Model {
         forwardWithMask(input, mask: mask, training: training).output
     }
 
+    /// Threads masks through the layers, so the default train and test steps leave
+    /// padded steps out of the loss.
+    public override func forwardWithOutputMask(_ x: Tensor, training: Bool) -> (output: Tensor, mask: Tensor?) {
+        if !isBuilt { buildIfNeeded(inputShape: Array(x.shape.dropFirst())) }
+        let result = forwardWithMask(x, training: training)
+        if outputShape == nil { recordOutputShape(Array(result.output.shape.dropFirst())) }
+        return result
+    }
+
     /// Runs the stack and threads the time-step mask from layer to layer
     /// (``Layer/computeMask(input:output:mask:)``): `Embedding(maskZero: true)` or
     /// `Masking` create it, recurrent layers skip masked steps. Returns the output

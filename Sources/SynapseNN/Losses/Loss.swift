@@ -39,6 +39,39 @@ extension Loss {
     }
 }
 
+extension Loss {
+    /// The reduced loss with masked entries left out (Keras applies a model's output
+    /// mask the same way): `mask` is bool with the shape of the per-sample losses
+    /// (`[batch, time]` for sequence outputs), `false` at padded steps. The mean
+    /// reduction divides by the number of unmasked entries. A `nil` mask, or one
+    /// whose shape does not match the per-sample losses, gives the plain loss.
+    ///
+    /// ```swift
+    /// let (output, mask) = model.forwardWithMask(ids, training: true)
+    /// let value = SparseCategoricalCrossentropy()(labels, output, mask: mask)
+    /// ```
+    public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, mask: Tensor?) -> Tensor {
+        guard let mask else { return self(yTrue, yPred) }
+        let values = perSampleLoss(yTrue: yTrue, yPred: yPred)
+        guard values.shape == mask.shape else { return reduce(values) }
+        let weights = mask.to(.float32)
+        let weighted = values * weights
+        switch reduction {
+        case .sumOverBatchSize: return weighted.sum() / Tensor.maximum(weights.sum(), Tensor(1))
+        case .sum: return weighted.sum()
+        case .none: return weighted
+        }
+    }
+
+    private func reduce(_ values: Tensor) -> Tensor {
+        switch reduction {
+        case .sumOverBatchSize: return values.mean()
+        case .sum: return values.sum()
+        case .none: return values
+        }
+    }
+}
+
 /// Keras' fuzz factor, used to keep logarithms of probabilities finite.
 let lossEpsilon: Float = 1e-7
 
