@@ -55,7 +55,7 @@ public final class ServedModel: @unchecked Sendable {
         self.inputShape = inputShape
         self.inputDType = input?.dtype ?? .float32
         self.inputSize = inputShape.reduce(1, *)
-        self.vocabularySize = model.layers.lazy.filter { !($0 is Input) }.first.flatMap { ($0 as? Embedding)?.inputDim }
+        self.vocabularySize = Self.vocabularySize(of: model)
         let zeros = Tensor.zeros([1] + inputShape, dtype: inputDType)
         let output = model.predict(zeros, batchSize: 1)
         self.outputShape = Array(output.shape.dropFirst())
@@ -107,6 +107,12 @@ public final class ServedModel: @unchecked Sendable {
         default:
             return Tensor(request.values, shape: shape)
         }
+    }
+
+    /// The first layer after the `Input`'s vocabulary size, when it is an `Embedding`.
+    private static func vocabularySize(of model: Sequential) -> Int? {
+        guard let first = model.layers.first(where: { !($0 is Input) }) as? Embedding else { return nil }
+        return first.inputDim
     }
 
     /// `[28, 28, 1]`.
