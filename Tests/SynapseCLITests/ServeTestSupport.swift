@@ -7,23 +7,10 @@ import Glibc
 /// minimal HTTP/1.1 client (one request per connection) to talk to it.
 final class ServerUnderTest: @unchecked Sendable {
     // @unchecked: `port` is set once in `init`; requests only read it, and `Process` is thread-safe for the calls used.
-    /// The products folder: where the running test binary lives.
-    static let productsFolder: URL? = {
-        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        while url.pathExtension == "xctest" || url.lastPathComponent == "Contents" || url.lastPathComponent == "MacOS" {
-            url = url.deletingLastPathComponent()
-        }
-        return url
-    }()
+    /// The built `synapse` (found as the other end-to-end tests find it).
+    static var executable: URL? { CLIRunner.synapse }
 
-    /// The built `synapse`, if it is next to the tests.
-    static let executable: URL? = {
-        guard let url = productsFolder?.appendingPathComponent("synapse"), FileManager.default.isExecutableFile(atPath: url.path) else { return nil }
-        return url
-    }()
-
-    static let skipMessage = "the synapse executable is not built next to the tests; run `swift build -c release` with the same --scratch-path first"
+    static var skipMessage: String { CLIRunner.skipMessage }
 
     let process = Process()
     let errorURL: URL
