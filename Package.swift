@@ -27,9 +27,14 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
 
+        // Kernels written in C where Swift cannot vectorise them (packed square roots).
+        .target(
+            name: "CKernels",
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+
         .target(
             name: "SynapseCore",
-            dependencies: ["CDNNL"],
+            dependencies: ["CDNNL", "CKernels"],
             // Kernels and the autograd engine touch class properties in tight loops;
             // dynamic exclusivity checks cost there and guard nothing the code relies on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),

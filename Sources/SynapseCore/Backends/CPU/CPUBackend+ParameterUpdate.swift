@@ -1,6 +1,9 @@
+import CKernels
+
 /// Fused optimizer updates: one parallel pass over parameter, gradient and state.
+/// Adam runs in C (`Sources/CKernels`) for packed square roots; SGD here.
 ///
-/// The loops work on `SIMD16<Float>` lanes with the rule's options resolved before
+/// The SGD loop works on `SIMD16<Float>` lanes with the rule's options resolved before
 /// the loop: per-element branches (an optional AMSGrad buffer, a decay factor of 1)
 /// kept the compiler from vectorising, and Adam ran at scalar `divss`/`sqrtss` speed.
 /// The last partial vector of a range is padded with zeros and only its valid
@@ -21,8 +24,13 @@ extension CPUBackend {
             let m = slots[0].pointer(as: Float.self)
             let v = slots[1].pointer(as: Float.self)
             let vMax = adam.amsgrad ? slots[2].pointer(as: Float.self) : nil
+            // In C (CKernels): Swift's Float.squareRoot() lowers to libm's errno-setting
+            // sqrtf and keeps the loop scalar; the C kernel gets packed square roots.
             Parallel.forRanges(count) { range in
-                Self.adam(p, g, m, v, vMax, range, adam)
+                let start = range.lowerBound
+                synapse_adam_update(p + start, g + start, m + start, v + start, vMax.map { $0 + start },
+                                    range.count, adam.stepSize, adam.beta1, adam.beta2, adam.epsilon,
+                                    adam.secondCorrectionRoot, adam.l2, adam.decayFactor)
             }
         }
     }
@@ -46,39 +54,6 @@ extension CPUBackend {
             return
         }
         for lane in 0..<count { pointer[index + lane] = lanes[lane] }
-    }
-
-    /// Adam over `range`, 16 elements at a time.
-    private static func adam(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
-                             _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
-                             _ vMax: UnsafeMutablePointer<Float>?, _ range: Range<Int>, _ rule: AdamUpdate) {
-        let oneMinusBeta1 = Lanes(repeating: 1 - rule.beta1)
-        let beta2 = Lanes(repeating: rule.beta2), oneMinusBeta2 = Lanes(repeating: 1 - rule.beta2)
-        let stepSize = Lanes(repeating: rule.stepSize), epsilon = Lanes(repeating: rule.epsilon)
-        let correction = Lanes(repeating: rule.secondCorrectionRoot)
-        let l2 = Lanes(repeating: rule.l2), decay = Lanes(repeating: rule.decayFactor)
-        let (hasL2, hasDecay) = (rule.l2 != 0, rule.decayFactor != 1)
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let count = Swift.min(16, range.upperBound - index)
-            let old = load(p, index, count)
-            var grad = load(g, index, count)
-            if hasL2 { grad += l2 * old }
-            let m0 = load(m, index, count)
-            let first = m0 + oneMinusBeta1 * (grad - m0)
-            let second = beta2 * load(v, index, count) + oneMinusBeta2 * (grad * grad)
-            var moment = second
-            if let vMax {
-                moment = pointwiseMax(load(vMax, index, count), second)
-                store(moment, vMax, index, count)
-            }
-            let denominator = moment.squareRoot() / correction + epsilon
-            let decayed = hasDecay ? old * decay : old
-            store(decayed - stepSize * (first / denominator), p, index, count)
-            store(first, m, index, count)
-            store(second, v, index, count)
-            index += count
-        }
     }
 
     /// SGD with optional weight decay and (Nesterov) momentum over `range`.

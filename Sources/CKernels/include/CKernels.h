@@ -1,0 +1,17 @@
+// Small C kernels that need a vector square root. Swift's Float.squareRoot()
+// lowers to libm's errno-setting sqrtf, which keeps loops scalar; this target is
+// compiled with -fno-math-errno so the compiler emits packed square roots.
+#ifndef SYNAPSE_CKERNELS_H
+#define SYNAPSE_CKERNELS_H
+
+#include <stddef.h>
+
+// One Adam/AdamW step over count elements, in place (PyTorch's order of operations):
+//   g' = g + l2 * p;  m = m + (1 - beta1) * (g' - m);  v = beta2 * v + (1 - beta2) * g'^2
+//   vmax = max(vmax, v) when vmax is not NULL (AMSGrad; used in place of v)
+//   p = p * decay - step_size * m / (sqrt(v) / correction + epsilon)
+void synapse_adam_update(float *p, const float *g, float *m, float *v, float *vmax, size_t count,
+                         float step_size, float beta1, float beta2, float epsilon, float correction,
+                         float l2, float decay);
+
+#endif
