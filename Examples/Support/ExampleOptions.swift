@@ -103,3 +103,22 @@ public func measureSeconds<R>(_ body: () throws -> R) rethrows -> (result: R, se
     let result = try body()
     return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
+
+extension ExampleOptions {
+    /// Applies `--resume` (loads the checkpoint into `model`) and `--checkpoint-dir`
+    /// (a `ModelCheckpoint` after every epoch), shared by every training example.
+    ///
+    /// - Returns: the epoch to start from and the callbacks to pass to `fit`.
+    public func resumeAndCheckpoints(_ model: Model) throws -> (initialEpoch: Int, callbacks: [any Callback]) {
+        var initialEpoch = 0
+        if let resume {
+            initialEpoch = try model.loadCheckpoint(from: URL(fileURLWithPath: resume))
+            print("resumed from \(resume) at epoch \(initialEpoch + 1)")
+        }
+        var callbacks: [any Callback] = []
+        if let checkpointDirectory {
+            callbacks.append(ModelCheckpoint(filepath: checkpointDirectory + "/epoch-{epoch:03d}.safetensors", monitor: "loss"))
+        }
+        return (initialEpoch, callbacks)
+    }
+}

@@ -31,15 +31,7 @@ public struct ImageClassificationRun {
         }
         print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
         model.summary()
-        var initialEpoch = 0
-        if let resume = options.resume {
-            initialEpoch = try model.loadCheckpoint(from: URL(fileURLWithPath: resume))
-            print("resumed from \(resume) at epoch \(initialEpoch + 1)")
-        }
-        var callbacks: [any Callback] = []
-        if let folder = options.checkpointDirectory {
-            callbacks.append(ModelCheckpoint(filepath: folder + "/epoch-{epoch:03d}.safetensors", monitor: "loss"))
-        }
+        let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
         let (history, seconds) = measureSeconds {
             model.fit(x: trainX, y: trainY, epochs: epochs, batchSize: batchSize, callbacks: callbacks,
                       verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)

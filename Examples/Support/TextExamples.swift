@@ -24,15 +24,7 @@ public struct TextExampleRun {
     /// - Returns: the history and the training time in seconds.
     public func fit(_ model: Model, x: Tensor, y: Tensor, validationData: (x: Tensor, y: Tensor)? = nil) throws
         -> (history: History, seconds: Double) {
-        var initialEpoch = 0
-        if let resume = options.resume {
-            initialEpoch = try model.loadCheckpoint(from: URL(fileURLWithPath: resume))
-            print("resumed from \(resume) at epoch \(initialEpoch + 1)")
-        }
-        var callbacks: [any Callback] = []
-        if let folder = options.checkpointDirectory {
-            callbacks.append(ModelCheckpoint(filepath: folder + "/epoch-{epoch:03d}.safetensors", monitor: "loss"))
-        }
+        let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
         let (history, seconds) = measureSeconds {
             model.fit(x: x, y: y, epochs: epochs, batchSize: batchSize, validationData: validationData,
                       callbacks: callbacks, verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)

@@ -30,7 +30,11 @@ public protocol Loss: Sendable {
 extension Loss {
     /// The reduced loss.
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor) -> Tensor {
-        let values = perSampleLoss(yTrue: yTrue, yPred: yPred)
+        reduce(perSampleLoss(yTrue: yTrue, yPred: yPred))
+    }
+
+    /// Applies ``reduction`` to per-sample values.
+    func reduce(_ values: Tensor) -> Tensor {
         switch reduction {
         case .sumOverBatchSize: return values.mean()
         case .sum: return values.sum()
@@ -60,14 +64,6 @@ extension Loss {
         case .sumOverBatchSize: return weighted.sum() / Tensor.maximum(weights.sum(), Tensor(1))
         case .sum: return weighted.sum()
         case .none: return weighted
-        }
-    }
-
-    private func reduce(_ values: Tensor) -> Tensor {
-        switch reduction {
-        case .sumOverBatchSize: return values.mean()
-        case .sum: return values.sum()
-        case .none: return values
         }
     }
 }

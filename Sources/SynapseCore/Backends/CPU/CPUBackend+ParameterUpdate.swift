@@ -3,11 +3,10 @@ import CKernels
 /// Fused optimizer updates: one parallel pass over parameter, gradient and state.
 /// Adam runs in C (`Sources/CKernels`) for packed square roots; SGD here.
 ///
-/// The SGD loop works on `SIMD16<Float>` lanes with the rule's options resolved before
-/// the loop: per-element branches (an optional AMSGrad buffer, a decay factor of 1)
-/// kept the compiler from vectorising, and Adam ran at scalar `divss`/`sqrtss` speed.
-/// The last partial vector of a range is padded with zeros and only its valid
-/// lanes are written back, so vector body and tail share one formula.
+/// The SGD loop works on `SIMD16<Float>` lanes with the rule's options resolved
+/// before the loop (per-element branches kept the compiler from vectorising). The
+/// last partial vector of a range is padded with zeros and only its valid lanes are
+/// written back, so vector body and tail share one formula.
 extension CPUBackend {
     func applyUpdate(_ rule: ParameterUpdateRule, parameter: TensorStorage, gradient: TensorStorage,
                      slots: [TensorStorage], count: Int) {
