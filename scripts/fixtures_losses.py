@@ -60,7 +60,9 @@ def _per_sample(loss, params, y_true, y_pred):
             return F.binary_cross_entropy_with_logits(y_pred, y_true, reduction="none").mean(-1)
         p = y_pred.clamp(eps, one_minus_eps)
         return (-(y_true * p.log() + (1 - y_true) * (1 - p).log())).mean(-1)
+    smoothing = params.get("labelSmoothing", 0.0)
     if loss == "categorical_crossentropy":
+        y_true = y_true * (1 - smoothing) + smoothing / y_true.shape[-1]  # Keras' label_smoothing
         if from_logits:
             return -(y_true * F.log_softmax(y_pred, dim=-1)).sum(-1)
         p = (y_pred / y_pred.sum(-1, keepdim=True)).clamp(eps, one_minus_eps)
@@ -70,7 +72,14 @@ def _per_sample(loss, params, y_true, y_pred):
         expected = tuple(y_pred.shape[:-1])
         if tuple(labels.shape) == expected + (1,):
             labels = labels.squeeze(-1)
+        if smoothing and from_logits and y_pred.dim() == 2:
+            # PyTorch's own label smoothing for class indices.
+            return F.cross_entropy(y_pred, labels, reduction="none", label_smoothing=smoothing)
         log_p = F.log_softmax(y_pred, dim=-1) if from_logits else y_pred.clamp(eps, one_minus_eps).log()
+        if smoothing:
+            classes = y_pred.shape[-1]
+            target = F.one_hot(labels, classes).to(log_p.dtype) * (1 - smoothing) + smoothing / classes
+            return -(target * log_p).sum(-1)
         return -log_p.gather(-1, labels.unsqueeze(-1)).squeeze(-1)
     if loss == "kl_divergence":
         target = y_true.clamp(eps, 1.0)
@@ -138,7 +147,7 @@ def _family(name, loss, kind, shape=(4, 5), params=None, note=None):
     return [_case(f"{name}/{reduction}", loss, reduction, y_true, y_pred, params, note) for reduction in REDUCTIONS]
 
 
-def _sparse_family(name, label_kind, shape=(4, 5), from_logits=False, note=None):
+def _sparse_family(name, label_kind, shape=(4, 5), from_logits=False, note=None, label_smoothing=0.0):
     """Sparse categorical cross-entropy with labels given as int32 [N], int32 [N, 1]
     or float32 [N] (whole numbers)."""
     import numpy as np
@@ -157,6 +166,8 @@ def _sparse_family(name, label_kind, shape=(4, 5), from_logits=False, note=None)
     else:
         raise ValueError(label_kind)
     params = {"fromLogits": from_logits}
+    if label_smoothing:
+        params["labelSmoothing"] = label_smoothing
     return [_case(f"{name}/{reduction}", "sparse_categorical_crossentropy", reduction, y_true, y_pred, params, note)
             for reduction in REDUCTIONS]
 
@@ -214,6 +225,12 @@ def losses_cases():
                             note="float32 labels holding whole numbers")
     cases += _sparse_family("sparse_categorical_crossentropy_sequence", "int32", shape=(2, 3, 4),
                             from_logits=True, note="labels [batch, steps] for predictions [batch, steps, classes]")
+    cases += _sparse_family("sparse_categorical_crossentropy_smoothing_logits", "int32", from_logits=True,
+                            label_smoothing=0.1, note="label_smoothing 0.1, from torch.nn.functional.cross_entropy")
+    cases += _sparse_family("sparse_categorical_crossentropy_smoothing", "int32", label_smoothing=0.2,
+                            note="label_smoothing 0.2 on probabilities")
+    cases += _family("categorical_crossentropy_smoothing_logits", "categorical_crossentropy", "one_hot_logits",
+                     params={"fromLogits": True, "labelSmoothing": 0.1}, note="Keras' label_smoothing 0.1")
     cases += _family("kl_divergence", "kl_divergence", "distributions")
     cases += _family("cosine_similarity", "cosine_similarity", "regression")
     cases += _clipping_cases()

@@ -20,7 +20,9 @@ public struct ImageClassificationRun {
     /// - Parameters:
     ///   - flatten: feed `[N, 784]` instead of `[N, 28, 28, 1]` (dense models).
     ///   - trainLimit: use only the first samples of the training split (quick runs).
-    public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil) throws {
+    ///   - standardize: shift and scale all pixels by the training split's mean and
+    ///     standard deviation (one pair for the whole image, as MNIST's usual 0.1307/0.3081).
+    public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil, standardize: Bool = false) throws {
         let epochs = options.epochs ?? defaultEpochs
         let batchSize = options.batchSize ?? defaultBatchSize
         var (trainX, trainY) = try dataSet.load(split: .train, dataDirectory: options.dataDirectoryURL(), limit: trainLimit)
@@ -28,6 +30,12 @@ public struct ImageClassificationRun {
         if flatten {
             trainX = trainX.reshaped(to: [trainX.shape[0], -1])
             testX = testX.reshaped(to: [testX.shape[0], -1])
+        }
+        if standardize {
+            let (mean, deviation) = (trainX.mean().item, trainX.standardDeviation().item)
+            trainX = (trainX - mean) / deviation
+            testX = (testX - mean) / deviation
+            print(String(format: "standardised pixels with the training mean %.4f and standard deviation %.4f", mean, deviation))
         }
         print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
         model.summary()

@@ -78,7 +78,9 @@ public struct TrainingSpec: Sendable {
         } catch let error as ModelFileError {
             throw keyedError(error, in: node)
         }
-        if let optimizer, let known = OptimizerConfig.value(of: optimizer).objectValue?["config"]?.objectValue?.keys {
+        if let optimizer, let written = OptimizerConfig.value(of: optimizer).objectValue?["config"]?.objectValue?.keys {
+            // The moving-average keys are written only when on, but always accepted.
+            let known = Set(written).union(["use_ema", "ema_momentum", "ema_overwrite_frequency"])
             for key in arguments.keys where !known.contains(key) {
                 throw ConfigError(file: node.file, line: node.line(of: key), key: node[key]?.path ?? node.path,
                                   message: "unknown argument for \(name) (known: \(known.sorted().joined(separator: ", ")))")

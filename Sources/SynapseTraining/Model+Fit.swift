@@ -100,6 +100,8 @@ extension Model {
             list.epochEnd(epoch, epochLogs)
             if stopTraining { break }
         }
+        // As Keras: an optimizer that averages the weights leaves the averages in place.
+        if epochs > initialEpoch { optimizer?.finalizeVariableValues() }
         list.trainEnd(epochLogs)
         return history
     }

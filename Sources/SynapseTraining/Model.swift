@@ -58,6 +58,19 @@ open class Model: Layer {
         guard let lossObject = Losses.named(loss) else {
             throw ModelError.unknownName(kind: "loss", name: loss, known: Losses.names)
         }
+        try compile(optimizer: optimizer, loss: lossObject, metrics: metrics)
+    }
+
+    /// Configures training with optimizer and loss objects and metric names, which
+    /// are resolved from the loss as Keras does:
+    ///
+    /// ```swift
+    /// try model.compile(optimizer: Adam(), loss: SparseCategoricalCrossentropy(labelSmoothing: 0.1),
+    ///                   metrics: ["accuracy"])   // sparse categorical accuracy
+    /// ```
+    ///
+    /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a metric name Synapse does not know.
+    public func compile(optimizer: Optimizer, loss lossObject: any Loss, metrics: [String]) throws {
         let metricObjects = try metrics.map { name -> Metric in
             guard let metric = Metrics.named(name, loss: lossObject.name) else {
                 throw ModelError.unknownName(kind: "metric", name: name, known: Metrics.names)

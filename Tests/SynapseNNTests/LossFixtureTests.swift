@@ -110,6 +110,7 @@ struct LossFixtureCase: Decodable, Sendable, CustomTestStringConvertible {
         var reduction: String
         var fromLogits: Bool?
         var delta: Float?
+        var labelSmoothing: Float?
     }
 
     struct UnknownCase: Error, CustomStringConvertible {
@@ -140,9 +141,11 @@ struct LossFixtureCase: Decodable, Sendable, CustomTestStringConvertible {
         case "mean_absolute_error": return MeanAbsoluteError(reduction: reduction)
         case "huber": return Huber(delta: params.delta ?? 1, reduction: reduction)
         case "binary_crossentropy": return BinaryCrossentropy(fromLogits: fromLogits, reduction: reduction)
-        case "categorical_crossentropy": return CategoricalCrossentropy(fromLogits: fromLogits, reduction: reduction)
+        case "categorical_crossentropy":
+            return CategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: params.labelSmoothing ?? 0, reduction: reduction)
         case "sparse_categorical_crossentropy":
-            return SparseCategoricalCrossentropy(fromLogits: fromLogits, reduction: reduction)
+            return SparseCategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: params.labelSmoothing ?? 0,
+                                                 reduction: reduction)
         case "kl_divergence": return KLDivergence(reduction: reduction)
         case "cosine_similarity": return CosineSimilarity(reduction: reduction)
         default: throw UnknownCase(description: "\(name): unknown loss \(op)")

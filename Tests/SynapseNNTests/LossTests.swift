@@ -8,7 +8,11 @@ struct LossCase: Sendable, CustomTestStringConvertible {
     var loss: any Loss
     var yTrue: Tensor
     var yPred: Tensor
-    var testDescription: String { fromLogits ? "\(loss.name) from logits" : loss.name }
+    var testDescription: String {
+        let smoothing = (loss as? SparseCategoricalCrossentropy)?.labelSmoothing
+            ?? (loss as? CategoricalCrossentropy)?.labelSmoothing ?? 0
+        return (fromLogits ? "\(loss.name) from logits" : loss.name) + (smoothing > 0 ? ", label smoothing \(smoothing)" : "")
+    }
 
     /// Whether the loss reads logits.
     var fromLogits: Bool {
@@ -41,6 +45,9 @@ struct LossCase: Sendable, CustomTestStringConvertible {
             LossCase(loss: CategoricalCrossentropy(fromLogits: true, reduction: .none), yTrue: distribution, yPred: logits),
             LossCase(loss: SparseCategoricalCrossentropy(reduction: .none), yTrue: labels, yPred: distribution),
             LossCase(loss: SparseCategoricalCrossentropy(fromLogits: true, reduction: .none), yTrue: labels, yPred: logits),
+            LossCase(loss: SparseCategoricalCrossentropy(fromLogits: true, labelSmoothing: 0.1, reduction: .none),
+                     yTrue: labels, yPred: logits),
+            LossCase(loss: CategoricalCrossentropy(labelSmoothing: 0.2, reduction: .none), yTrue: distribution, yPred: positive),
             LossCase(loss: KLDivergence(reduction: .none), yTrue: distribution, yPred: positive.softmax()),
             LossCase(loss: CosineSimilarity(reduction: .none), yTrue: regression, yPred: positive - 0.9),
         ]
@@ -85,8 +92,10 @@ struct LossTests {
         case is MeanAbsoluteError: MeanAbsoluteError(reduction: reduction)
         case let l as Huber: Huber(delta: l.delta, reduction: reduction)
         case let l as BinaryCrossentropy: BinaryCrossentropy(fromLogits: l.fromLogits, reduction: reduction)
-        case let l as CategoricalCrossentropy: CategoricalCrossentropy(fromLogits: l.fromLogits, reduction: reduction)
-        case let l as SparseCategoricalCrossentropy: SparseCategoricalCrossentropy(fromLogits: l.fromLogits, reduction: reduction)
+        case let l as CategoricalCrossentropy:
+            CategoricalCrossentropy(fromLogits: l.fromLogits, labelSmoothing: l.labelSmoothing, reduction: reduction)
+        case let l as SparseCategoricalCrossentropy:
+            SparseCategoricalCrossentropy(fromLogits: l.fromLogits, labelSmoothing: l.labelSmoothing, reduction: reduction)
         case is KLDivergence: KLDivergence(reduction: reduction)
         case is CosineSimilarity: CosineSimilarity(reduction: reduction)
         default: loss

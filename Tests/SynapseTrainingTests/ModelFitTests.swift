@@ -31,6 +31,30 @@ struct ModelFitTests {
         #expect(losses.last! < 0.01, "final loss \(losses.last!)")
     }
 
+    @Test("with useEMA, fit ends with the averaged weights in the model, before trainEnd callbacks")
+    func movingAverageFinalized() {
+        let model = TrainingFixtures.regressor()
+        let optimizer = Adam(learningRate: 0.02)
+        optimizer.useEMA = true
+        optimizer.emaMomentum = 0.9
+        model.compile(optimizer: optimizer, loss: MeanSquaredError())
+        let data = TrainingFixtures.linearData(count: 64)
+        final class Snapshot: Callback {
+            var weights: [[Float]] = []
+            func onTrainEnd(logs: Logs) { weights = model?.trainableParameters.map(\.value.scalars) ?? [] }
+            weak var model: Model?
+            func setModel(_ model: Model) { self.model = model }
+        }
+        let snapshot = Snapshot()
+        model.fit(x: data.x, y: data.y, epochs: 60, batchSize: 16, callbacks: [snapshot], verbose: 0)
+        let averages = model.trainableParameters.map { optimizer.movingAverage(of: $0)?.scalars ?? [] }
+        #expect(model.trainableParameters.map(\.value.scalars) == averages)
+        #expect(snapshot.weights == averages)
+        let loss = model.evaluate(x: data.x, y: data.y)["loss"] ?? .nan
+        // The target has variance ≈ 1.7 (see learnsLinearTarget); averaged weights still fit it.
+        #expect(loss < 0.05, "the averaged weights must still fit the target: loss \(loss)")
+    }
+
     @Test("batches: ceil(n / batchSize) steps per epoch, the last one ragged")
     func raggedLastBatch() {
         let (model, recorder) = TrainingFixtures.recordingModel()

@@ -19,11 +19,20 @@ public enum ParameterUpdateRule: Sendable, Equatable {
     /// Adam and AdamW. State slots: `[m, v]`, or `[m, v, vMax]` with AMSGrad.
     case adam(AdamUpdate)
 
+    /// An exponential moving average of another tensor (Keras' optimizer EMA of the
+    /// weights): the updated tensor is the average, and the `gradient` argument of
+    /// ``Tensor/applyUpdate(_:gradient:slots:)`` is the current value being tracked.
+    /// No state slots.
+    ///
+    ///     p ← momentum · p + (1 − momentum) · g
+    case movingAverage(momentum: Float)
+
     /// Number of state tensors the rule reads and writes.
     public var slotCount: Int {
         switch self {
         case .sgd(_, let momentum, _, _): return momentum != 0 ? 1 : 0
         case .adam(let adam): return adam.amsgrad ? 3 : 2
+        case .movingAverage: return 0
         }
     }
 }

@@ -32,16 +32,29 @@ public struct BinaryCrossentropy: Loss {
 /// With probabilities (the default), predictions are renormalised to sum to 1 and
 /// clipped to [ε, 1 − ε] as Keras does; with `fromLogits: true` a fused
 /// log-softmax keeps it stable.
+///
+/// `labelSmoothing` ε (Keras' `label_smoothing`, default 0) trains against
+/// `y · (1 − ε) + ε / classes` instead of `y`:
+///
+/// ```swift
+/// let loss = CategoricalCrossentropy(labelSmoothing: 0.1)
+/// ```
 public struct CategoricalCrossentropy: Loss {
     public let name = "categorical_crossentropy"
     public var reduction: LossReduction
     public var fromLogits: Bool
-    public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
+    /// Share of each target moved to the uniform distribution, in [0, 1].
+    public var labelSmoothing: Float
+    public init(fromLogits: Bool = false, labelSmoothing: Float = 0, reduction: LossReduction = .sumOverBatchSize) {
+        require(labelSmoothing >= 0 && labelSmoothing <= 1,
+                "categorical_crossentropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         self.fromLogits = fromLogits
+        self.labelSmoothing = labelSmoothing
         self.reduction = reduction
     }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)
+        let yTrue = smoothed(yTrue, labelSmoothing)
         let logProbabilities: Tensor
         if fromLogits {
             logProbabilities = yPred.logSoftmax(axis: -1)
@@ -58,12 +71,26 @@ public struct CategoricalCrossentropy: Loss {
 /// Labels are int32 (float labels holding whole numbers are accepted too) of shape
 /// `[batch]` or `[batch, 1]` for predictions `[batch, classes]`, and `[batch, steps]`
 /// for sequence predictions `[batch, steps, classes]`.
+///
+/// `labelSmoothing` ε (PyTorch's `label_smoothing` for class indices; Keras has it
+/// only on the one-hot loss) trains against `onehot · (1 − ε) + ε / classes`, so
+/// `ε = 0.1` gives the same values as `CategoricalCrossentropy(labelSmoothing: 0.1)`
+/// on one-hot labels:
+///
+/// ```swift
+/// try model.compile(optimizer: Adam(), loss: SparseCategoricalCrossentropy(labelSmoothing: 0.1))
+/// ```
 public struct SparseCategoricalCrossentropy: Loss {
     public let name = "sparse_categorical_crossentropy"
     public var reduction: LossReduction
     public var fromLogits: Bool
-    public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
+    /// Share of each target moved to the uniform distribution, in [0, 1].
+    public var labelSmoothing: Float
+    public init(fromLogits: Bool = false, labelSmoothing: Float = 0, reduction: LossReduction = .sumOverBatchSize) {
+        require(labelSmoothing >= 0 && labelSmoothing <= 1,
+                "sparse_categorical_crossentropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
         self.fromLogits = fromLogits
+        self.labelSmoothing = labelSmoothing
         self.reduction = reduction
     }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
@@ -78,7 +105,7 @@ public struct SparseCategoricalCrossentropy: Loss {
             require(smallest >= 0 && largest < Float(classes),
                     "\(name): labels must be in 0..<\(classes) for \(classes) classes, got values from \(Int(smallest)) to \(Int(largest))")
         }
-        return -(logProbabilities * labels.oneHot(depth: classes)).sum(alongAxis: -1)
+        return -(logProbabilities * smoothed(labels.oneHot(depth: classes), labelSmoothing)).sum(alongAxis: -1)
     }
 
     /// Labels as int32 with the predictions' shape minus the class axis; stops with
@@ -94,4 +121,11 @@ public struct SparseCategoricalCrossentropy: Loss {
                 "\(name): labels of shape \(Shape.describe(yTrue.shape)) do not match predictions of shape \(Shape.describe(yPred.shape)) (expected labels \(Shape.describe(expected)))")
         return labels
     }
+}
+
+/// `targets · (1 − ε) + ε / classes` over the last axis; `targets` unchanged for ε = 0.
+private func smoothed(_ targets: Tensor, _ labelSmoothing: Float) -> Tensor {
+    guard labelSmoothing > 0 else { return targets }
+    let classes = Float(targets.shape.last ?? 1)
+    return targets * (1 - labelSmoothing) + labelSmoothing / classes
 }

@@ -42,7 +42,7 @@ extension Optimizer {
         let loadedIterations = try Self.count(iterationsTensor, key: "iterations")
         var slots: [ObjectIdentifier: [String: Tensor]] = [:]
         var counts: [ObjectIdentifier: Int] = [:]
-        let known = Set(stateSlotNames)
+        let known = Set(stateSlotNames + (useEMA ? [Self.movingAverageSlot] : []))
         for (key, tensor) in tensors where key != "iterations" {
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let index = Int(parts[0]), index >= 0 else { throw .malformedKey(key) }
@@ -55,7 +55,7 @@ extension Optimizer {
                 counts[ObjectIdentifier(parameter)] = try Self.count(tensor, key: key)
                 continue
             }
-            guard known.contains(slot) else { throw .unknownSlot(key: key, expected: stateSlotNames.sorted()) }
+            guard known.contains(slot) else { throw .unknownSlot(key: key, expected: known.sorted()) }
             guard tensor.dtype == .float32, tensor.shape == parameter.shape else {
                 throw .shapeMismatch(key: key, expected: parameter.shape, got: tensor.shape)
             }

@@ -86,6 +86,37 @@ open class Optimizer {
     /// ``Parameter/setGrad(_:)``. Data-parallel training averages gradients here.
     public var gradientTransform: (([Parameter]) -> Void)?
 
+    /// Keeps an exponential moving average of every trainable parameter (Keras'
+    /// `use_ema`). ``Model`` fits end by copying the averages into the parameters
+    /// (``finalizeVariableValues()``); averaged weights usually generalise better
+    /// than the last step's. Default `false`.
+    ///
+    /// ```swift
+    /// let optimizer = Adam(learningRate: 1e-3)
+    /// optimizer.useEMA = true            // emaMomentum 0.99, as Keras
+    /// ```
+    public var useEMA = false
+
+    /// The average's decay per step, in [0, 1) (Keras' `ema_momentum`, default
+    /// 0.99): `average ← momentum · average + (1 − momentum) · parameter`. The first
+    /// step copies the parameter.
+    public var emaMomentum: Float = 0.99 {
+        didSet {
+            require(emaMomentum >= 0 && emaMomentum < 1, "\(typeName): emaMomentum must be in [0, 1), got \(emaMomentum)")
+        }
+    }
+
+    /// When set, every this many steps the parameters are overwritten with their
+    /// averages (Keras' `ema_overwrite_frequency`); `nil` (default) overwrites only
+    /// at the end of a fit. Must be positive.
+    public var emaOverwriteFrequency: Int? {
+        didSet {
+            if let frequency = emaOverwriteFrequency {
+                require(frequency > 0, "\(typeName): emaOverwriteFrequency must be positive, got \(frequency)")
+            }
+        }
+    }
+
     /// Per-parameter state tensors, by slot name.
     private var slots: [ObjectIdentifier: [String: Tensor]] = [:]
     /// Per-parameter number of updates (PyTorch keeps a step count per parameter,
@@ -158,8 +189,12 @@ open class Optimizer {
                 updateCounts[ObjectIdentifier(parameter), default: 0] += 1
                 update(parameter, gradient: gradient, learningRate: learningRate)
             }
+            if useEMA { updateMovingAverages(of: pairs.map(\.0)) }
         }
         iterations += 1
+        if useEMA, let frequency = emaOverwriteFrequency, iterations % frequency == 0 {
+            finalizeVariableValues()
+        }
     }
 
     /// Clears the gradients of all ``parameters``.
@@ -213,6 +248,45 @@ open class Optimizer {
         }
         for (name, tensor) in zip(slotNames, tensors) { states[name] = tensor }
         slots[key] = states
+    }
+
+    // MARK: Moving average of the weights
+
+    /// The slot that holds a parameter's moving average (see ``useEMA``).
+    static let movingAverageSlot = "ema"
+
+    /// The moving average of `parameter`'s value, or `nil` before its first update
+    /// or when ``useEMA`` is off.
+    public func movingAverage(of parameter: Parameter) -> Tensor? {
+        state(Self.movingAverageSlot, for: parameter)
+    }
+
+    /// Copies each parameter's moving average into the parameter (Keras'
+    /// `finalize_variable_values`). Does nothing when ``useEMA`` is off. ``Model``
+    /// fits call it when they end, before the callbacks' `trainEnd`.
+    public func finalizeVariableValues() {
+        guard useEMA else { return }
+        withoutGradient {
+            for parameter in parameters where parameter.isTrainable {
+                // Shares storage with the average; the next in-place update copies.
+                if let average = movingAverage(of: parameter) { parameter.assign(average) }
+            }
+        }
+    }
+
+    /// One moving-average step for each of `updated`, in place.
+    private func updateMovingAverages(of updated: [Parameter]) {
+        for parameter in updated {
+            let key = ObjectIdentifier(parameter)
+            // Taken out while updated so the kernel owns the storage and writes in place.
+            guard var average = slots[key]?.removeValue(forKey: Self.movingAverageSlot) else {
+                slots[key, default: [:]][Self.movingAverageSlot] = parameter.value.detached()
+                continue
+            }
+            var noSlots: [Tensor] = []
+            average.applyUpdate(.movingAverage(momentum: emaMomentum), gradient: parameter.value, slots: &noSlots)
+            slots[key, default: [:]][Self.movingAverageSlot] = average
+        }
     }
 
     // MARK: Internals

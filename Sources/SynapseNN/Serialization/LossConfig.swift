@@ -1,13 +1,18 @@
 /// Losses in model files: `{"name": "binary_crossentropy", "from_logits": false,
-/// "reduction": "sum_over_batch_size"}` (plus `delta` for Huber).
+/// "reduction": "sum_over_batch_size"}` (plus `delta` for Huber and `label_smoothing`
+/// for the categorical cross-entropies).
 public enum LossConfig {
     /// The configuration of `loss`: its Keras name, reduction and arguments.
     public static func value(of loss: any Loss) -> ConfigValue {
         var config: [String: ConfigValue] = ["name": .string(loss.name), "reduction": .string(loss.reduction.rawValue)]
         switch loss {
         case let bce as BinaryCrossentropy: config["from_logits"] = .bool(bce.fromLogits)
-        case let cce as CategoricalCrossentropy: config["from_logits"] = .bool(cce.fromLogits)
-        case let sparse as SparseCategoricalCrossentropy: config["from_logits"] = .bool(sparse.fromLogits)
+        case let cce as CategoricalCrossentropy:
+            config["from_logits"] = .bool(cce.fromLogits)
+            config["label_smoothing"] = ConfigValue(cce.labelSmoothing)
+        case let sparse as SparseCategoricalCrossentropy:
+            config["from_logits"] = .bool(sparse.fromLogits)
+            config["label_smoothing"] = ConfigValue(sparse.labelSmoothing)
         case let huber as Huber: config["delta"] = ConfigValue(huber.delta)
         default: break
         }
@@ -32,10 +37,13 @@ public enum LossConfig {
                 throw config.invalid("reduction", "must be sum_over_batch_size, sum or none, found \"\(reductionName.prefix(40))\"")
             }
             let fromLogits = try config.bool("from_logits", default: false)
+            let smoothing = { try config.float("label_smoothing", default: 0, where: "a number in [0, 1]") { $0 >= 0 && $0 <= 1 } }
             switch loss {
             case is BinaryCrossentropy: return BinaryCrossentropy(fromLogits: fromLogits, reduction: reduction)
-            case is CategoricalCrossentropy: return CategoricalCrossentropy(fromLogits: fromLogits, reduction: reduction)
-            case is SparseCategoricalCrossentropy: return SparseCategoricalCrossentropy(fromLogits: fromLogits, reduction: reduction)
+            case is CategoricalCrossentropy:
+                return CategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: try smoothing(), reduction: reduction)
+            case is SparseCategoricalCrossentropy:
+                return SparseCategoricalCrossentropy(fromLogits: fromLogits, labelSmoothing: try smoothing(), reduction: reduction)
             case is Huber: return Huber(delta: try config.float("delta", default: 1, where: "a number > 0") { $0 > 0 }, reduction: reduction)
             case is MeanSquaredError: return MeanSquaredError(reduction: reduction)
             case is MeanAbsoluteError: return MeanAbsoluteError(reduction: reduction)

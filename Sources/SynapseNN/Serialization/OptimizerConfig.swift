@@ -4,7 +4,8 @@
 /// The learning rate is stored as its current value; an optimizer with a schedule
 /// also records the schedule's type under `learning_rate_schedule` (for reading),
 /// and comes back with that constant rate. Per-parameter state (moments, momentum)
-/// is not part of the config.
+/// is not part of the config. The moving-average keys (`use_ema`, `ema_momentum`,
+/// `ema_overwrite_frequency`) are written only when ``Optimizer/useEMA`` is on.
 public enum OptimizerConfig {
     /// The configuration of `optimizer`. A subclass of a built-in optimizer is
     /// written with its own type name and only the base keys (learning rate and
@@ -16,6 +17,11 @@ public enum OptimizerConfig {
             "global_clipnorm": optimizer.globalClipNorm.map { ConfigValue($0) } ?? .null,
             "clipvalue": optimizer.clipValue.map { ConfigValue($0) } ?? .null,
         ]
+        if optimizer.useEMA {
+            config["use_ema"] = .bool(true)
+            config["ema_momentum"] = ConfigValue(optimizer.emaMomentum)
+            config["ema_overwrite_frequency"] = optimizer.emaOverwriteFrequency.map(ConfigValue.int) ?? .null
+        }
         if !(optimizer.schedule is ConstantLearningRate) {
             config["learning_rate_schedule"] = .string(String(describing: type(of: optimizer.schedule)))
         }
@@ -77,35 +83,52 @@ public enum OptimizerConfig {
             if clipNorm != nil && globalClipNorm != nil {
                 throw config.invalid("global_clipnorm", "cannot be combined with clipnorm")
             }
-            switch className.lowercased() {
-            case "sgd":
-                let momentum = try nonNegative("momentum", 0)
-                let nesterov = try config.bool("nesterov", default: false)
-                if nesterov && momentum == 0 { throw config.invalid("nesterov", "needs momentum > 0") }
-                return SGD(learningRate: try nonNegative("learning_rate", 0.01), momentum: momentum, nesterov: nesterov,
-                           weightDecay: try nonNegative("weight_decay", 0),
+            let useEMA = try config.bool("use_ema", default: false)
+            let emaMomentum = try fraction("ema_momentum", 0.99)
+            let emaOverwriteFrequency = config.contains("ema_overwrite_frequency")
+                ? try config.int("ema_overwrite_frequency", range: 1...Int(Int32.max)) : nil
+            let optimizer = try makeOptimizer(className, config, nonNegative: nonNegative, fraction: fraction,
+                                              clipping: (clipNorm, globalClipNorm, clipValue))
+            optimizer.useEMA = useEMA
+            optimizer.emaMomentum = emaMomentum
+            optimizer.emaOverwriteFrequency = emaOverwriteFrequency
+            return optimizer
+        }
+    }
+
+    /// The built-in optimizer `className` with the hyper-parameters of `config`.
+    private static func makeOptimizer(_ className: String, _ config: LayerConfig,
+                                      nonNegative: (String, Float) throws -> Float, fraction: (String, Float) throws -> Float,
+                                      clipping: (Float?, Float?, Float?)) throws -> Optimizer {
+        let (clipNorm, globalClipNorm, clipValue) = clipping
+        switch className.lowercased() {
+        case "sgd":
+            let momentum = try nonNegative("momentum", 0)
+            let nesterov = try config.bool("nesterov", default: false)
+            if nesterov && momentum == 0 { throw config.invalid("nesterov", "needs momentum > 0") }
+            return SGD(learningRate: try nonNegative("learning_rate", 0.01), momentum: momentum, nesterov: nesterov,
+                       weightDecay: try nonNegative("weight_decay", 0),
+                       clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        case "adam":
+            return Adam(learningRate: try nonNegative("learning_rate", 0.001), beta1: try fraction("beta_1", 0.9),
+                        beta2: try fraction("beta_2", 0.999), epsilon: try nonNegative("epsilon", 1e-7),
+                        amsgrad: try config.bool("amsgrad", default: false), weightDecay: try nonNegative("weight_decay", 0),
+                        clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        case "adamw":
+            return AdamW(learningRate: try nonNegative("learning_rate", 0.001), weightDecay: try nonNegative("weight_decay", 0.004),
+                         beta1: try fraction("beta_1", 0.9), beta2: try fraction("beta_2", 0.999),
+                         epsilon: try nonNegative("epsilon", 1e-7), amsgrad: try config.bool("amsgrad", default: false),
+                         clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
+        case "rmsprop":
+            return RMSprop(learningRate: try nonNegative("learning_rate", 0.001), rho: try fraction("rho", 0.9),
+                           momentum: try nonNegative("momentum", 0), epsilon: try nonNegative("epsilon", 1e-7),
+                           centered: try config.bool("centered", default: false),
                            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
-            case "adam":
-                return Adam(learningRate: try nonNegative("learning_rate", 0.001), beta1: try fraction("beta_1", 0.9),
-                            beta2: try fraction("beta_2", 0.999), epsilon: try nonNegative("epsilon", 1e-7),
-                            amsgrad: try config.bool("amsgrad", default: false), weightDecay: try nonNegative("weight_decay", 0),
-                            clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
-            case "adamw":
-                return AdamW(learningRate: try nonNegative("learning_rate", 0.001), weightDecay: try nonNegative("weight_decay", 0.004),
-                             beta1: try fraction("beta_1", 0.9), beta2: try fraction("beta_2", 0.999),
-                             epsilon: try nonNegative("epsilon", 1e-7), amsgrad: try config.bool("amsgrad", default: false),
-                             clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
-            case "rmsprop":
-                return RMSprop(learningRate: try nonNegative("learning_rate", 0.001), rho: try fraction("rho", 0.9),
-                               momentum: try nonNegative("momentum", 0), epsilon: try nonNegative("epsilon", 1e-7),
-                               centered: try config.bool("centered", default: false),
-                               clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
-            default:
-                return Adagrad(learningRate: try nonNegative("learning_rate", 0.001),
-                               initialAccumulatorValue: try nonNegative("initial_accumulator_value", 0.1),
-                               epsilon: try nonNegative("epsilon", 1e-7),
-                               clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
-            }
+        default:
+            return Adagrad(learningRate: try nonNegative("learning_rate", 0.001),
+                           initialAccumulatorValue: try nonNegative("initial_accumulator_value", 0.1),
+                           epsilon: try nonNegative("epsilon", 1e-7),
+                           clipNorm: clipNorm, globalClipNorm: globalClipNorm, clipValue: clipValue)
         }
     }
 }

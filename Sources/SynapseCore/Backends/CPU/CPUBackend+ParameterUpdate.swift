@@ -1,7 +1,8 @@
 import CKernels
 
 /// Fused optimizer updates: one parallel pass over parameter, gradient and state.
-/// Adam runs in C (`Sources/CKernels`) for packed square roots; SGD here.
+/// Adam runs in C (`Sources/CKernels`) for packed square roots; SGD and the weight
+/// moving average here.
 ///
 /// The SGD loop works on `SIMD16<Float>` lanes with the rule's options resolved
 /// before the loop (per-element branches kept the compiler from vectorising). The
@@ -31,6 +32,10 @@ extension CPUBackend {
                                     range.count, adam.stepSize, adam.beta1, adam.beta2, adam.epsilon,
                                     adam.secondCorrectionRoot, adam.l2, adam.decayFactor)
             }
+        case .movingAverage(let momentum):
+            Parallel.forRanges(count) { range in
+                Self.movingAverage(p, g, range, momentum: momentum)
+            }
         }
     }
 
@@ -53,6 +58,18 @@ extension CPUBackend {
             return
         }
         for lane in 0..<count { pointer[index + lane] = lanes[lane] }
+    }
+
+    /// `p ← momentum · p + (1 − momentum) · g` over `range`.
+    private static func movingAverage(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ range: Range<Int>,
+                                      momentum: Float) {
+        let keep = Lanes(repeating: momentum), take = Lanes(repeating: 1 - momentum)
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let count = Swift.min(16, range.upperBound - index)
+            store(keep * load(p, index, count) + take * load(g, index, count), p, index, count)
+            index += count
+        }
     }
 
     /// SGD with optional weight decay and (Nesterov) momentum over `range`.
