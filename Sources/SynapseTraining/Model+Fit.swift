@@ -57,9 +57,19 @@ extension Model {
     }
 
     /// The epoch loop shared by every `fit` variant.
+    /// Kernels run with denormals flushed (``FloatingPointMode``), callbacks included.
     func runTraining(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
                      batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (([any Callback]) -> Logs)?,
                      callbacks: [any Callback], verbose: Int) -> History {
+        FloatingPointMode.withFlushedDenormals {
+            trainingLoop(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: stepsPerEpoch, batches: batches,
+                         validate: validate, callbacks: callbacks, verbose: verbose)
+        }
+    }
+
+    private func trainingLoop(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
+                              batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (([any Callback]) -> Logs)?,
+                              callbacks: [any Callback], verbose: Int) -> History {
         _ = requireCompiled()
         let history = History()
         var all: [any Callback] = [history]
@@ -120,17 +130,19 @@ extension Model {
         metrics.forEach { $0.reset() }
         let samples = x.shape[0]
         var lossSum = 0.0
-        var start = 0
-        var batch = 0
-        while start < samples {
-            let count = Swift.min(batchSize, samples - start)
-            list.testBatchBegin(batch)
-            let logs = testStep(x: x.narrowed(axis: 0, start: start, length: count),
-                                y: y.narrowed(axis: 0, start: start, length: count))
-            lossSum += Double(logs["loss"] ?? .nan) * Double(count)
-            list.testBatchEnd(batch, logs)
-            start += count
-            batch += 1
+        FloatingPointMode.withFlushedDenormals {
+            var start = 0
+            var batch = 0
+            while start < samples {
+                let count = Swift.min(batchSize, samples - start)
+                list.testBatchBegin(batch)
+                let logs = testStep(x: x.narrowed(axis: 0, start: start, length: count),
+                                    y: y.narrowed(axis: 0, start: start, length: count))
+                lossSum += Double(logs["loss"] ?? .nan) * Double(count)
+                list.testBatchEnd(batch, logs)
+                start += count
+                batch += 1
+            }
         }
         var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
         for metric in metrics { result[metric.name] = metric.result() }
@@ -152,7 +164,7 @@ extension Model {
         list.setModel(self)
         list.predictBegin()
         defer { list.predictEnd() }
-        return withoutGradient {
+        return FloatingPointMode.withFlushedDenormals { withoutGradient {
             let samples = x.shape[0]
             if samples <= batchSize {
                 list.predictBatchBegin(0)
@@ -171,7 +183,7 @@ extension Model {
                 batch += 1
             }
             return Tensor.concatenate(outputs, axis: 0)
-        }
+        } }
     }
 
     private func requireMatchingSamples(_ x: Tensor, _ y: Tensor, op: String) {

@@ -30,13 +30,15 @@ extension Model {
         metrics.forEach { $0.reset() }
         var lossSum = 0.0
         var samples = 0
-        for (index, batch) in loader.batches(epoch: 0).enumerated() {
-            list.testBatchBegin(index)
-            let logs = testStep(x: batch.x, y: batch.y)
-            let count = batch.x.shape.first ?? 1
-            lossSum += Double(logs["loss"] ?? .nan) * Double(count)
-            samples += count
-            list.testBatchEnd(index, logs)
+        FloatingPointMode.withFlushedDenormals {
+            for (index, batch) in loader.batches(epoch: 0).enumerated() {
+                list.testBatchBegin(index)
+                let logs = testStep(x: batch.x, y: batch.y)
+                let count = batch.x.shape.first ?? 1
+                lossSum += Double(logs["loss"] ?? .nan) * Double(count)
+                samples += count
+                list.testBatchEnd(index, logs)
+            }
         }
         var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
         for metric in metrics { result[metric.name] = metric.result() }

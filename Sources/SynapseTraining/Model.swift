@@ -140,7 +140,7 @@ open class Model: Layer {
     /// that batch alone (metrics are reset first, as Keras does).
     public func trainOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
-        var logs = trainStep(x: x, y: y)
+        var logs = FloatingPointMode.withFlushedDenormals { trainStep(x: x, y: y) }
         for metric in metrics { logs[metric.name] = metric.result() }
         return logs
     }
@@ -148,7 +148,7 @@ open class Model: Layer {
     /// Evaluates one batch; returns its loss and metrics.
     public func testOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
-        var logs = testStep(x: x, y: y)
+        var logs = FloatingPointMode.withFlushedDenormals { testStep(x: x, y: y) }
         for metric in metrics { logs[metric.name] = metric.result() }
         return logs
     }

@@ -1,6 +1,7 @@
-// Small C kernels that need a vector square root. Swift's Float.squareRoot()
-// lowers to libm's errno-setting sqrtf, which keeps loops scalar; this target is
-// compiled with -fno-math-errno so the compiler emits packed square roots.
+// Small C pieces Swift cannot express well. Kernels that need a vector square root:
+// Swift's Float.squareRoot() lowers to libm's errno-setting sqrtf, which keeps loops
+// scalar; this target is compiled with -fno-math-errno so the compiler emits packed
+// square roots. And the floating-point unit's denormal mode, which is per thread.
 #ifndef SYNAPSE_CKERNELS_H
 #define SYNAPSE_CKERNELS_H
 
@@ -13,5 +14,16 @@
 void synapse_adam_update(float *p, const float *g, float *m, float *v, float *vmax, size_t count,
                          float step_size, float beta1, float beta2, float epsilon, float correction,
                          float l2, float decay);
+
+// Turns flush-to-zero and denormals-are-zero on for the calling thread (MXCSR
+// FTZ/DAZ on x86, FPCR.FZ on ARM; nothing elsewhere) and returns the previous
+// control word for synapse_restore_float_control.
+unsigned long long synapse_enter_flush_denormals(void);
+
+// Puts back a control word returned by synapse_enter_flush_denormals.
+void synapse_restore_float_control(unsigned long long saved);
+
+// Whether the calling thread flushes denormals.
+int synapse_flush_denormals_enabled(void);
 
 #endif

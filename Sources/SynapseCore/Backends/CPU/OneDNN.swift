@@ -1,4 +1,5 @@
 import CDNNL
+import CKernels
 
 /// The one file that talks to oneDNN and to the GNU OpenMP runtime it threads on.
 ///
@@ -19,9 +20,11 @@ enum OneDNN {
         // The thread count is an OpenMP per-thread setting: apply it on the calling
         // thread so a model called from any thread uses the configured count.
         omp_set_num_threads(Int32(threads))
-        let status = dnnl_sgemm(transposeA ? 0x54 : 0x4E, transposeB ? 0x54 : 0x4E,
-                                dnnl_dim_t(m), dnnl_dim_t(n), dnnl_dim_t(k), alpha,
-                                a, dnnl_dim_t(lda), b, dnnl_dim_t(ldb), beta, c, dnnl_dim_t(ldc))
+        let status = FloatingPointMode.withFlushedDenormals {
+            dnnl_sgemm(transposeA ? 0x54 : 0x4E, transposeB ? 0x54 : 0x4E,
+                       dnnl_dim_t(m), dnnl_dim_t(n), dnnl_dim_t(k), alpha,
+                       a, dnnl_dim_t(lda), b, dnnl_dim_t(ldb), beta, c, dnnl_dim_t(ldc))
+        }
         if status != dnnl_success {
             fatalError("matmul: oneDNN sgemm failed with status \(status.rawValue) for m=\(m) n=\(n) k=\(k)")
         }
@@ -35,7 +38,14 @@ enum OneDNN {
             let job = Unmanaged.passRetained(ParallelJob(body))
             GOMP_parallel({ context in
                 let job = Unmanaged<ParallelJob>.fromOpaque(context!).takeUnretainedValue()
-                job.body(Int(omp_get_thread_num()), Int(omp_get_num_threads()))
+                let thread = Int(omp_get_thread_num())
+                if thread == 0 {
+                    // The calling thread: flush for this kernel only.
+                    FloatingPointMode.withFlushedDenormals { job.body(0, Int(omp_get_num_threads())) }
+                } else {
+                    FloatingPointMode.enterOnWorkerThread()
+                    job.body(thread, Int(omp_get_num_threads()))
+                }
             }, job.toOpaque(), UInt32(threads), 0)
             job.release()
         }
