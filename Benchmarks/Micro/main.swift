@@ -4,7 +4,7 @@
 //
 //   synapse-microbench [--only CASE,...] [--repeats N] [--warmup N] [--json PATH]
 //
-// Cases: matmul, mlp, add, sum, small-matmul, gemv (W5's one-sample products), conv, lstm (W3's time loop), optimizer (fused Adam/SGD on W1's parameters), elementwise, reduce, wait-policy (default: all).
+// Cases: matmul, mlp, add, sum, small-matmul, gemv (W5's one-sample products), predict (W5's forward pass, raw and as Tensor ops), conv, lstm (W3's time loop), optimizer (fused Adam/SGD on W1's parameters), elementwise, reduce, wait-policy (default: all).
 // Threads: SYNAPSE_NUM_THREADS (default: all cores).
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ struct Settings {
     var only: Set<String> = []
     var jsonPath: String?
 
-    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "gemv", "conv", "lstm", "optimizer", "elementwise", "reduce", "wait-policy"]
+    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "gemv", "predict", "conv", "lstm", "optimizer", "elementwise", "reduce", "wait-policy"]
 
     func wants(_ benchmark: String) -> Bool { only.isEmpty || only.contains(benchmark) }
 
@@ -91,6 +91,7 @@ if settings.wants("gemv") {
     MatmulCases.tensorVersusRaw("gemv", m: 1, k: 512, n: 256, settings: settings, report: &report)
     MatmulCases.tensorVersusRaw("gemv", m: 1, k: 256, n: 10, settings: settings, report: &report)
 }
+if settings.wants("predict") { PredictCases.run(settings: settings, report: &report) }
 if settings.wants("conv") { ConvolutionCases.run(settings: settings, report: &report) }
 if settings.wants("lstm") { RecurrentCases.lstm(settings: settings, report: &report) }
 if settings.wants("optimizer") { OptimizerCases.run(settings: settings, report: &report) }

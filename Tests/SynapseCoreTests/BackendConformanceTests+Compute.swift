@@ -94,7 +94,7 @@ extension BackendConformanceTests {
         MatmulCase(batch: 2, m: 3, n: 2, k: 0),
     ]
 
-    @Test("matmul for each transpose combination, batch strides included",
+    @Test("matmul for each transpose combination, batch strides included, with and without a fused bias",
           arguments: backendNames, matmulCases)
     func matmul(name: String, testCase: MatmulCase) {
         let backend = Self.backend(name)
@@ -123,6 +123,15 @@ extension BackendConformanceTests {
                 }
             }
             expectClose(result, expected, absolute: 1e-5, relative: 1e-5)
+            // The fused bias: n values added to every row of every product.
+            let bias = Self.samples(n, in: -1...1, seed: 52, avoidingZero: false)
+            let withBias = backend.floats(backend.matmul(backend.store(a), backend.store(b), bias: backend.store(bias),
+                                                         batch: batch, m: m, n: n, k: k,
+                                                         transposeA: transposeA, transposeB: transposeB,
+                                                         batchStrideA: testCase.sharedA ? 0 : m * k,
+                                                         batchStrideB: testCase.sharedB ? 0 : k * n), batch * m * n)
+            expectClose(withBias, expected.enumerated().map { $0.element + bias[$0.offset % n] },
+                        absolute: 1e-5, relative: 1e-5)
         }
     }
 }

@@ -124,9 +124,11 @@ public protocol Backend: AnyObject, Sendable {
                          logarithmic: Bool) -> TensorStorage
 
     // MARK: Linear algebra
-    /// Batched `C[i] = op(A[i]) · op(B[i])` in float32: `op(A)` is `m×k`, `op(B)` is `k×n`.
+    /// Batched `C[i] = op(A[i]) · op(B[i]) (+ bias)` in float32: `op(A)` is `m×k`, `op(B)`
+    /// is `k×n`, and `bias`, when given, holds `n` values added to every row of every
+    /// `C[i]` (fused into the product, as BLAS `beta = 1` over a bias-filled `C`).
     /// A batch stride of 0 reuses one matrix for every batch entry.
-    func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,
+    func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage
 
     // MARK: Data movement
@@ -199,4 +201,13 @@ public enum Backends {
 
     /// Backends usable in this process.
     public static var available: [any Backend] { [cpu] }
+}
+
+extension Backend {
+    /// ``matmul(_:_:bias:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
+    func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,
+                transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage {
+        matmul(a, b, bias: nil, batch: batch, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
+               batchStrideA: batchStrideA, batchStrideB: batchStrideB)
+    }
 }

@@ -74,4 +74,42 @@ extension Tensor {
             return [gradientA, gradientB]
         }
     }
+
+    /// The affine map `self · weight + bias` as one fused kernel (PyTorch's `addmm`):
+    /// the product accumulates onto the bias, so there is no separate pass and no
+    /// temporary for the addition. This is what ``Dense`` layers compute.
+    ///
+    /// - Shapes: `[..., k] · [k, n] + [n] → [..., n]`.
+    ///
+    /// ```swift
+    /// let y = x.matmul(kernel, bias: bias)    // [batch, 784] · [784, 512] + [512]
+    /// ```
+    public func matmul(_ weight: Tensor, bias: Tensor) -> Tensor {
+        requireDType(.float32, "matmul")
+        weight.requireDType(.float32, "matmul")
+        bias.requireDType(.float32, "matmul")
+        require(device == weight.device && device == bias.device,
+                "matmul: operands are on different devices (\(device), \(weight.device) and \(bias.device))")
+        require(rank >= 1 && weight.rank == 2 && bias.rank == 1,
+                "matmul(_:bias:): expected input [..., k], weight [k, n] and bias [n], got \(Shape.describe(shape)), \(Shape.describe(weight.shape)) and \(Shape.describe(bias.shape))")
+        let (k, n) = (weight.shape[0], weight.shape[1])
+        guard shape[rank - 1] == k, bias.shape[0] == n else {
+            fatalError("matmul(_:bias:): cannot compute \(Shape.describe(shape)) · \(Shape.describe(weight.shape)) + \(Shape.describe(bias.shape))")
+        }
+        if rank != 2 {
+            let rows = reshaped(to: [-1, k]).matmul(weight, bias: bias)
+            return rows.reshaped(to: Array(shape.dropLast()) + [n])
+        }
+        let m = shape[0]
+        let storage = backend.matmul(self.storage, weight.storage, bias: bias.storage, batch: 1, m: m, n: n, k: k,
+                                     transposeA: false, transposeB: false, batchStrideA: 0, batchStrideB: 0)
+        let result = Tensor(storage: storage, shape: [m, n], dtype: .float32)
+        let (x, w) = (detached(), weight.detached())
+        let (needsX, needsW, needsBias) = (node != nil, weight.node != nil, bias.node != nil)
+        return Tensor.record(result, op: "matmul_bias", inputs: [self, weight, bias]) { g in
+            [needsX ? g.matmul(w, transposeB: true) : nil,
+             needsW ? x.matmul(g, transposeA: true) : nil,
+             needsBias ? g.sum(alongAxis: 0) : nil]
+        }
+    }
 }

@@ -60,8 +60,7 @@ public final class Dense: Layer {
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         require(input.shape.last == kernel.shape[0],
                 "\(name): expected inputs with last dimension \(kernel.shape[0]), got shape \(Shape.describe(input.shape))")
-        var output = input.matmul(kernel.value)
-        if let bias { output = output + bias.value }
+        let output = bias.map { input.matmul(kernel.value, bias: $0.value) } ?? input.matmul(kernel.value)
         return activation(output)
     }
 }
