@@ -55,6 +55,7 @@ extension Tensor {
         let rows = columns == 0 ? 0 : scalarCount / columns
         let storage = backend.softmax(self.storage, rows: rows, columns: columns, logarithmic: logarithmic)
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
+        guard node != nil, GradientMode.recording else { return result }
         let output = result.detached()
         return Tensor.record(result, op: name, input: self) { gradient in
             let storage = output.backend.softmaxGradient(output: output.storage, upstream: gradient.storage,

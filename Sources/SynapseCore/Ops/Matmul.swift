@@ -55,6 +55,7 @@ extension Tensor {
                                      transposeA: transposeA, transposeB: transposeB,
                                      batchStrideA: strideA, batchStrideB: strideB)
         let result = Tensor(storage: storage, shape: batchShape + [m, n], dtype: .float32)
+        guard left.node != nil || right.node != nil, GradientMode.recording else { return result }
         let (a, b) = (left.detached(), right.detached())
         let (needsA, needsB) = (left.node != nil, right.node != nil)
         return Tensor.record(result, op: "matmul", inputs: left, right) { g in
@@ -104,6 +105,7 @@ extension Tensor {
         let storage = backend.matmul(self.storage, weight.storage, bias: bias.storage, batch: 1, m: m, n: n, k: k,
                                      transposeA: false, transposeB: false, batchStrideA: 0, batchStrideB: 0)
         let result = Tensor(storage: storage, shape: [m, n], dtype: .float32)
+        guard node != nil || weight.node != nil || bias.node != nil, GradientMode.recording else { return result }
         let (x, w) = (detached(), weight.detached())
         let (needsX, needsW, needsBias) = (node != nil, weight.node != nil, bias.node != nil)
         return Tensor.record(result, op: "matmul_bias", inputs: [self, weight, bias]) { g in

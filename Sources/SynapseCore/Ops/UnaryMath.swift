@@ -7,6 +7,8 @@ extension Tensor {
         requireDType(.float32, name)
         let storage = backend.unary(op, self.storage, count: scalarCount)
         let result = Tensor(storage: storage, shape: shape, dtype: .float32)
+        // Inference: return before capturing anything for a backward rule.
+        guard node != nil, GradientMode.recording else { return result }
         let (input, output) = (detached(), result.detached())
         return Tensor.record(result, op: name, input: self) { gradient in
             let storage = input.backend.unaryGradient(op, input: input.storage, output: output.storage,
