@@ -6,7 +6,7 @@ checks the targets and writes Benchmarks/results/latest.json.
 Run it through scripts/bench.sh (`make bench`), which builds synapse-bench and
 prepares the venv:
 
-    python Benchmarks/bench.py --binary PATH [--threads N] [--only W1,W4] [--quick]
+    python Benchmarks/bench.py --binary PATH [--threads N] [--only W1,W4] [--quick] [--rounds R]
                                [--repeats R] [--update-baseline]
 """
 import argparse
@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import subprocess
+import statistics
 import sys
 import tempfile
 
@@ -49,6 +50,10 @@ def parse_args():
     parser.add_argument("--only", default="", help="comma-separated workload ids, e.g. W1,W4 (default: all)")
     parser.add_argument("--quick", action="store_true", help="fewer samples per epoch: a smoke run, not a measurement")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats after one warm-up (at least 3)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every framework's process this many times, interleaved (A B C A B C ...), and "
+                             "pool their repeats: on a shared machine whose speed drifts over minutes, each "
+                             "framework then sees the same slow and fast spells")
     parser.add_argument("--update-baseline", action="store_true", help="also write results/baseline.json")
     parser.add_argument("--output", default=os.path.join(RESULTS, "latest.json"))
     args = parser.parse_args()
@@ -59,6 +64,8 @@ def parse_args():
             parser.error(f"unknown workload {workload} (known: {', '.join(WORKLOADS)})")
     if args.repeats < 3:
         parser.error("--repeats must be at least 3")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     cores = len(os.sched_getaffinity(0))
     if not 1 <= args.threads <= cores:
         parser.error(f"--threads must be between 1 and the {cores} cores this process may use")
@@ -145,6 +152,25 @@ def cpu_model():
     return platform.processor()
 
 
+def pooled(previous, result):
+    """One framework's result over several rounds: the timed samples of all rounds,
+    their median, min and max, the largest peak memory, and rates rescaled to the
+    pooled median. A failed round leaves the others' result standing."""
+    if previous is None or "samples" not in previous:
+        return result
+    if "samples" not in result:
+        return previous
+    samples = previous["samples"] + result["samples"]
+    merged = dict(result)
+    merged["samples"] = samples
+    merged["median"] = statistics.median(samples)
+    merged["min"], merged["max"] = min(samples), max(samples)
+    merged["peak_rss_mb"] = max(previous.get("peak_rss_mb", 0), result.get("peak_rss_mb", 0))
+    if "gflops_per_second" in result and result.get("median"):
+        merged["gflops_per_second"] = result["gflops_per_second"] * result["median"] / merged["median"]
+    return merged
+
+
 def main():
     args = parse_args()
     env = environment(args.threads)
@@ -152,7 +178,8 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpu": cpu_model(), "cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                     "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset")},
-        "settings": {"threads": args.threads, "repeats": args.repeats, "warmup": 1, "quick": args.quick,
+        "settings": {"threads": args.threads, "repeats": args.repeats, "rounds": args.rounds, "warmup": 1,
+                     "quick": args.quick,
                      "only": args.only},
         "load_average_before": load_average(),
         "workloads": {},
@@ -161,10 +188,13 @@ def main():
         title, runner, names, frameworks = WORKLOADS[workload_id]
         print(f"running {workload_id} ({title}) ...", file=sys.stderr, flush=True)
         entry = {"title": title, "results": {}}
-        for framework in frameworks:
-            print(f"  {framework}", file=sys.stderr, flush=True)
-            for result in run(framework, runner, args, env):
-                entry["results"].setdefault(result["workload"], {})[framework] = result
+        for round_index in range(args.rounds):
+            for framework in frameworks:
+                suffix = f" (round {round_index + 1} of {args.rounds})" if args.rounds > 1 else ""
+                print(f"  {framework}{suffix}", file=sys.stderr, flush=True)
+                for result in run(framework, runner, args, env):
+                    results = entry["results"].setdefault(result["workload"], {})
+                    results[framework] = pooled(results.get(framework), result)
         document["workloads"][workload_id] = entry
     document["load_average_after"] = load_average()
     evaluate_targets(document)
