@@ -27,15 +27,17 @@ public struct ImageClassificationRun {
         let batchSize = options.batchSize ?? defaultBatchSize
         var (trainX, trainY) = try dataSet.load(split: .train, dataDirectory: options.dataDirectoryURL(), limit: trainLimit)
         var (testX, testY) = try dataSet.load(split: .test, dataDirectory: options.dataDirectoryURL())
+        if standardize {
+            // Before flattening: the images' one channel gives one mean and deviation for all pixels.
+            var normalization = PerChannelNormalization()
+            normalization.adapt(trainX)
+            (trainX, testX) = (normalization(trainX), normalization(testX))
+            print(String(format: "standardised pixels with the training mean %.4f and standard deviation %.4f",
+                         normalization.mean![0], normalization.variance![0].squareRoot()))
+        }
         if flatten {
             trainX = trainX.reshaped(to: [trainX.shape[0], -1])
             testX = testX.reshaped(to: [testX.shape[0], -1])
-        }
-        if standardize {
-            let (mean, deviation) = (trainX.mean().item, trainX.standardDeviation().item)
-            trainX = (trainX - mean) / deviation
-            testX = (testX - mean) / deviation
-            print(String(format: "standardised pixels with the training mean %.4f and standard deviation %.4f", mean, deviation))
         }
         print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
         model.summary()

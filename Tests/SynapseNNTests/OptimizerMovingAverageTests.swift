@@ -15,7 +15,7 @@ struct OptimizerMovingAverageTests {
     }
 
     @Test("the average follows Keras' recursion, starting from the first step's weights")
-    func recursion() {
+    func recursion() throws {
         let w = Parameter(Tensor([0.5, -0.25], shape: [2, 1]), name: "w")
         let optimizer = SGD(parameters: [w], learningRate: 0.1)
         optimizer.useEMA = true
@@ -26,7 +26,7 @@ struct OptimizerMovingAverageTests {
             let current = w.value.scalars.map(Double.init)
             // Keras: momentum is 0 on the first step, so the average starts as a copy.
             expected = index == 0 ? current : zip(expected, current).map { 0.9 * $0 + 0.1 * $1 }
-            let average = try! #require(optimizer.movingAverage(of: w))
+            let average = try #require(optimizer.movingAverage(of: w))
             NNCheck.expectClose(average.scalars.map(Double.init), expected, absolute: 1e-6, relative: 1e-6,
                                 "average after step \(index + 1)")
         }
