@@ -81,10 +81,25 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
         return result
     }
 
-    /// Philox 4×32 with 10 rounds (Salmon et al., SC'11).
-    private static func philox(counter: UInt64, key: UInt64) -> SIMD4<UInt32> {
+    /// Takes `blocks` whole counter blocks for a tensor drawn by a backend and
+    /// returns the first; words buffered for ``nextUInt32()`` are dropped, so the
+    /// stream position stays a pure function of what was drawn.
+    ///
+    /// - Parameter blocks: how many 128-bit blocks the draw uses.
+    /// - Returns: the counter of the first block.
+    public mutating func reserveBlocks(_ blocks: UInt64) -> UInt64 {
+        bufferedCount = 0
+        let start = offset
+        offset &+= blocks
+        return start
+    }
+
+    /// Philox 4×32 with 10 rounds (Salmon et al., SC'11) of the 128-bit counter
+    /// `(counter, high)` under `key`.
+    @inline(__always)
+    static func philox(counter: UInt64, key: UInt64, high: UInt32 = 0) -> SIMD4<UInt32> {
         var c0 = UInt32(truncatingIfNeeded: counter), c1 = UInt32(truncatingIfNeeded: counter >> 32)
-        var c2: UInt32 = 0, c3: UInt32 = 0
+        var c2: UInt32 = high, c3: UInt32 = 0
         var k0 = UInt32(truncatingIfNeeded: key), k1 = UInt32(truncatingIfNeeded: key >> 32)
         for round in 0..<10 {
             if round > 0 {

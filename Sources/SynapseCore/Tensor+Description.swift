@@ -45,10 +45,10 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     public var debugDescription: String { description }
 
     private func formattedElements() -> [String] {
-        guard device == .cpu else { return [] }
         switch dtype {
-        case .float32:
-            let values = scalars
+        case .float32, .float64:
+            // Shown with four decimals either way (float64 values are rounded for display).
+            let values = dtype == .float32 ? scalars : doubleScalars.map { Float($0) }
             let integral = values.allSatisfy { $0.isNaN || $0.isInfinite || $0 == $0.rounded() }
             let largest = values.map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0
             let scientific = largest >= 1e8 || (largest < 1e-4 && largest > 0)

@@ -42,9 +42,9 @@ public struct Tensor: @unchecked Sendable {
         self.node = nil
     }
 
-    /// Allocates an uninitialised tensor on `device`.
-    init(uninitializedShape shape: [Int], dtype: DType, device: Device = .cpu) {
-        let storage = Backends.backend(for: device).allocate(byteCount: Shape.elementCount(shape) * dtype.byteSize)
+    /// Allocates an uninitialised tensor on `device` (default: ``Device/current``).
+    init(uninitializedShape shape: [Int], dtype: DType, device: Device? = nil) {
+        let storage = Backends.backend(for: device ?? .current).allocate(byteCount: Shape.elementCount(shape) * dtype.byteSize)
         self.init(storage: storage, shape: shape, dtype: dtype)
     }
 
@@ -57,55 +57,81 @@ public struct Tensor: @unchecked Sendable {
     /// The backend that runs this tensor's kernels.
     var backend: any Backend { Backends.backend(for: storage.device) }
 
-    /// Read access to the elements as a typed pointer (CPU tensors only).
+    /// Read access to the elements as a typed pointer (CPU tensors only; move others
+    /// with ``to(_:)-(Device)`` first).
     ///
     /// - Parameter body: receives a pointer to `scalarCount` elements of `T`, which
-    ///   must match ``dtype`` (`Float` for float32, `Int32` for int32, `UInt8` for bool).
+    ///   must match ``dtype`` (`Float` for float32, `Double` for float64, `Int32` for
+    ///   int32, `UInt8` for bool).
     public func withUnsafePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafePointer<T>) throws -> R) rethrows -> R {
-        require(device == .cpu, "withUnsafePointer: tensor is on \(device); copy it to the CPU first")
+        require(device == .cpu, "withUnsafePointer: tensor is on \(device); move it with .to(.cpu) first")
         return try body(UnsafePointer(storage.pointer(as: T.self)))
     }
 
     /// Write access to the elements, copying the storage first when another tensor
     /// shares it. The autograd graph does not see writes made this way.
+    ///
+    /// - Parameter body: receives a pointer to `scalarCount` elements of `T` (CPU tensors only).
     public mutating func withUnsafeMutablePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafeMutablePointer<T>) throws -> R) rethrows -> R {
-        require(device == .cpu, "withUnsafeMutablePointer: tensor is on \(device); copy it to the CPU first")
+        require(device == .cpu, "withUnsafeMutablePointer: tensor is on \(device); move it with .to(.cpu) first")
         if !isKnownUniquelyReferenced(&storage) {
             storage = backend.copy(storage, byteCount: scalarCount * dtype.byteSize)
         }
         return try body(storage.pointer(as: T.self))
     }
 
-    /// The elements of a float32 tensor, row-major.
-    public var scalars: [Float] {
-        require(dtype == .float32, "scalars: expected a float32 tensor, got \(dtype); use intScalars or to(.float32)")
-        return withUnsafePointer(as: Float.self) { Array(UnsafeBufferPointer(start: $0, count: scalarCount)) }
-    }
-
-    /// The elements of an int32 tensor, row-major.
-    public var intScalars: [Int32] {
-        require(dtype == .int32, "intScalars: expected an int32 tensor, got \(dtype); use to(.int32)")
-        return withUnsafePointer(as: Int32.self) { Array(UnsafeBufferPointer(start: $0, count: scalarCount)) }
-    }
-
-    /// The elements of a bool tensor, row-major.
-    public var boolScalars: [Bool] {
-        require(dtype == .bool, "boolScalars: expected a bool tensor, got \(dtype)")
-        return withUnsafePointer(as: UInt8.self) { pointer in (0..<scalarCount).map { pointer[$0] != 0 } }
-    }
-
-    /// The single element of a one-element tensor, as a `Float` (any dtype).
-    public var item: Float {
-        require(scalarCount == 1, "item: expected a tensor with one element, got shape \(Shape.describe(shape))")
-        switch dtype {
-        case .float32: return withUnsafePointer(as: Float.self) { $0[0] }
-        case .int32: return withUnsafePointer(as: Int32.self) { Float($0[0]) }
-        case .bool: return withUnsafePointer(as: UInt8.self) { $0[0] != 0 ? 1 : 0 }
+    /// The elements copied to host memory through the owning backend's download
+    /// (the one way host code reads another device's memory; it waits for the device).
+    func hostElements<T>(as type: T.Type) -> [T] {
+        let count = scalarCount
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 {
+                backend.download(storage, into: UnsafeMutableRawBufferPointer(start: buffer.baseAddress,
+                                                                               count: count * MemoryLayout<T>.stride))
+            }
+            initialized = count
         }
     }
 
-    /// Stops with a message naming `op` unless this tensor has dtype `expected`.
-    func requireDType(_ expected: DType, _ op: String) {
-        require(dtype == expected, "\(op): expected a \(expected) tensor, got \(dtype)\(dtype == .float32 ? "" : "; convert explicitly with .to(.\(expected))")")
+    /// The elements of a float32 tensor, row-major (copied from any device).
+    public var scalars: [Float] {
+        require(dtype == .float32, "scalars: expected a float32 tensor, got \(dtype); use doubleScalars, intScalars or to(.float32)")
+        return hostElements(as: Float.self)
     }
+
+    /// The elements of a float64 tensor, row-major (copied from any device).
+    public var doubleScalars: [Double] {
+        require(dtype == .float64, "doubleScalars: expected a float64 tensor, got \(dtype); use scalars or to(.float64)")
+        return hostElements(as: Double.self)
+    }
+
+    /// The elements of an int32 tensor, row-major (copied from any device).
+    public var intScalars: [Int32] {
+        require(dtype == .int32, "intScalars: expected an int32 tensor, got \(dtype); use to(.int32)")
+        return hostElements(as: Int32.self)
+    }
+
+    /// The elements of a bool tensor, row-major (copied from any device).
+    public var boolScalars: [Bool] {
+        require(dtype == .bool, "boolScalars: expected a bool tensor, got \(dtype)")
+        return hostElements(as: UInt8.self).map { $0 != 0 }
+    }
+
+    /// The single element of a one-element tensor, as a `Float` (any dtype, any device).
+    public var item: Float {
+        require(scalarCount == 1, "item: expected a tensor with one element, got shape \(Shape.describe(shape))")
+        switch dtype {
+        case .float32: return hostElements(as: Float.self)[0]
+        case .float64: return Float(hostElements(as: Double.self)[0])
+        case .int32: return Float(hostElements(as: Int32.self)[0])
+        case .bool: return hostElements(as: UInt8.self)[0] != 0 ? 1 : 0
+        }
+    }
+
+    /// The single element of a one-element tensor, as a `Double` (any dtype, any device).
+    public var doubleItem: Double {
+        require(scalarCount == 1, "doubleItem: expected a tensor with one element, got shape \(Shape.describe(shape))")
+        return dtype == .float64 ? hostElements(as: Double.self)[0] : Double(item)
+    }
+
 }

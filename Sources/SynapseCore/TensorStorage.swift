@@ -1,66 +1,59 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 
 /// A block of device memory that one or more tensors share.
 ///
-/// Storage is 64-byte aligned (a cache line, and what AVX-512 loads like) and
-/// immutable once a tensor is handed out: ``Tensor`` copies it before writing when
-/// it is shared (copy-on-write). Live storage is counted so tests can prove that
-/// training steps do not leak.
+/// Storage belongs to the backend of its ``device``: that backend's allocator made
+/// it and frees it (through a block cache per device), and only that backend's
+/// kernels touch its memory. Host code reads CPU storage only; anything else moves
+/// through the backend's download (``Tensor/to(_:)-(Device)``, ``Tensor/scalars``).
+///
+/// Storage is immutable once a tensor is handed out: ``Tensor`` copies it before
+/// writing when it is shared (copy-on-write). Live storage is counted so tests can
+/// prove that training steps do not leak.
 public final class TensorStorage: @unchecked Sendable {
-    /// Base address; valid for `byteCount` bytes.
-    public let baseAddress: UnsafeMutableRawPointer
+    /// The block's address in the device's address space (for CUDA, a device pointer).
+    @usableFromInline let address: UnsafeMutableRawPointer
     /// Size in bytes.
     public let byteCount: Int
     /// The device that owns this memory.
     public let device: Device
+    /// The allocator that made the block and takes it back.
+    let allocator: any DeviceAllocator
 
     private static let liveCount = Atomic<Int>(0)
     private static let liveBytes = Atomic<Int>(0)
 
-    /// Allocates `byteCount` uninitialised bytes on the CPU.
-    public init(byteCount: Int) {
-        precondition(byteCount >= 0, "TensorStorage: negative size \(byteCount)")
-        if let reused = BlockCache.take(byteCount: byteCount) {
-            self.baseAddress = reused
-        } else {
-            var pointer: UnsafeMutableRawPointer?
-            let large = byteCount >= Self.hugePageThreshold
-            // posix_memalign rejects size 0 on some systems; keep one cache line minimum.
-            let result = posix_memalign(&pointer, large ? Self.hugePageSize : 64, max(byteCount, 64))
-            guard result == 0, let pointer else {
-                fatalError("TensorStorage: cannot allocate \(byteCount) bytes (out of memory)")
-            }
-            if large { Self.adviseHugePages(pointer, byteCount: byteCount) }
-            self.baseAddress = pointer
-        }
+    /// Wraps a block that `allocator` made for `device`.
+    ///
+    /// - Parameters:
+    ///   - address: the block, valid for `byteCount` bytes on `device`.
+    ///   - byteCount: its size.
+    ///   - device: where it lives.
+    ///   - allocator: frees it when the storage is released.
+    init(address: UnsafeMutableRawPointer, byteCount: Int, device: Device, allocator: any DeviceAllocator) {
+        self.address = address
         self.byteCount = byteCount
-        self.device = .cpu
+        self.device = device
+        self.allocator = allocator
         Self.liveCount.wrappingAdd(1, ordering: .relaxed)
         Self.liveBytes.wrappingAdd(byteCount, ordering: .relaxed)
     }
 
-    /// Blocks of at least this many bytes are backed by transparent huge pages.
-    static let hugePageThreshold = 4 << 20
-    /// The x86-64 transparent huge page size.
-    static let hugePageSize = 2 << 20
-
-    /// Asks the kernel for 2 MB pages under a large block, as NumPy does for arrays
-    /// of 4 MB and more. A fresh 40 MB result then takes 20 page faults instead of
-    /// about 10,000: on the benchmark machine allocating and first touching 40 MB
-    /// fell from ~16 ms to ~3 ms, which was most of the time of a 10M-element add.
-    /// The block is 2 MB aligned so every one of its pages can be huge. Without
-    /// transparent huge pages (or with them off) the advice is a no-op.
-    private static func adviseHugePages(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        #if os(Linux)
-        _ = madvise(pointer, byteCount, MADV_HUGEPAGE)
-        #endif
+    /// Allocates `byteCount` uninitialised bytes of host memory from the CPU backend.
+    ///
+    /// - Parameter byteCount: the size in bytes.
+    public convenience init(byteCount: Int) {
+        let backend = Backends.cpu
+        self.init(address: backend.allocator.allocate(byteCount: byteCount), byteCount: byteCount, device: .cpu,
+                  allocator: backend.allocator)
     }
 
+    /// The base address of CPU memory, for host code (stops for other devices, as
+    /// ``pointer(as:)`` does).
+    public var baseAddress: UnsafeMutableRawPointer { UnsafeMutableRawPointer(pointer(as: UInt8.self)) }
+
     deinit {
-        if !BlockCache.give(baseAddress, byteCount: byteCount) { free(baseAddress) }
+        allocator.release(address, byteCount: byteCount)
         Self.liveCount.wrappingSubtract(1, ordering: .relaxed)
         Self.liveBytes.wrappingSubtract(byteCount, ordering: .relaxed)
     }
@@ -70,24 +63,68 @@ public final class TensorStorage: @unchecked Sendable {
     /// Bytes held by live storage blocks in this process (all devices).
     public static var liveAllocationBytes: Int { liveBytes.load(ordering: .relaxed) }
 
-    /// Typed view of the memory.
+    /// Typed host view of CPU memory.
+    ///
+    /// Stops when the storage lives on another device: host code must not read
+    /// device memory; move the tensor with ``Tensor/to(_:)-(Device)`` first.
     @inlinable
     public func pointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
-        baseAddress.assumingMemoryBound(to: T.self)
+        if device != .cpu {
+            fatalError("host read of \(device) memory: move the tensor with .to(.cpu) first (only the \(device) backend may touch it)")
+        }
+        return address.assumingMemoryBound(to: T.self)
     }
+
+    /// Typed view for the kernels of the backend that owns the memory. Only backend
+    /// code calls this.
+    @inline(__always)
+    func kernelPointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
+        address.assumingMemoryBound(to: T.self)
+    }
+}
+
+extension TensorStorage {
+    /// Returns the blocks every device's allocator keeps for reuse to the system.
+    public static func releaseCachedBlocks() {
+        for backend in Backends.loaded { backend.allocator.releaseCachedBlocks() }
+    }
+    /// Bytes held for reuse by all devices' allocators.
+    public static var cachedBlockBytes: Int {
+        Backends.loaded.reduce(0) { $0 + $1.allocator.cachedBytes }
+    }
+}
+
+/// Makes and takes back the memory of one device. Each backend owns one; storage
+/// keeps a reference to it so the block goes back to the allocator that made it.
+public protocol DeviceAllocator: AnyObject, Sendable {
+    /// A block of at least `byteCount` bytes (64-byte aligned or better).
+    ///
+    /// - Parameter byteCount: the size in bytes (0 is allowed).
+    func allocate(byteCount: Int) -> UnsafeMutableRawPointer
+    /// Takes back a block made by ``allocate(byteCount:)``; the allocator may keep it for reuse.
+    ///
+    /// - Parameters:
+    ///   - block: the address ``allocate(byteCount:)`` returned.
+    ///   - byteCount: the size it was asked for.
+    func release(_ block: UnsafeMutableRawPointer, byteCount: Int)
+    /// Frees every block kept for reuse.
+    func releaseCachedBlocks()
+    /// Bytes kept for reuse.
+    var cachedBytes: Int { get }
 }
 
 /// Keeps recently freed large blocks for reuse by the next allocation of the same
 /// size. A training step allocates the same activation and gradient sizes every
 /// step; without the cache each of them is a fresh `mmap` whose pages the kernel
-/// must fault in and zero again (measured: a third of an MNIST CNN step).
+/// must fault in and zero again (measured: a third of an MNIST CNN step). One cache
+/// per device, owned by its allocator.
 ///
 /// Only blocks of at least ``minimumBlock`` bytes are kept (small ones are cheap in
 /// malloc), and at most ``limit`` bytes in total; set `SYNAPSE_ALLOCATOR_CACHE_MB`
 /// to change the limit (0 turns the cache off).
-enum BlockCache {
+final class BlockCache: Sendable {
     static let minimumBlock = 64 << 10
-    static let limit: Int = {
+    static let defaultLimit: Int = {
         if let text = getenv("SYNAPSE_ALLOCATOR_CACHE_MB").map({ String(cString: $0) }), let megabytes = Int(text), megabytes >= 0 {
             return megabytes << 20
         }
@@ -100,11 +137,17 @@ enum BlockCache {
         var cachedBytes = 0
     }
 
-    private static let state = Mutex(State())
+    private let state = Mutex(State())
+    let limit: Int
+
+    /// A cache holding at most `limit` bytes.
+    init(limit: Int = BlockCache.defaultLimit) {
+        self.limit = limit
+    }
 
     /// A cached block of exactly `byteCount` bytes, if there is one.
-    static func take(byteCount: Int) -> UnsafeMutableRawPointer? {
-        guard byteCount >= minimumBlock else { return nil }
+    func take(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard byteCount >= Self.minimumBlock else { return nil }
         let address = state.withLock { state -> UInt? in
             guard let block = state.blocks[byteCount]?.popLast() else { return nil }
             state.cachedBytes -= byteCount
@@ -114,8 +157,8 @@ enum BlockCache {
     }
 
     /// Keeps `block` for reuse; returns false when the cache is full (the caller frees it).
-    static func give(_ block: UnsafeMutableRawPointer, byteCount: Int) -> Bool {
-        guard byteCount >= minimumBlock else { return false }
+    func give(_ block: UnsafeMutableRawPointer, byteCount: Int) -> Bool {
+        guard byteCount >= Self.minimumBlock else { return false }
         let address = UInt(bitPattern: block)
         return state.withLock { state in
             guard state.cachedBytes + byteCount <= limit else { return false }
@@ -125,22 +168,19 @@ enum BlockCache {
         }
     }
 
-    /// Frees every cached block.
-    static func releaseAll() {
+    /// Removes every cached block and returns them (the caller frees them).
+    func drain() -> [UnsafeMutableRawPointer] {
         let blocks = state.withLock { state -> [UInt] in
             defer { state.blocks = [:]; state.cachedBytes = 0 }
             return state.blocks.values.flatMap { $0 }
         }
-        for block in blocks { free(UnsafeMutableRawPointer(bitPattern: block)) }
+        return blocks.compactMap { UnsafeMutableRawPointer(bitPattern: $0) }
     }
 
     /// Bytes currently held for reuse.
-    static var cachedBytes: Int { state.withLock { $0.cachedBytes } }
+    var cachedBytes: Int { state.withLock { $0.cachedBytes } }
 }
 
-extension TensorStorage {
-    /// Returns the blocks kept for reuse to the system (see the allocator cache).
-    public static func releaseCachedBlocks() { BlockCache.releaseAll() }
-    /// Bytes held by the allocator cache for reuse.
-    public static var cachedBlockBytes: Int { BlockCache.cachedBytes }
-}
+#if canImport(Glibc)
+import Glibc
+#endif

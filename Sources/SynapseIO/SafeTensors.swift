@@ -202,6 +202,7 @@ public struct SafeTensors: Sendable {
             let (dtype, bytes): (String, [UInt8])
             switch tensor.dtype {
             case .float32: (dtype, bytes) = ("F32", tensor.scalars.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+            case .float64: (dtype, bytes) = ("F64", tensor.doubleScalars.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
             case .int32: (dtype, bytes) = ("I32", tensor.intScalars.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
             case .bool: (dtype, bytes) = ("BOOL", tensor.boolScalars.map { $0 ? 1 : 0 })
             }

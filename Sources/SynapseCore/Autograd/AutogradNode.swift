@@ -11,15 +11,31 @@ final class AutogradNode: @unchecked Sendable {
     /// Maps the gradient of the node's tensor to the gradients of the op's inputs
     /// (one per input, `nil` where an input needs none).
     typealias BackwardRule = (Tensor) -> [Tensor?]
+    /// A rule that also reads the op's output, handed to it attached to this node
+    /// so that a recorded backward pass (``Tensor/backward(_:createGraph:)``)
+    /// differentiates through it too.
+    typealias OutputBackwardRule = (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
+
+    /// How this node's gradient reaches its inputs.
+    enum Rule {
+        case plain(BackwardRule)
+        case readingOutput(OutputBackwardRule)
+    }
 
     /// Name of the op, for error messages and debugging.
     let op: String
     /// Shape of the tensor this node stands for; gradients must have this shape.
     let shape: [Int]
+    /// Element type and device of that tensor (zero gradients are made to match).
+    let dtype: DType
+    let device: Device
     /// Input nodes, aligned with the rule's outputs; `nil` for inputs that do not require grad.
     var inputs: [AutogradNode?]
     /// The backward rule; `nil` for leaves and after the graph was freed.
-    var rule: BackwardRule?
+    var rule: Rule?
+    /// The op's output, kept for rules that read it (not captured by the rule
+    /// itself, which would make a cycle through this node).
+    var savedOutput: TensorStorage?
     /// Accumulated gradient (leaves only).
     var grad: Tensor?
     /// The sum of the gradients that reached this node during the current backward pass.
@@ -30,21 +46,48 @@ final class AutogradNode: @unchecked Sendable {
     let isLeaf: Bool
 
     /// A leaf.
-    init(leafShape shape: [Int]) {
+    init(leafShape shape: [Int], dtype: DType, device: Device) {
         self.op = "leaf"
         self.shape = shape
+        self.dtype = dtype
+        self.device = device
         self.inputs = []
         self.rule = nil
         self.isLeaf = true
     }
 
     /// An interior node.
-    init(op: String, shape: [Int], inputs: [AutogradNode?], rule: @escaping BackwardRule) {
+    init(op: String, of result: Tensor, inputs: [AutogradNode?], rule: Rule, savingOutput: Bool = false) {
         self.op = op
-        self.shape = shape
+        self.shape = result.shape
+        self.dtype = result.dtype
+        self.device = result.device
         self.inputs = inputs
         self.rule = rule
+        self.savedOutput = savingOutput ? result.storage : nil
         self.isLeaf = false
+    }
+
+    /// Runs the rule: the gradients of the inputs from the gradient of this node.
+    func inputGradients(_ gradient: Tensor) -> [Tensor?] {
+        switch rule {
+        case .plain(let rule):
+            return rule(gradient)
+        case .readingOutput(let rule):
+            guard let savedOutput else { fatalError("backward: '\(op)' lost its saved output") }
+            var output = Tensor(storage: savedOutput, shape: shape, dtype: dtype)
+            output.node = self
+            return rule(gradient, output)
+        case nil:
+            fatalError("backward: the graph through '\(op)' was already freed by an earlier backward(); pass createGraph: true to keep it")
+        }
+    }
+
+    /// Drops the rule and the links to the inputs, freeing what the op saved.
+    func free() {
+        rule = nil
+        savedOutput = nil
+        inputs = []
     }
 
     /// Frees the chain of input nodes iteratively. Released the default way, a
@@ -55,6 +98,7 @@ final class AutogradNode: @unchecked Sendable {
         // Rules may capture input tensors; the inputs array still holds their
         // nodes, so dropping a rule never frees a node here.
         rule = nil
+        savedOutput = nil
         var pending = inputs.compactMap { $0 }
         inputs = []
         while var node = pending.popLast() {
@@ -62,6 +106,7 @@ final class AutogradNode: @unchecked Sendable {
             // detach its inputs first, so its own deinit has nothing to recurse into.
             if isKnownUniquelyReferenced(&node) {
                 node.rule = nil
+                node.savedOutput = nil
                 pending.append(contentsOf: node.inputs.compactMap { $0 })
                 node.inputs = []
             }
@@ -70,16 +115,25 @@ final class AutogradNode: @unchecked Sendable {
 }
 
 extension Tensor {
+    /// Whether an op on these operands must record itself: recording is on and
+    /// one of them takes part in gradient computation. Ops check this before they
+    /// build their backward rule, so inference allocates nothing for the tape.
+    @inline(__always)
+    static func needsRecording(_ first: Tensor, _ second: Tensor? = nil, _ third: Tensor? = nil) -> Bool {
+        (first.node != nil || second?.node != nil || third?.node != nil) && GradientMode.recording
+    }
+
     /// Attaches an autograd node to `result` when recording is on and any input
     /// requires a gradient; otherwise returns `result` untouched.
     ///
-    /// `rule` must not capture `result` itself with its node (that would make a
-    /// cycle); capture `result.detached()` when the rule needs the output.
+    /// The rule may capture the inputs as they are (with their nodes): a recorded
+    /// backward pass differentiates through them. It must not capture `result`
+    /// (that would make a cycle); use the `savingOutput` form when it needs the output.
     @inline(__always)
     static func record(_ result: Tensor, op: String, inputs: [Tensor], rule: @escaping AutogradNode.BackwardRule) -> Tensor {
         guard inputs.contains(where: { $0.node != nil }), GradientMode.recording else { return result }
         var output = result
-        output.node = AutogradNode(op: op, shape: result.shape, inputs: inputs.map(\.node), rule: rule)
+        output.node = AutogradNode(op: op, of: result, inputs: inputs.map(\.node), rule: .plain(rule))
         return output
     }
 
@@ -89,7 +143,7 @@ extension Tensor {
     static func record(_ result: Tensor, op: String, input: Tensor, rule: @escaping AutogradNode.BackwardRule) -> Tensor {
         guard let node = input.node, GradientMode.recording else { return result }
         var output = result
-        output.node = AutogradNode(op: op, shape: result.shape, inputs: [node], rule: rule)
+        output.node = AutogradNode(op: op, of: result, inputs: [node], rule: .plain(rule))
         return output
     }
 
@@ -100,7 +154,20 @@ extension Tensor {
                        rule: @escaping AutogradNode.BackwardRule) -> Tensor {
         guard first.node != nil || second.node != nil, GradientMode.recording else { return result }
         var output = result
-        output.node = AutogradNode(op: op, shape: result.shape, inputs: [first.node, second.node], rule: rule)
+        output.node = AutogradNode(op: op, of: result, inputs: [first.node, second.node], rule: .plain(rule))
+        return output
+    }
+
+    /// Records an op whose rule reads its output: the node keeps the output's
+    /// storage and hands the rule the output attached to the node, so gradients of
+    /// gradients flow through it.
+    @inline(__always)
+    static func record(_ result: Tensor, op: String, inputs: [Tensor], savingOutput: Bool,
+                       rule: @escaping AutogradNode.OutputBackwardRule) -> Tensor {
+        guard inputs.contains(where: { $0.node != nil }), GradientMode.recording else { return result }
+        var output = result
+        output.node = AutogradNode(op: op, of: result, inputs: inputs.map(\.node), rule: .readingOutput(rule),
+                                   savingOutput: true)
         return output
     }
 
@@ -108,13 +175,13 @@ extension Tensor {
     /// user, or the result of an op on such tensors).
     ///
     /// Setting it to `true` makes the tensor a fresh leaf whose gradient is
-    /// accumulated in ``grad``. Only float32 tensors can require gradients.
+    /// accumulated in ``grad``. Only floating-point tensors can require gradients.
     public var requiresGrad: Bool {
         get { node != nil }
         set {
             if newValue {
-                require(dtype.isFloatingPoint, "requiresGrad: only float32 tensors can require gradients, this one is \(dtype)")
-                if node == nil || node?.isLeaf == false { node = AutogradNode(leafShape: shape) }
+                require(dtype.isFloatingPoint, "requiresGrad: only float32 and float64 tensors can require gradients, this one is \(dtype)")
+                if node == nil || node?.isLeaf == false { node = AutogradNode(leafShape: shape, dtype: dtype, device: device) }
             } else {
                 node = nil
             }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Elementwise functions of one float32 tensor.
 ///
 /// Each case has a forward kernel and a gradient kernel that maps the upstream
@@ -5,6 +7,8 @@
 public enum UnaryOp: Sendable, Hashable {
     case negate, exp, log, log1p, sqrt, rsqrt, abs, square, sign, reciprocal
     case sin, cos
+    /// The error function.
+    case erf
     /// `x^exponent` for a constant exponent.
     case power(Float)
     /// `min(max(x, lower), upper)`.
@@ -20,7 +24,34 @@ public enum UnaryOp: Sendable, Hashable {
     case swish
 }
 
-/// Elementwise functions of two float32 tensors, with broadcasting.
+/// Fused gradient kernels of the elementwise functions whose derivatives are on
+/// every training path: `upstream · f′` from a saved input (the piecewise-linear
+/// family) or a saved output (sigmoid, tanh), in one pass. The derivative
+/// formulas of everything else are tensor ops above the backends.
+public enum ElementwiseGradient: Sendable, Hashable {
+    /// `g · [x > 0]` from the saved input.
+    case relu
+    /// `g · (x > 0 ? 1 : alpha)` from the saved input.
+    case leakyRelu(alpha: Float)
+    /// `g · [lower ≤ x ≤ upper]` from the saved input.
+    case clamp(lower: Float, upper: Float)
+    /// `g · y · (1 − y)` from the saved output.
+    case sigmoid
+    /// `g · (1 − y²)` from the saved output.
+    case tanh
+}
+
+/// The distributions the backends' Philox generators draw from.
+public enum RandomDistribution: Sendable, Hashable {
+    /// Uniform in `[low, high)`.
+    case uniform(low: Float, high: Float)
+    /// Normal with the given mean and standard deviation.
+    case normal(mean: Float, standardDeviation: Float)
+    /// Normal redrawn until within two standard deviations of the mean (Keras' `TruncatedNormal`).
+    case truncatedNormal(mean: Float, standardDeviation: Float)
+}
+
+/// Elementwise functions of two floating-point tensors, with broadcasting.
 public enum BinaryOp: Sendable, Hashable {
     case add, subtract, multiply, divide, power, minimum, maximum
 }
@@ -84,6 +115,8 @@ public protocol Backend: AnyObject, Sendable {
     var name: String { get }
 
     // MARK: Memory
+    /// Makes and takes back this device's memory (with its block cache).
+    var allocator: any DeviceAllocator { get }
     /// Uninitialised storage.
     func allocate(byteCount: Int) -> TensorStorage
     /// A copy of the first `byteCount` bytes.
@@ -98,13 +131,24 @@ public protocol Backend: AnyObject, Sendable {
     /// anything→bool is `!= 0`).
     func cast(_ source: TensorStorage, count: Int, from: DType, to: DType) -> TensorStorage
 
+    // MARK: Random numbers
+    /// `count` samples of `distribution` in float32 or float64 from the Philox 4×32-10
+    /// stream of `seed`: element `i` takes the 32-bit words of counter block
+    /// `offset + i / 4` (uniform: word `i % 4`; normal: two words per sample, block
+    /// `offset + i / 2`; truncated normal: round `r` of element `i` uses the block of
+    /// counter `offset + i` with its high word set to `r`). Every backend gives the
+    /// same numbers for the same seed and offset.
+    func random(_ distribution: RandomDistribution, count: Int, dtype: DType, seed: UInt64, offset: UInt64) -> TensorStorage
+
     // MARK: Elementwise
-    func unary(_ op: UnaryOp, _ x: TensorStorage, count: Int) -> TensorStorage
-    /// Input gradient of `op` given its input `x`, its output `y` and the upstream gradient.
-    func unaryGradient(_ op: UnaryOp, input x: TensorStorage, output y: TensorStorage,
-                       upstream: TensorStorage, count: Int) -> TensorStorage
-    /// Float32 binary op under a two-operand broadcast layout.
-    func binary(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, layout: BroadcastLayout) -> TensorStorage
+    /// `op` of each of `count` elements of a float32 or float64 tensor.
+    func unary(_ op: UnaryOp, _ x: TensorStorage, dtype: DType, count: Int) -> TensorStorage
+    /// A fused gradient kernel (see ``ElementwiseGradient``): `upstream · f′` from the
+    /// saved input or output, `count` elements of `dtype`.
+    func elementwiseGradient(_ op: ElementwiseGradient, saved: TensorStorage, upstream: TensorStorage,
+                             dtype: DType, count: Int) -> TensorStorage
+    /// Float32 or float64 binary op under a two-operand broadcast layout.
+    func binary(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType, layout: BroadcastLayout) -> TensorStorage
     /// Comparison of two tensors of `dtype` (float32 or int32); returns bool storage.
     func compare(_ op: ComparisonOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                  layout: BroadcastLayout) -> TensorStorage
@@ -113,22 +157,19 @@ public protocol Backend: AnyObject, Sendable {
                 layout: BroadcastLayout) -> TensorStorage
 
     // MARK: Reductions
-    /// Float32 sum/max/min over the middle axis of `[outer, extent, inner]`; result `[outer, inner]`.
-    func reduce(_ op: ReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage
+    /// Sum/max/min of float32 or float64 values over the middle axis of `[outer, extent, inner]`; result `[outer, inner]`.
+    func reduce(_ op: ReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage
     /// Index of the first extremum along the middle axis; int32 result `[outer, inner]`.
-    func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage
-    /// Softmax (or log-softmax) of each row of a `[rows, columns]` float32 matrix.
-    func softmax(_ x: TensorStorage, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage
-    /// Input gradient of ``softmax(_:rows:columns:logarithmic:)`` from its output and the upstream gradient.
-    func softmaxGradient(output: TensorStorage, upstream: TensorStorage, rows: Int, columns: Int,
-                         logarithmic: Bool) -> TensorStorage
+    func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage
+    /// Softmax (or log-softmax) of each row of a `[rows, columns]` float32 or float64 matrix.
+    func softmax(_ x: TensorStorage, dtype: DType, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage
 
     // MARK: Linear algebra
-    /// Batched `C[i] = op(A[i]) · op(B[i]) (+ bias)` in float32: `op(A)` is `m×k`, `op(B)`
+    /// Batched `C[i] = op(A[i]) · op(B[i]) (+ bias)` in float32 or float64: `op(A)` is `m×k`, `op(B)`
     /// is `k×n`, and `bias`, when given, holds `n` values added to every row of every
     /// `C[i]` (fused into the product, as BLAS `beta = 1` over a bias-filled `C`).
     /// A batch stride of 0 reuses one matrix for every batch entry.
-    func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, batch: Int, m: Int, n: Int, k: Int,
+    func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, dtype: DType, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage
 
     // MARK: Data movement
@@ -143,9 +184,9 @@ public protocol Backend: AnyObject, Sendable {
     /// `indices`; result `[outer, indices.count, inner]`. Stops on an index out of range.
     func indexSelect(_ x: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                      geometry: ReductionGeometry) -> TensorStorage
-    /// Adjoint of ``indexSelect(_:dtype:indices:indexCount:geometry:)``: float32 zeros of
-    /// `[outer, extent, inner]` with each gradient row added at its index.
-    func indexAdd(_ gradient: TensorStorage, indices: TensorStorage, indexCount: Int,
+    /// Adjoint of ``indexSelect(_:dtype:indices:indexCount:geometry:)``: zeros of
+    /// `[outer, extent, inner]` (float32 or float64) with each gradient row added at its index.
+    func indexAdd(_ gradient: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                   geometry: ReductionGeometry) -> TensorStorage
 
     // MARK: Sliding windows (NHWC)
@@ -187,27 +228,131 @@ public protocol Backend: AnyObject, Sendable {
 }
 
 /// Finds the backend for a device.
+///
+/// The CPU backend is always present, and so is the isolated test device (made at
+/// first use). Other backends register a factory for their device kind
+/// (``register(_:for:)``); the CUDA backend does so when its libraries load.
 public enum Backends {
     /// The CPU backend (always available).
     public static let cpu: any Backend = CPUBackend()
 
-    /// The backend that owns `device`.
+    /// The isolated test device's backend, made at first use.
+    static let isolated: any Backend = {
+        let backend = CPUBackend(device: .isolated)
+        registry.withLock { $0.loaded.append(backend) }
+        return backend
+    }()
+
+    /// Makes the backend of one device, or says in one line why it cannot.
+    public typealias Factory = @Sendable (Device) -> Result<any Backend, BackendUnavailable>
+
+    private struct Registry: ~Copyable {
+        var loaded: [any Backend] = [Backends.cpu]
+        var factories: [String: Factory] = [:]
+        var byDevice: [Device: any Backend] = [:]
+    }
+    private static let registry = Mutex(Registry())
+
+    /// Registers how to make the backends of a kind of device (`"cuda"`).
+    ///
+    /// - Parameters:
+    ///   - factory: makes the backend for one device of the kind, or says why not.
+    ///   - kind: the device kind, as ``Device/kind`` names it.
+    public static func register(_ factory: @escaping Factory, for kind: String) {
+        registry.withLock { $0.factories[kind] = factory }
+    }
+
+    /// The backend that owns `device`, or why there is none.
+    ///
+    /// - Parameter device: the device to look up.
+    public static func lookup(_ device: Device) -> Result<any Backend, BackendUnavailable> {
+        switch device {
+        case .cpu: return .success(cpu)
+        case .isolated: return .success(isolated)
+        default: break
+        }
+        if let known = registry.withLock({ $0.byDevice[device] }) { return .success(known) }
+        guard let factory = registry.withLock({ $0.factories[device.kind] }) else {
+            return .failure(BackendUnavailable(device: device, reason: "no \(device.kind) backend is loaded in this process"))
+        }
+        let made = factory(device)
+        if case .success(let backend) = made {
+            registry.withLock { registry in
+                registry.byDevice[device] = backend
+                registry.loaded.append(backend)
+            }
+        }
+        return made
+    }
+
+    /// The backend that owns `device`; stops with the reason when it is unavailable.
+    ///
+    /// - Parameter device: the device to look up.
     public static func backend(for device: Device) -> any Backend {
         switch device {
         case .cpu: return cpu
-        case .cuda: fatalError("\(device): the CUDA backend is not available in this build")
+        case .isolated: return isolated
+        default:
+            switch lookup(device) {
+            case .success(let backend): return backend
+            case .failure(let error): fatalError(error.description)
+            }
         }
     }
 
-    /// Backends usable in this process.
-    public static var available: [any Backend] { [cpu] }
+    /// Backends made so far in this process (the CPU's always).
+    static var loaded: [any Backend] { registry.withLock { $0.loaded } }
+
+    /// Backends usable in this process: the CPU, the isolated test device, and one
+    /// per device of each registered kind that can be made.
+    public static var available: [any Backend] {
+        var result: [any Backend] = [cpu, isolated]
+        let kinds = registry.withLock { Array($0.factories.keys) }.sorted()
+        for kind in kinds where kind == "cuda" {
+            var ordinal = 0
+            while case .success(let backend) = lookup(.cuda(ordinal)) {
+                result.append(backend)
+                ordinal += 1
+            }
+        }
+        return result
+    }
+}
+
+/// Why a device has no backend in this process: a readable, one-line reason.
+public struct BackendUnavailable: Error, Sendable, CustomStringConvertible {
+    /// The device asked for.
+    public var device: Device
+    /// Why it cannot be used (for CUDA: no driver, no device, a library not found).
+    public var reason: String
+
+    /// - Parameters:
+    ///   - device: the device asked for.
+    ///   - reason: one line saying why it is unavailable.
+    public init(device: Device, reason: String) {
+        self.device = device
+        self.reason = reason
+    }
+
+    public var description: String { "\(device) is unavailable: \(reason)" }
+}
+
+extension Device {
+    /// The kind of device without its ordinal: `cpu`, `isolated` or `cuda`.
+    public var kind: String {
+        switch self {
+        case .cpu: "cpu"
+        case .isolated: "isolated"
+        case .cuda: "cuda"
+        }
+    }
 }
 
 extension Backend {
-    /// ``matmul(_:_:bias:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
+    /// A float32 ``matmul(_:_:bias:dtype:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
     func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage {
-        matmul(a, b, bias: nil, batch: batch, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-               batchStrideA: batchStrideA, batchStrideB: batchStrideB)
+        matmul(a, b, bias: nil, dtype: .float32, batch: batch, m: m, n: n, k: k, transposeA: transposeA,
+               transposeB: transposeB, batchStrideA: batchStrideA, batchStrideB: batchStrideB)
     }
 }

@@ -44,7 +44,7 @@ extension Tensor {
 
     private func rowSoftmax(axis: Int, logarithmic: Bool) -> Tensor {
         let name = logarithmic ? "logSoftmax" : "softmax"
-        requireDType(.float32, name)
+        requireFloatingPoint(name)
         require(rank >= 1, "\(name): needs a tensor of rank ≥ 1, got a scalar")
         let axis = Shape.normalizeAxis(axis, rank: rank, op: name)
         if axis != rank - 1 {
@@ -53,14 +53,15 @@ extension Tensor {
         }
         let columns = shape[rank - 1]
         let rows = columns == 0 ? 0 : scalarCount / columns
-        let storage = backend.softmax(self.storage, rows: rows, columns: columns, logarithmic: logarithmic)
-        let result = Tensor(storage: storage, shape: shape, dtype: .float32)
-        guard node != nil, GradientMode.recording else { return result }
-        let output = result.detached()
-        return Tensor.record(result, op: name, input: self) { gradient in
-            let storage = output.backend.softmaxGradient(output: output.storage, upstream: gradient.storage,
-                                                         rows: rows, columns: columns, logarithmic: logarithmic)
-            return [Tensor(storage: storage, shape: output.shape, dtype: .float32)]
+        let storage = backend.softmax(self.storage, dtype: dtype, rows: rows, columns: columns, logarithmic: logarithmic)
+        let result = Tensor(storage: storage, shape: shape, dtype: dtype)
+        guard Tensor.needsRecording(self) else { return result }
+        return Tensor.record(result, op: name, inputs: [self], savingOutput: true) { g, y in
+            // softmax: dx = y · (g − Σ g·y); log-softmax: dx = g − softmax(x) · Σ g.
+            if logarithmic {
+                return [g - y.exp() * g.sum(alongAxis: -1, keepDims: true)]
+            }
+            return [y * (g - (g * y).sum(alongAxis: -1, keepDims: true))]
         }
     }
 }

@@ -3,25 +3,26 @@
 /// Operands broadcast as in NumPy (trailing dimensions aligned, size-1
 /// dimensions stretched). Gradients are summed back to each operand's shape.
 extension Tensor {
-    /// Runs a float32 binary kernel under broadcasting and records its backward rule.
+    /// Runs a floating-point binary kernel under broadcasting and records its
+    /// backward rule, which sees the upstream gradient and both operands (attached to
+    /// the graph, so the rule's own ops can be differentiated again) and which
+    /// operands need a gradient.
     static func binary(_ op: BinaryOp, _ lhs: Tensor, _ rhs: Tensor, name: String,
-                       rule: @escaping (_ gradient: Tensor, _ lhs: Tensor, _ rhs: Tensor, _ output: Tensor) -> (Tensor?, Tensor?)) -> Tensor {
-        lhs.requireDType(.float32, name)
-        rhs.requireDType(.float32, name)
-        require(lhs.device == rhs.device, "\(name): operands are on different devices (\(lhs.device) and \(rhs.device))")
+                       rule: @escaping (_ gradient: Tensor, _ lhs: Tensor, _ rhs: Tensor,
+                                        _ needs: (lhs: Bool, rhs: Bool)) -> (Tensor?, Tensor?)) -> Tensor {
+        lhs.requireFloatingPoint(name)
+        requireSameDTypeAndDevice(name, lhs, rhs)
         guard let shape = Shape.broadcast(lhs.shape, rhs.shape) else {
             fatalError("\(name): shapes \(Shape.describe(lhs.shape)) and \(Shape.describe(rhs.shape)) cannot be broadcast together")
         }
         let layout = BroadcastLayout(shape: shape, operandShapes: [lhs.shape, rhs.shape])
-        let storage = lhs.backend.binary(op, lhs.storage, rhs.storage, layout: layout)
-        let result = Tensor(storage: storage, shape: shape, dtype: .float32)
-        guard lhs.node != nil || rhs.node != nil, GradientMode.isEnabled else { return result }
-        let (a, b) = (lhs.detached(), rhs.detached())
-        let output = result.detached()
+        let storage = lhs.backend.binary(op, lhs.storage, rhs.storage, dtype: lhs.dtype, layout: layout)
+        let result = Tensor(storage: storage, shape: shape, dtype: lhs.dtype)
+        guard needsRecording(lhs, rhs) else { return result }
         let (needsA, needsB) = (lhs.node != nil, rhs.node != nil)
         return record(result, op: name, inputs: lhs, rhs) { gradient in
-            let (ga, gb) = rule(gradient, a, b, output)
-            return [needsA ? ga?.sumToShape(a.shape) : nil, needsB ? gb?.sumToShape(b.shape) : nil]
+            let (ga, gb) = rule(gradient, lhs, rhs, (needsA, needsB))
+            return [needsA ? ga?.sumToShape(lhs.shape) : nil, needsB ? gb?.sumToShape(rhs.shape) : nil]
         }
     }
 
@@ -32,31 +33,33 @@ extension Tensor {
 
     /// Elementwise difference.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(.subtract, lhs, rhs, name: "subtract") { g, _, _, _ in (g, -g) }
+        binary(.subtract, lhs, rhs, name: "subtract") { g, _, _, needs in (g, needs.rhs ? -g : nil) }
     }
 
     /// Elementwise product.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(.multiply, lhs, rhs, name: "multiply") { g, a, b, _ in (g * b, g * a) }
+        binary(.multiply, lhs, rhs, name: "multiply") { g, a, b, needs in (needs.lhs ? g * b : nil, needs.rhs ? g * a : nil) }
     }
 
     /// Elementwise quotient.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        binary(.divide, lhs, rhs, name: "divide") { g, _, b, y in (g / b, -g * y / b) }
+        binary(.divide, lhs, rhs, name: "divide") { g, a, b, needs in
+            (needs.lhs ? g / b : nil, needs.rhs ? -g * a / (b * b) : nil)
+        }
     }
 
     /// Elementwise `self ^ exponent`. The gradient with respect to the exponent is
     /// `y · log(self)` (NaN for negative bases, as in PyTorch).
     public func pow(_ exponent: Tensor) -> Tensor {
-        Tensor.binary(.power, self, exponent, name: "pow") { g, a, b, y in
-            (g * b * a.pow(b - 1), g * y * a.log())
+        Tensor.binary(.power, self, exponent, name: "pow") { g, a, b, needs in
+            (needs.lhs ? g * b * a.pow(b - 1) : nil, needs.rhs ? g * a.pow(b) * a.log() : nil)
         }
     }
 
     /// Elementwise minimum; the gradient goes to the smaller operand (the left one on ties).
     public static func minimum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
         binary(.minimum, lhs, rhs, name: "minimum") { g, a, b, _ in
-            let takeLeft = (a .<= b).to(.float32)
+            let takeLeft = (a .<= b).to(g.dtype)
             return (g * takeLeft, g * (1 - takeLeft))
         }
     }
@@ -64,29 +67,30 @@ extension Tensor {
     /// Elementwise maximum; the gradient goes to the larger operand (the left one on ties).
     public static func maximum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
         binary(.maximum, lhs, rhs, name: "maximum") { g, a, b, _ in
-            let takeLeft = (a .>= b).to(.float32)
+            let takeLeft = (a .>= b).to(g.dtype)
             return (g * takeLeft, g * (1 - takeLeft))
         }
     }
 
-    // Scalar forms; the scalar becomes a rank-0 tensor and broadcasts.
+    // Scalar forms; the scalar becomes a rank-0 constant of the tensor's dtype on
+    // the tensor's device, and broadcasts.
 
     /// Adds a scalar to every element.
-    public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs + Tensor(rhs) }
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs + lhs.constant(rhs) }
     /// Adds a scalar to every element.
-    public static func + (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) + rhs }
+    public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs.constant(lhs) + rhs }
     /// Subtracts a scalar from every element.
-    public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs - Tensor(rhs) }
+    public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs - lhs.constant(rhs) }
     /// Subtracts every element from a scalar.
-    public static func - (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) - rhs }
+    public static func - (lhs: Float, rhs: Tensor) -> Tensor { rhs.constant(lhs) - rhs }
     /// Multiplies every element by a scalar.
-    public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs * Tensor(rhs) }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs * lhs.constant(rhs) }
     /// Multiplies every element by a scalar.
-    public static func * (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) * rhs }
+    public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs.constant(lhs) * rhs }
     /// Divides every element by a scalar.
-    public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs / Tensor(rhs) }
+    public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs / lhs.constant(rhs) }
     /// Divides a scalar by every element.
-    public static func / (lhs: Float, rhs: Tensor) -> Tensor { Tensor(lhs) / rhs }
+    public static func / (lhs: Float, rhs: Tensor) -> Tensor { rhs.constant(lhs) / rhs }
 
     /// In-place forms (they rebind the variable; the graph sees a new tensor).
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }

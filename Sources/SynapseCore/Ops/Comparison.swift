@@ -5,8 +5,7 @@
 /// int32 operands of the same dtype, broadcast, and have no gradient.
 extension Tensor {
     static func comparison(_ op: ComparisonOp, _ lhs: Tensor, _ rhs: Tensor, name: String) -> Tensor {
-        require(lhs.dtype == rhs.dtype, "\(name): operands have different dtypes (\(lhs.dtype) and \(rhs.dtype)); convert one explicitly with .to(_:)")
-        require(lhs.device == rhs.device, "\(name): operands are on different devices (\(lhs.device) and \(rhs.device))")
+        requireSameDTypeAndDevice(name, lhs, rhs)
         guard let shape = Shape.broadcast(lhs.shape, rhs.shape) else {
             fatalError("\(name): shapes \(Shape.describe(lhs.shape)) and \(Shape.describe(rhs.shape)) cannot be broadcast together")
         }
@@ -36,13 +35,13 @@ extension Tensor {
 
     /// A mask of the elements that are neither infinite nor NaN.
     public func isFinite() -> Tensor {
-        requireDType(.float32, "isFinite")
-        return abs() .< Float.infinity
+        requireFloatingPoint("isFinite")
+        return withoutGradient { abs() } .< Float.infinity
     }
 
     /// A mask of the NaN elements.
     public func isNaN() -> Tensor {
-        requireDType(.float32, "isNaN")
+        requireFloatingPoint("isNaN")
         return self .!= self
     }
 
@@ -54,7 +53,9 @@ extension Tensor {
     /// ```
     public static func `where`(_ condition: Tensor, _ whenTrue: Tensor, _ whenFalse: Tensor) -> Tensor {
         condition.requireDType(.bool, "where (condition)")
-        require(whenTrue.dtype == whenFalse.dtype, "where: values have different dtypes (\(whenTrue.dtype) and \(whenFalse.dtype))")
+        requireSameDTypeAndDevice("where", whenTrue, whenFalse)
+        require(condition.device == whenTrue.device,
+                "where: the condition is on \(condition.device), the values on \(whenTrue.device); move one with .to(.\(whenTrue.device))")
         guard let pair = Shape.broadcast(whenTrue.shape, whenFalse.shape),
               let shape = Shape.broadcast(condition.shape, pair) else {
             fatalError("where: shapes \(Shape.describe(condition.shape)), \(Shape.describe(whenTrue.shape)) and \(Shape.describe(whenFalse.shape)) cannot be broadcast together")
@@ -63,20 +64,26 @@ extension Tensor {
         let storage = condition.backend.select(condition.storage, whenTrue.storage, whenFalse.storage,
                                                dtype: whenTrue.dtype, layout: layout)
         let result = Tensor(storage: storage, shape: shape, dtype: whenTrue.dtype)
-        let mask = condition.detached()
+        guard needsRecording(whenTrue, whenFalse) else { return result }
         let (trueShape, falseShape) = (whenTrue.shape, whenFalse.shape)
         return record(result, op: "where", inputs: whenTrue, whenFalse) { gradient in
-            let zeros = Tensor.zeros([])
-            return [Tensor.where(mask, gradient, zeros).sumToShape(trueShape),
-                    Tensor.where(mask, zeros, gradient).sumToShape(falseShape)]
+            let zeros = gradient.zeros([])
+            return [Tensor.where(condition, gradient, zeros).sumToShape(trueShape),
+                    Tensor.where(condition, zeros, gradient).sumToShape(falseShape)]
         }
     }
 
     /// Converts to another dtype (float→int truncates toward zero; to bool is `!= 0`).
-    /// Only float32→float32 keeps the gradient; a conversion is never implicit.
+    /// Conversions between float32 and float64 keep the gradient (converted back);
+    /// a conversion is never implicit.
+    ///
+    /// - Parameter target: the element type to convert to.
     public func to(_ target: DType) -> Tensor {
         if target == dtype { return self }
         let storage = backend.cast(self.storage, count: scalarCount, from: dtype, to: target)
-        return Tensor(storage: storage, shape: shape, dtype: target)
+        let result = Tensor(storage: storage, shape: shape, dtype: target)
+        guard dtype.isFloatingPoint && target.isFloatingPoint else { return result }
+        let source = dtype
+        return Tensor.record(result, op: "to(\(target))", input: self) { gradient in [gradient.to(source)] }
     }
 }

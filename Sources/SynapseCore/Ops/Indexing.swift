@@ -122,14 +122,33 @@ extension Tensor {
                 break
             }
         }
-        let storage = backend.stridedRead(self.storage, dtype: dtype, offset: offset, strides: readStrides, shape: readShape)
+        return stridedView(offset: offset, strides: readStrides, readShape: readShape, resultShape: resultShape)
+    }
+
+    /// Reads the elements at `offset + Σ index·strides` over `readShape` into a new
+    /// tensor of `resultShape` (same element count). Its adjoint is
+    /// ``stridedEmbedding(into:offset:strides:readShape:)``, and each is the other's
+    /// vector-Jacobian product, so slicing is differentiable any number of times.
+    func stridedView(offset: Int, strides: [Int], readShape: [Int], resultShape: [Int]) -> Tensor {
+        let storage = backend.stridedRead(self.storage, dtype: dtype, offset: offset, strides: strides, shape: readShape)
         let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
+        guard Tensor.needsRecording(self) else { return result }
         let inputShape = shape
         return Tensor.record(result, op: "slice", input: self) { gradient in
-            let full = Tensor.zeros(inputShape)
-            full.backend.stridedWrite(gradient.storage, into: full.storage, dtype: .float32, offset: offset,
-                                      strides: readStrides, shape: readShape, accumulate: false)
-            return [full]
+            [gradient.stridedEmbedding(into: inputShape, offset: offset, strides: strides, readShape: readShape)]
+        }
+    }
+
+    /// Zeros of `shape` with this tensor's elements written at `offset + Σ index·strides`
+    /// over `readShape` (the adjoint of ``stridedView(offset:strides:readShape:resultShape:)``).
+    func stridedEmbedding(into shape: [Int], offset: Int, strides: [Int], readShape: [Int]) -> Tensor {
+        let full = zeros(shape)
+        full.backend.stridedWrite(storage, into: full.storage, dtype: dtype, offset: offset,
+                                  strides: strides, shape: readShape, accumulate: false)
+        guard Tensor.needsRecording(self) else { return full }
+        let valueShape = self.shape
+        return Tensor.record(full, op: "sliceBackward", input: self) { gradient in
+            [gradient.stridedView(offset: offset, strides: strides, readShape: readShape, resultShape: valueShape)]
         }
     }
 
@@ -140,6 +159,7 @@ extension Tensor {
     /// - The gradient adds each picked slice back at its index (repeated indices accumulate).
     public func gather(_ indices: Tensor, axis: Int = 0) -> Tensor {
         indices.requireDType(.int32, "gather (indices)")
+        require(indices.device == device, "gather: the indices are on \(indices.device), the values on \(device); move one with .to(.\(device))")
         let axis = Shape.normalizeAxis(axis, rank: rank, op: "gather")
         let geometry = ReductionGeometry(outer: shape[..<axis].reduce(1, *), extent: shape[axis],
                                          inner: shape[(axis + 1)...].reduce(1, *))
@@ -147,11 +167,25 @@ extension Tensor {
                                           indexCount: indices.scalarCount, geometry: geometry)
         let resultShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
         let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
-        let (index, inputShape) = (indices.detached(), shape)
+        guard Tensor.needsRecording(self) else { return result }
+        let inputShape = shape
         return Tensor.record(result, op: "gather", input: self) { gradient in
-            let storage = gradient.backend.indexAdd(gradient.storage, indices: index.storage,
-                                                    indexCount: index.scalarCount, geometry: geometry)
-            return [Tensor(storage: storage, shape: inputShape, dtype: .float32)]
+            [gradient.scatterAdding(indices, axis: axis, into: inputShape)]
+        }
+    }
+
+    /// The adjoint of ``gather(_:axis:)``: zeros of `shape` with each slice of this
+    /// tensor added at its index along `axis` (repeated indices accumulate). Its own
+    /// vector-Jacobian product is a gather.
+    func scatterAdding(_ indices: Tensor, axis: Int, into shape: [Int]) -> Tensor {
+        let geometry = ReductionGeometry(outer: shape[..<axis].reduce(1, *), extent: shape[axis],
+                                         inner: shape[(axis + 1)...].reduce(1, *))
+        let storage = backend.indexAdd(self.storage, dtype: dtype, indices: indices.storage,
+                                       indexCount: indices.scalarCount, geometry: geometry)
+        let result = Tensor(storage: storage, shape: shape, dtype: dtype)
+        guard Tensor.needsRecording(self) else { return result }
+        return Tensor.record(result, op: "scatterAdd", input: self) { gradient in
+            [gradient.gather(indices, axis: axis)]
         }
     }
 
@@ -160,7 +194,7 @@ extension Tensor {
     public func oneHot(depth: Int) -> Tensor {
         requireDType(.int32, "oneHot")
         require(depth > 0, "oneHot: depth must be positive, got \(depth)")
-        let classes = Tensor.arange(0, Float(depth), dtype: .int32)
+        let classes = Tensor.arange(0, Float(depth), dtype: .int32, device: device)
         return (unsqueezed(axis: -1) .== classes).to(.float32)
     }
 }

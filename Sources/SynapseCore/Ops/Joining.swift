@@ -14,6 +14,8 @@ extension Tensor {
             if actual.count == expected.count { expected[axis] = 0; actual[axis] = 0 }
             require(expected == actual && tensor.dtype == first.dtype,
                     "concatenate: cannot join \(Shape.describe(first.shape)) \(first.dtype) and \(Shape.describe(tensor.shape)) \(tensor.dtype) along axis \(axis)")
+            require(tensor.device == first.device,
+                    "concatenate: tensors are on different devices (\(first.device) and \(tensor.device)); move them with .to(.\(first.device))")
         }
         var resultShape = first.shape
         resultShape[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }

@@ -15,9 +15,8 @@ extension Tensor {
     /// let g = x.matmul(x, transposeA: true)       // xᵀx without copying xᵀ
     /// ```
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
-        requireDType(.float32, "matmul")
-        other.requireDType(.float32, "matmul")
-        require(device == other.device, "matmul: operands are on different devices (\(device) and \(other.device))")
+        requireFloatingPoint("matmul")
+        Tensor.requireSameDTypeAndDevice("matmul", self, other)
         require(rank >= 1 && other.rank >= 1, "matmul: cannot multiply \(Shape.describe(shape)) by \(Shape.describe(other.shape))")
         if rank == 1 && other.rank == 1 {
             // Vector · vector is the dot product, a scalar.
@@ -51,12 +50,12 @@ extension Tensor {
             : other.broadcast(to: batchShape + Array(other.shape.suffix(2)))
         let strideA = Shape.elementCount(leftBatch) == 1 ? 0 : m * kLeft
         let strideB = Shape.elementCount(rightBatch) == 1 ? 0 : kLeft * n
-        let storage = backend.matmul(left.storage, right.storage, batch: batch, m: m, n: n, k: kLeft,
+        let storage = backend.matmul(left.storage, right.storage, bias: nil, dtype: dtype, batch: batch, m: m, n: n, k: kLeft,
                                      transposeA: transposeA, transposeB: transposeB,
                                      batchStrideA: strideA, batchStrideB: strideB)
-        let result = Tensor(storage: storage, shape: batchShape + [m, n], dtype: .float32)
-        guard left.node != nil || right.node != nil, GradientMode.recording else { return result }
-        let (a, b) = (left.detached(), right.detached())
+        let result = Tensor(storage: storage, shape: batchShape + [m, n], dtype: dtype)
+        guard Tensor.needsRecording(left, right) else { return result }
+        let (a, b) = (left, right)
         let (needsA, needsB) = (left.node != nil, right.node != nil)
         return Tensor.record(result, op: "matmul", inputs: left, right) { g in
             // y = op(A)·op(B): each gradient is one more GEMM with flags, never a transpose copy.
@@ -86,11 +85,8 @@ extension Tensor {
     /// let y = x.matmul(kernel, bias: bias)    // [batch, 784] · [784, 512] + [512]
     /// ```
     public func matmul(_ weight: Tensor, bias: Tensor) -> Tensor {
-        requireDType(.float32, "matmul")
-        weight.requireDType(.float32, "matmul")
-        bias.requireDType(.float32, "matmul")
-        require(device == weight.device && device == bias.device,
-                "matmul: operands are on different devices (\(device), \(weight.device) and \(bias.device))")
+        requireFloatingPoint("matmul")
+        Tensor.requireSameDTypeAndDevice("matmul", self, weight, bias)
         require(rank >= 1 && weight.rank == 2 && bias.rank == 1,
                 "matmul(_:bias:): expected input [..., k], weight [k, n] and bias [n], got \(Shape.describe(shape)), \(Shape.describe(weight.shape)) and \(Shape.describe(bias.shape))")
         let (k, n) = (weight.shape[0], weight.shape[1])
@@ -102,11 +98,11 @@ extension Tensor {
             return rows.reshaped(to: Array(shape.dropLast()) + [n])
         }
         let m = shape[0]
-        let storage = backend.matmul(self.storage, weight.storage, bias: bias.storage, batch: 1, m: m, n: n, k: k,
+        let storage = backend.matmul(self.storage, weight.storage, bias: bias.storage, dtype: dtype, batch: 1, m: m, n: n, k: k,
                                      transposeA: false, transposeB: false, batchStrideA: 0, batchStrideB: 0)
-        let result = Tensor(storage: storage, shape: [m, n], dtype: .float32)
-        guard node != nil || weight.node != nil || bias.node != nil, GradientMode.recording else { return result }
-        let (x, w) = (detached(), weight.detached())
+        let result = Tensor(storage: storage, shape: [m, n], dtype: dtype)
+        guard Tensor.needsRecording(self, weight, bias) else { return result }
+        let (x, w) = (self, weight)
         let (needsX, needsW, needsBias) = (node != nil, weight.node != nil, bias.node != nil)
         return Tensor.record(result, op: "matmul_bias", inputs: [self, weight, bias]) { g in
             [needsX ? g.matmul(w, transposeB: true) : nil,

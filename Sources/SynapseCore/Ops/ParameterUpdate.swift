@@ -97,6 +97,8 @@ extension Tensor {
         requireDType(.float32, "applyUpdate")
         require(gradient.dtype == .float32 && gradient.shape == shape,
                 "applyUpdate: gradient of shape \(Shape.describe(gradient.shape)) \(gradient.dtype) does not match parameter of shape \(Shape.describe(shape)) float32")
+        require(gradient.device == device, "applyUpdate: the gradient is on \(gradient.device), the parameter on \(device)")
+        require(slots.allSatisfy { $0.device == device }, "applyUpdate: the optimizer state must be on the parameter's device, \(device)")
         require(slots.count == rule.slotCount, "applyUpdate: the rule needs \(rule.slotCount) state tensors, got \(slots.count)")
         for index in slots.indices {
             require(slots[index].dtype == .float32 && slots[index].shape == shape,

@@ -12,10 +12,27 @@ extension Tensor {
         let geometry = poolingGeometry("maxPool2D", poolSize: poolSize, strides: strides, padding: padding)
         let (storage, indices) = backend.maxPool2D(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: geometry.outputShape, dtype: .float32)
+        guard Tensor.needsRecording(self) else { return result }
         let argmax = Tensor(storage: indices, shape: geometry.outputShape, dtype: .int32)
         return Tensor.record(result, op: "maxPool2D", input: self) { gradient in
-            let storage = gradient.backend.maxPool2DBackward(gradient.storage, indices: argmax.storage, geometry: geometry)
-            return [Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)]
+            [gradient.maxPoolScatter(argmax, geometry: geometry)]
+        }
+    }
+
+    /// The backward pass of max pooling as a primitive: each output gradient goes to
+    /// the input position that held the maximum (`argmax`: flat indices into the
+    /// whole input batch, −1 for a window with no pixel). Its vector-Jacobian product
+    /// picks the incoming gradient at the same positions.
+    func maxPoolScatter(_ argmax: Tensor, geometry: WindowGeometry) -> Tensor {
+        let storage = backend.maxPool2DBackward(self.storage, indices: argmax.storage, geometry: geometry)
+        let result = Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)
+        guard Tensor.needsRecording(self) else { return result }
+        return Tensor.record(result, op: "maxPool2DBackward", input: self) { gradient in
+            let flat = argmax.reshaped(to: [-1])
+            let valid = flat .>= 0
+            let safe = Tensor.where(valid, flat, flat.constant(0))
+            let picked = gradient.reshaped(to: [-1]).gather(safe) * valid.to(gradient.dtype)
+            return [picked.reshaped(to: geometry.outputShape)]
         }
     }
 
@@ -25,12 +42,29 @@ extension Tensor {
     /// - Shapes: `[batch, H, W, C] → [batch, outH, outW, C]`.
     public func averagePool2D(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil,
                               padding: WindowGeometry.Padding = .valid) -> Tensor {
-        let geometry = poolingGeometry("averagePool2D", poolSize: poolSize, strides: strides, padding: padding)
+        averagePool(geometry: poolingGeometry("averagePool2D", poolSize: poolSize, strides: strides, padding: padding))
+    }
+
+    /// Average pooling over a given geometry; its vector-Jacobian product is
+    /// ``averagePoolSpread(geometry:)``, and the other way round.
+    func averagePool(geometry: WindowGeometry) -> Tensor {
         let storage = backend.averagePool2D(self.storage, geometry: geometry)
         let result = Tensor(storage: storage, shape: geometry.outputShape, dtype: .float32)
+        guard Tensor.needsRecording(self) else { return result }
         return Tensor.record(result, op: "averagePool2D", input: self) { gradient in
-            let storage = gradient.backend.averagePool2DBackward(gradient.storage, geometry: geometry)
-            return [Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)]
+            [gradient.averagePoolSpread(geometry: geometry)]
+        }
+    }
+
+    /// The backward pass of average pooling as a primitive: each output gradient
+    /// spread evenly over its window. Linear, the adjoint of average pooling, whose
+    /// forward pass is therefore its vector-Jacobian product.
+    func averagePoolSpread(geometry: WindowGeometry) -> Tensor {
+        let storage = backend.averagePool2DBackward(self.storage, geometry: geometry)
+        let result = Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)
+        guard Tensor.needsRecording(self) else { return result }
+        return Tensor.record(result, op: "averagePool2DBackward", input: self) { gradient in
+            [gradient.averagePool(geometry: geometry)]
         }
     }
 

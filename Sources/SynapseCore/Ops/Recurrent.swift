@@ -50,7 +50,7 @@ extension Tensor {
                     "recurrentSequence: a recurrent bias \(Shape.describe(recurrentBias.shape)) is only for the GRU, of shape [\(width)]")
         }
         var states = initialStates
-        if states.isEmpty { states = (0..<cell.stateCount).map { _ in Tensor.zeros([batch, units]) } }
+        if states.isEmpty { states = (0..<cell.stateCount).map { _ in projected.zeros([batch, units]) } }
         require(states.count == cell.stateCount && states.allSatisfy { $0.shape == [batch, units] && $0.dtype == .float32 },
                 "recurrentSequence: a \(cell) needs \(cell.stateCount) float32 initial state(s) of shape [\(batch), \(units)], got \(states.map { Shape.describe($0.shape) })")
         if let mask {
@@ -73,6 +73,9 @@ extension Tensor {
         let (maskStorage, dropStorage) = (mask?.storage, recurrentDropoutMask?.storage)
         let hasBias = recurrentBias != nil
         packed = Tensor.record(packed, op: "recurrentSequence(\(cell))", inputs: inputs) { gradient in
+            // The time loop's backward is one fused kernel with no recorded form yet.
+            require(!GradientMode.recording,
+                    "recurrentSequence: gradients of gradients through a \(cell) are not supported (its backward pass is a fused kernel); use createGraph only on models without recurrent layers")
             let upstream = gradient.storage
             let result = backend.recurrentBackward(geometry, saved: saved, recurrentKernel: kernel, mask: maskStorage,
                                                    recurrentMask: dropStorage, upstream: upstream)

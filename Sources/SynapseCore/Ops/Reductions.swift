@@ -43,26 +43,27 @@ extension Tensor {
     }
 
     private func reduction(_ op: ReductionOp, axes: [Int], keepDims: Bool, name: String) -> Tensor {
-        requireDType(.float32, name)
+        requireFloatingPoint(name)
         let plan = reductionPlan(axes: axes, op: name)
         let resultShape = keepDims ? plan.keptShape : plan.shape
         if plan.geometry.extent == 0 {
-            return Tensor.zeros(resultShape)   // the sum of nothing
+            return zeros(resultShape)   // the sum of nothing
         }
-        let storage = backend.reduce(op, plan.input.storage, geometry: plan.geometry)
-        let result = Tensor(storage: storage, shape: resultShape, dtype: .float32)
-        let (input, output, keptShape) = (detached(), result.detached(), plan.keptShape)
-        return Tensor.record(result, op: name, input: self) { gradient in
-            let spread = gradient.reshaped(to: keptShape).broadcast(to: input.shape)
-            switch op {
-            case .sum:
-                return [spread]
-            case .max, .min:
-                // Ties share the gradient equally, as PyTorch's amax/amin.
-                let isExtremum = (input .== output.reshaped(to: keptShape)).to(.float32)
-                let count = isExtremum.sum(alongAxes: axes, keepDims: true)
-                return [spread * isExtremum / count]
+        let storage = backend.reduce(op, plan.input.storage, dtype: dtype, geometry: plan.geometry)
+        let result = Tensor(storage: storage, shape: resultShape, dtype: dtype)
+        guard Tensor.needsRecording(self) else { return result }
+        let (input, keptShape) = (self, plan.keptShape)
+        if op == .sum {
+            return Tensor.record(result, op: name, input: self) { gradient in
+                [gradient.reshaped(to: keptShape).broadcast(to: input.shape)]
             }
+        }
+        return Tensor.record(result, op: name, inputs: [self], savingOutput: true) { gradient, output in
+            // Ties share the gradient equally, as PyTorch's amax/amin.
+            let spread = gradient.reshaped(to: keptShape).broadcast(to: input.shape)
+            let isExtremum = (input .== output.reshaped(to: keptShape)).to(input.dtype)
+            let count = isExtremum.sum(alongAxes: axes, keepDims: true)
+            return [spread * isExtremum / count]
         }
     }
 
@@ -161,9 +162,9 @@ extension Tensor {
     }
 
     private func argReduction(_ op: ArgReductionOp, axis: Int, keepDims: Bool, name: String) -> Tensor {
-        requireDType(.float32, name)
+        requireFloatingPoint(name)
         let plan = reductionPlan(axes: [axis], op: name)
-        let storage = backend.argReduce(op, storage, geometry: plan.geometry)
+        let storage = backend.argReduce(op, plan.input.storage, dtype: dtype, geometry: plan.geometry)
         return Tensor(storage: storage, shape: keepDims ? plan.keptShape : plan.shape, dtype: .int32)
     }
 }

@@ -1,19 +1,23 @@
 /// Elementwise math on float32 tensors: negation, exp, log, roots, abs, sign,
 /// powers and clamping.
 extension Tensor {
-    /// Runs a unary kernel and records its gradient kernel, which sees the input,
-    /// the output and the upstream gradient.
+    /// Runs a unary kernel and records its vector-Jacobian product, written in
+    /// differentiable tensor ops (``UnaryOp/vectorJacobianProduct(x:y:gradient:)``),
+    /// so the backward pass can itself be differentiated.
     func unary(_ op: UnaryOp, name: String) -> Tensor {
-        requireDType(.float32, name)
-        let storage = backend.unary(op, self.storage, count: scalarCount)
-        let result = Tensor(storage: storage, shape: shape, dtype: .float32)
+        requireFloatingPoint(name)
+        let storage = backend.unary(op, self.storage, dtype: dtype, count: scalarCount)
+        let result = Tensor(storage: storage, shape: shape, dtype: dtype)
         // Inference: return before capturing anything for a backward rule.
-        guard node != nil, GradientMode.recording else { return result }
-        let (input, output) = (detached(), result.detached())
+        guard Tensor.needsRecording(self) else { return result }
+        let input = self
+        if op.derivativeReadsOutput {
+            return Tensor.record(result, op: name, inputs: [self], savingOutput: true) { gradient, output in
+                [op.vectorJacobianProduct(x: input, y: output, gradient: gradient)]
+            }
+        }
         return Tensor.record(result, op: name, input: self) { gradient in
-            let storage = input.backend.unaryGradient(op, input: input.storage, output: output.storage,
-                                                      upstream: gradient.contiguousStorage, count: input.scalarCount)
-            return [Tensor(storage: storage, shape: input.shape, dtype: .float32)]
+            [op.vectorJacobianProduct(x: input, y: nil, gradient: gradient)]
         }
     }
 
@@ -54,6 +58,6 @@ extension Tensor {
         return unary(.clamp(lower: lower, upper: upper), name: "clamp")
     }
 
-    /// Contiguous storage of exactly this tensor's elements.
-    var contiguousStorage: TensorStorage { storage }
+    /// The error function `erf(x) = 2/√π ∫₀ˣ e^(−t²) dt`.
+    public func erf() -> Tensor { unary(.erf, name: "erf") }
 }

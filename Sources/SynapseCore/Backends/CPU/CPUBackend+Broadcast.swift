@@ -4,11 +4,12 @@ import Glibc
 
 /// Broadcasting elementwise kernels: binary arithmetic, comparisons and select.
 extension CPUBackend {
-    func binary(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, layout: BroadcastLayout) -> TensorStorage {
-        let result = TensorStorage(byteCount: Shape.elementCount(layout.shape) * 4)
-        let left = UnsafePointer(a.pointer(as: Float.self))
-        let right = UnsafePointer(b.pointer(as: Float.self))
-        let output = result.pointer(as: Float.self)
+    func binary(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType, layout: BroadcastLayout) -> TensorStorage {
+        if dtype == .float64 { return float64Binary(op, a, b, layout: layout) }
+        let result = allocate(byteCount: Shape.elementCount(layout.shape) * 4)
+        let left = UnsafePointer(a.kernelPointer(as: Float.self))
+        let right = UnsafePointer(b.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Float.self)
         // The switch sits inside the per-run closure so each case's arithmetic is
         // inlined into the loop that the worker threads run (see `broadcastMap`).
         Self.broadcastMap(left, right, output, layout: layout) { run in
@@ -28,11 +29,11 @@ extension CPUBackend {
 
     func compare(_ op: ComparisonOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                  layout: BroadcastLayout) -> TensorStorage {
-        let result = TensorStorage(byteCount: Shape.elementCount(layout.shape))
-        let output = result.pointer(as: UInt8.self)
+        let result = allocate(byteCount: Shape.elementCount(layout.shape))
+        let output = result.kernelPointer(as: UInt8.self)
         func run<T: Comparable>(_: T.Type) {
-            let left = UnsafePointer(a.pointer(as: T.self))
-            let right = UnsafePointer(b.pointer(as: T.self))
+            let left = UnsafePointer(a.kernelPointer(as: T.self))
+            let right = UnsafePointer(b.kernelPointer(as: T.self))
             Self.broadcastMap(left, right, output, layout: layout) { run in
                 switch op {
                 case .equal: run.apply { $0 == $1 ? 1 : 0 }
@@ -46,6 +47,7 @@ extension CPUBackend {
         }
         switch dtype {
         case .float32: run(Float.self)
+        case .float64: run(Double.self)
         case .int32: run(Int32.self)
         case .bool: run(UInt8.self)
         }
@@ -54,12 +56,12 @@ extension CPUBackend {
 
     func select(_ mask: TensorStorage, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                 layout: BroadcastLayout) -> TensorStorage {
-        let result = TensorStorage(byteCount: Shape.elementCount(layout.shape) * dtype.byteSize)
+        let result = allocate(byteCount: Shape.elementCount(layout.shape) * dtype.byteSize)
         func run<T>(_: T.Type) {
-            let condition = UnsafePointer(mask.pointer(as: UInt8.self))
-            let whenTrue = UnsafePointer(a.pointer(as: T.self))
-            let whenFalse = UnsafePointer(b.pointer(as: T.self))
-            let output = result.pointer(as: T.self)
+            let condition = UnsafePointer(mask.kernelPointer(as: UInt8.self))
+            let whenTrue = UnsafePointer(a.kernelPointer(as: T.self))
+            let whenFalse = UnsafePointer(b.kernelPointer(as: T.self))
+            let output = result.kernelPointer(as: T.self)
             let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
             let rowLength = iteration.rowLength
             let (s0, s1, s2) = (iteration.rowStride(0), iteration.rowStride(1), iteration.rowStride(2))
@@ -73,6 +75,7 @@ extension CPUBackend {
         }
         switch dtype {
         case .float32: run(Float.self)
+        case .float64: run(Double.self)
         case .int32: run(Int32.self)
         case .bool: run(UInt8.self)
         }

@@ -3,10 +3,10 @@
 extension CPUBackend {
     func stridedRead(_ source: TensorStorage, dtype: DType, offset: Int, strides: [Int], shape: [Int]) -> TensorStorage {
         let count = Shape.elementCount(shape)
-        let result = TensorStorage(byteCount: count * dtype.byteSize)
+        let result = allocate(byteCount: count * dtype.byteSize)
         func run<T>(_: T.Type) {
-            let input = UnsafePointer(source.pointer(as: T.self)) + offset
-            let output = result.pointer(as: T.self)
+            let input = UnsafePointer(source.kernelPointer(as: T.self)) + offset
+            let output = result.kernelPointer(as: T.self)
             let iteration = StridedIteration(shape: shape, strides: [strides])
             let rowLength = iteration.rowLength
             let step = iteration.rowStride(0)
@@ -23,6 +23,7 @@ extension CPUBackend {
         if count > 0 {
             switch dtype {
             case .float32: run(Float.self)
+            case .float64: run(Double.self)
             case .int32: run(Int32.self)
             case .bool: run(UInt8.self)
             }
@@ -34,8 +35,8 @@ extension CPUBackend {
                       strides: [Int], shape: [Int], accumulate: Bool) {
         precondition(!accumulate || dtype == .float32, "stridedWrite: accumulation needs float32")
         func run<T>(_: T.Type) {
-            let input = UnsafePointer(values.pointer(as: T.self))
-            let output = destination.pointer(as: T.self) + offset
+            let input = UnsafePointer(values.kernelPointer(as: T.self))
+            let output = destination.kernelPointer(as: T.self) + offset
             let iteration = StridedIteration(shape: shape, strides: [strides])
             let rowLength = iteration.rowLength
             let step = iteration.rowStride(0)
@@ -75,6 +76,7 @@ extension CPUBackend {
         if Shape.elementCount(shape) > 0 {
             switch dtype {
             case .float32: run(Float.self)
+            case .float64: run(Double.self)
             case .int32: run(Int32.self)
             case .bool: run(UInt8.self)
             }
@@ -84,8 +86,8 @@ extension CPUBackend {
     func indexSelect(_ x: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                      geometry: ReductionGeometry) -> TensorStorage {
         let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
-        let result = TensorStorage(byteCount: outer * indexCount * inner * dtype.byteSize)
-        let index = UnsafePointer(indices.pointer(as: Int32.self))
+        let result = allocate(byteCount: outer * indexCount * inner * dtype.byteSize)
+        let index = UnsafePointer(indices.kernelPointer(as: Int32.self))
         for position in 0..<indexCount {
             let value = Int(index[position])
             if value < 0 || value >= extent {
@@ -93,8 +95,8 @@ extension CPUBackend {
             }
         }
         func run<T>(_: T.Type) {
-            let input = UnsafePointer(x.pointer(as: T.self))
-            let output = result.pointer(as: T.self)
+            let input = UnsafePointer(x.kernelPointer(as: T.self))
+            let output = result.kernelPointer(as: T.self)
             Parallel.forRanges(outer * indexCount, minimumParallelCount: max(2, 32_768 / max(inner, 1))) { range in
                 for item in range {
                     let (o, position) = (item / indexCount, item % indexCount)
@@ -104,20 +106,24 @@ extension CPUBackend {
         }
         switch dtype {
         case .float32: run(Float.self)
+        case .float64: run(Double.self)
         case .int32: run(Int32.self)
         case .bool: run(UInt8.self)
         }
         return result
     }
 
-    func indexAdd(_ gradient: TensorStorage, indices: TensorStorage, indexCount: Int,
+    func indexAdd(_ gradient: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                   geometry: ReductionGeometry) -> TensorStorage {
+        if dtype == .float64 {
+            return float64IndexAdd(gradient, indices: indices, indexCount: indexCount, geometry: geometry)
+        }
         let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
-        let result = TensorStorage(byteCount: outer * extent * inner * 4)
-        let output = result.pointer(as: Float.self)
+        let result = allocate(byteCount: outer * extent * inner * 4)
+        let output = result.kernelPointer(as: Float.self)
         output.initialize(repeating: 0, count: outer * extent * inner)
-        let input = UnsafePointer(gradient.pointer(as: Float.self))
-        let index = UnsafePointer(indices.pointer(as: Int32.self))
+        let input = UnsafePointer(gradient.kernelPointer(as: Float.self))
+        let index = UnsafePointer(indices.kernelPointer(as: Int32.self))
         // Repeated indices add into the same row: parallel over `outer` only, and
         // each thread walks the indices in order (deterministic).
         Parallel.forRanges(outer, minimumParallelCount: max(2, 32_768 / max(indexCount * inner, 1))) { range in

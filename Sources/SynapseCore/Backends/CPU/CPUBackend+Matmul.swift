@@ -10,13 +10,17 @@ extension CPUBackend {
     /// 2× slower at 512 (the previous threshold).
     static let directLoopMaxWork = 256
 
-    func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, batch: Int, m: Int, n: Int, k: Int,
+    func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, dtype: DType, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage {
-        let result = TensorStorage(byteCount: batch * m * n * 4)
-        let aBase = a.pointer(as: Float.self)
-        let bBase = b.pointer(as: Float.self)
-        let cBase = result.pointer(as: Float.self)
-        let biasValues = bias.map { UnsafePointer($0.pointer(as: Float.self)) }
+        if dtype == .float64 {
+            return float64Matmul(a, b, bias: bias, batch: batch, m: m, n: n, k: k, transposeA: transposeA,
+                                 transposeB: transposeB, batchStrideA: batchStrideA, batchStrideB: batchStrideB)
+        }
+        let result = allocate(byteCount: batch * m * n * 4)
+        let aBase = a.kernelPointer(as: Float.self)
+        let bBase = b.kernelPointer(as: Float.self)
+        let cBase = result.kernelPointer(as: Float.self)
+        let biasValues = bias.map { UnsafePointer($0.kernelPointer(as: Float.self)) }
         if let biasValues {
             // C starts as the bias in every row; the GEMM then accumulates (beta = 1).
             for row in 0..<(batch * m) { (cBase + row * n).update(from: biasValues, count: n) }

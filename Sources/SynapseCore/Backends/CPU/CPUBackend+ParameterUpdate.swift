@@ -11,19 +11,19 @@ import CKernels
 extension CPUBackend {
     func applyUpdate(_ rule: ParameterUpdateRule, parameter: TensorStorage, gradient: TensorStorage,
                      slots: [TensorStorage], count: Int) {
-        let p = parameter.pointer(as: Float.self)
-        let g = UnsafePointer(gradient.pointer(as: Float.self))
+        let p = parameter.kernelPointer(as: Float.self)
+        let g = UnsafePointer(gradient.kernelPointer(as: Float.self))
         switch rule {
         case .sgd(let learningRate, let momentum, let nesterov, let weightDecay):
-            let buffer = momentum != 0 ? slots[0].pointer(as: Float.self) : nil
+            let buffer = momentum != 0 ? slots[0].kernelPointer(as: Float.self) : nil
             Parallel.forRanges(count) { range in
                 Self.sgd(p, g, buffer, range, learningRate: learningRate, momentum: momentum,
                          nesterov: nesterov, weightDecay: weightDecay)
             }
         case .adam(let adam):
-            let m = slots[0].pointer(as: Float.self)
-            let v = slots[1].pointer(as: Float.self)
-            let vMax = adam.amsgrad ? slots[2].pointer(as: Float.self) : nil
+            let m = slots[0].kernelPointer(as: Float.self)
+            let v = slots[1].kernelPointer(as: Float.self)
+            let vMax = adam.amsgrad ? slots[2].kernelPointer(as: Float.self) : nil
             // In C (CKernels): Swift's Float.squareRoot() lowers to libm's errno-setting
             // sqrtf and keeps the loop scalar; the C kernel gets packed square roots.
             Parallel.forRanges(count) { range in

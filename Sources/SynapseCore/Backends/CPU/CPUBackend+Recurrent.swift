@@ -18,22 +18,22 @@ extension CPUBackend {
         let (gateWidth, savedWidth, states) = (geometry.gateWidth, geometry.savedWidth, geometry.cell.stateCount)
         let isLSTM = geometry.cell == .lstm
         let floats = batch * time * units * 4
-        let output = TensorStorage(byteCount: batch * (time + states) * units * 4)
+        let output = allocate(byteCount: batch * (time + states) * units * 4)
         let saved = RecurrentSavedState(
-            gates: TensorStorage(byteCount: batch * time * savedWidth * 4),
-            previousHidden: TensorStorage(byteCount: floats),
-            droppedHidden: recurrentMask == nil ? nil : TensorStorage(byteCount: floats),
-            previousCell: isLSTM ? TensorStorage(byteCount: floats) : nil,
-            activatedCell: isLSTM ? TensorStorage(byteCount: floats) : nil)
-        let scratch = TensorStorage(byteCount: batch * (gateWidth + 2 * units) * 4)
+            gates: allocate(byteCount: batch * time * savedWidth * 4),
+            previousHidden: allocate(byteCount: floats),
+            droppedHidden: recurrentMask == nil ? nil : allocate(byteCount: floats),
+            previousCell: isLSTM ? allocate(byteCount: floats) : nil,
+            activatedCell: isLSTM ? allocate(byteCount: floats) : nil)
+        let scratch = allocate(byteCount: batch * (gateWidth + 2 * units) * 4)
         let pointers = RecurrentPointers(projected: projected, recurrentKernel: recurrentKernel, recurrentBias: recurrentBias,
                                          mask: mask, recurrentMask: recurrentMask, saved: saved)
-        let out = output.pointer(as: Float.self)
-        let hState = scratch.pointer(as: Float.self)
+        let out = output.kernelPointer(as: Float.self)
+        let hState = scratch.kernelPointer(as: Float.self)
         let cState = hState + batch * units
         let recurrent = cState + batch * units
-        hState.update(from: initialStates[0].pointer(as: Float.self), count: batch * units)
-        if isLSTM { cState.update(from: initialStates[1].pointer(as: Float.self), count: batch * units) }
+        hState.update(from: initialStates[0].kernelPointer(as: Float.self), count: batch * units)
+        if isLSTM { cState.update(from: initialStates[1].kernelPointer(as: Float.self), count: batch * units) }
         let slices = Swift.min(Parallel.threadCount, batch)
         Parallel.forChunks(slices, parallel: slices > 1 && batch * time * gateWidth >= 16_384) { slice in
             let rows = (batch * slice / slices)..<(batch * (slice + 1) / slices)
@@ -153,15 +153,15 @@ struct RecurrentPointers: @unchecked Sendable {
 
     init(projected: TensorStorage, recurrentKernel: TensorStorage, recurrentBias: TensorStorage?, mask: TensorStorage?,
          recurrentMask: TensorStorage?, saved: RecurrentSavedState) {
-        self.projected = UnsafePointer(projected.pointer(as: Float.self))
-        self.recurrentKernel = UnsafePointer(recurrentKernel.pointer(as: Float.self))
-        self.recurrentBias = recurrentBias.map { UnsafePointer($0.pointer(as: Float.self)) }
-        self.mask = mask.map { UnsafePointer($0.pointer(as: UInt8.self)) }
-        self.recurrentMask = recurrentMask.map { UnsafePointer($0.pointer(as: Float.self)) }
-        self.gates = saved.gates.pointer(as: Float.self)
-        self.previousHidden = saved.previousHidden.pointer(as: Float.self)
-        self.droppedHidden = saved.droppedHidden?.pointer(as: Float.self)
-        self.previousCell = saved.previousCell?.pointer(as: Float.self)
-        self.activatedCell = saved.activatedCell?.pointer(as: Float.self)
+        self.projected = UnsafePointer(projected.kernelPointer(as: Float.self))
+        self.recurrentKernel = UnsafePointer(recurrentKernel.kernelPointer(as: Float.self))
+        self.recurrentBias = recurrentBias.map { UnsafePointer($0.kernelPointer(as: Float.self)) }
+        self.mask = mask.map { UnsafePointer($0.kernelPointer(as: UInt8.self)) }
+        self.recurrentMask = recurrentMask.map { UnsafePointer($0.kernelPointer(as: Float.self)) }
+        self.gates = saved.gates.kernelPointer(as: Float.self)
+        self.previousHidden = saved.previousHidden.kernelPointer(as: Float.self)
+        self.droppedHidden = saved.droppedHidden?.kernelPointer(as: Float.self)
+        self.previousCell = saved.previousCell?.kernelPointer(as: Float.self)
+        self.activatedCell = saved.activatedCell?.kernelPointer(as: Float.self)
     }
 }

@@ -13,20 +13,20 @@ extension CPUBackend {
         let (batch, time, units) = (geometry.batch, geometry.time, geometry.units)
         let (gateWidth, savedWidth, states) = (geometry.gateWidth, geometry.savedWidth, geometry.cell.stateCount)
         let cell = geometry.cell
-        let projected = TensorStorage(byteCount: batch * time * gateWidth * 4)
-        let recurrentSide = cell == .gru ? TensorStorage(byteCount: batch * time * gateWidth * 4) : nil
-        let hiddenA = TensorStorage(byteCount: batch * units * 4)
-        let hiddenB = TensorStorage(byteCount: batch * units * 4)
-        let cellGradient = TensorStorage(byteCount: batch * units * 4)
-        let scratch = TensorStorage(byteCount: batch * units * 4)
+        let projected = allocate(byteCount: batch * time * gateWidth * 4)
+        let recurrentSide = cell == .gru ? allocate(byteCount: batch * time * gateWidth * 4) : nil
+        let hiddenA = allocate(byteCount: batch * units * 4)
+        let hiddenB = allocate(byteCount: batch * units * 4)
+        let cellGradient = allocate(byteCount: batch * units * 4)
+        let scratch = allocate(byteCount: batch * units * 4)
         let pointers = RecurrentPointers(projected: projected, recurrentKernel: recurrentKernel, recurrentBias: nil,
                                          mask: mask, recurrentMask: recurrentMask, saved: saved)
-        let dPre = projected.pointer(as: Float.self)
-        let dPreRecurrent = recurrentSide?.pointer(as: Float.self) ?? dPre
-        let up = UnsafePointer(upstream.pointer(as: Float.self))
-        let (firstHidden, secondHidden) = (hiddenA.pointer(as: Float.self), hiddenB.pointer(as: Float.self))
-        let dc = cellGradient.pointer(as: Float.self)
-        let direct = scratch.pointer(as: Float.self)
+        let dPre = projected.kernelPointer(as: Float.self)
+        let dPreRecurrent = recurrentSide?.kernelPointer(as: Float.self) ?? dPre
+        let up = UnsafePointer(upstream.kernelPointer(as: Float.self))
+        let (firstHidden, secondHidden) = (hiddenA.kernelPointer(as: Float.self), hiddenB.kernelPointer(as: Float.self))
+        let dc = cellGradient.kernelPointer(as: Float.self)
+        let direct = scratch.kernelPointer(as: Float.self)
         for b in 0..<batch {
             (firstHidden + b * units).update(from: up + (b * (time + states) + time) * units, count: units)
             if cell == .lstm { (dc + b * units).update(from: up + (b * (time + states) + time + 1) * units, count: units) }

@@ -10,12 +10,13 @@ import Glibc
 extension CPUBackend {
     static let reductionChunk = 16_384
 
-    func reduce(_ op: ReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage {
+    func reduce(_ op: ReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage {
+        if dtype == .float64 { return float64Reduce(op, x, geometry: geometry) }
         let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
         precondition(extent > 0, "reduce: empty reduction")
-        let result = TensorStorage(byteCount: outer * inner * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let output = result.pointer(as: Float.self)
+        let result = allocate(byteCount: outer * inner * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Float.self)
         if inner == 1 {
             if outer == 1 {
                 output[0] = Self.reduceLongRow(op, input, extent)
@@ -106,12 +107,13 @@ extension CPUBackend {
         return total
     }
 
-    func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, geometry: ReductionGeometry) -> TensorStorage {
+    func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage {
+        if dtype == .float64 { return float64ArgReduce(op, x, geometry: geometry) }
         let (outer, extent, inner) = (geometry.outer, geometry.extent, geometry.inner)
         precondition(extent > 0, "argReduce: empty reduction")
-        let result = TensorStorage(byteCount: outer * inner * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let output = result.pointer(as: Int32.self)
+        let result = allocate(byteCount: outer * inner * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Int32.self)
         let wantsMax = op == .argmax
         Parallel.forRanges(outer * inner, minimumParallelCount: max(2, 32_768 / extent)) { range in
             for item in range {
@@ -134,10 +136,11 @@ extension CPUBackend {
         return result
     }
 
-    func softmax(_ x: TensorStorage, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage {
-        let result = TensorStorage(byteCount: rows * columns * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let output = result.pointer(as: Float.self)
+    func softmax(_ x: TensorStorage, dtype: DType, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage {
+        if dtype == .float64 { return float64Softmax(x, rows: rows, columns: columns, logarithmic: logarithmic) }
+        let result = allocate(byteCount: rows * columns * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Float.self)
         Parallel.forRanges(rows, minimumParallelCount: max(2, 8_192 / max(columns, 1))) { range in
             for row in range {
                 let source = input + row * columns
@@ -158,32 +161,6 @@ extension CPUBackend {
                 } else {
                     let scale = 1 / sum
                     for column in 0..<columns { destination[column] *= scale }
-                }
-            }
-        }
-        return result
-    }
-
-    func softmaxGradient(output y: TensorStorage, upstream: TensorStorage, rows: Int, columns: Int,
-                         logarithmic: Bool) -> TensorStorage {
-        let result = TensorStorage(byteCount: rows * columns * 4)
-        let output = UnsafePointer(y.pointer(as: Float.self))
-        let gradient = UnsafePointer(upstream.pointer(as: Float.self))
-        let inputGradient = result.pointer(as: Float.self)
-        Parallel.forRanges(rows, minimumParallelCount: max(2, 8_192 / max(columns, 1))) { range in
-            for row in range {
-                let yRow = output + row * columns
-                let gRow = gradient + row * columns
-                let dx = inputGradient + row * columns
-                if logarithmic {
-                    // y = log softmax(x): dx = g - softmax(x) · Σg
-                    let total = Self.reduceRow(.sum, gRow, columns)
-                    for column in 0..<columns { dx[column] = gRow[column] - expf(yRow[column]) * total }
-                } else {
-                    // y = softmax(x): dx = y · (g - Σ g·y)
-                    var dot: Float = 0
-                    for column in 0..<columns { dot += gRow[column] * yRow[column] }
-                    for column in 0..<columns { dx[column] = yRow[column] * (gRow[column] - dot) }
                 }
             }
         }

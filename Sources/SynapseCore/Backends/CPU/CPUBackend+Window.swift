@@ -3,9 +3,9 @@
 /// rows or images, and channels are the innermost, contiguous loop.
 extension CPUBackend {
     func im2col(_ x: TensorStorage, geometry g: WindowGeometry) -> TensorStorage {
-        let result = TensorStorage(byteCount: g.patchCount * g.patchSize * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let columns = result.pointer(as: Float.self)
+        let result = allocate(byteCount: g.patchCount * g.patchSize * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let columns = result.kernelPointer(as: Float.self)
         let rowsPerImage = g.outputHeight
         Parallel.forRanges(g.batch * rowsPerImage, minimumParallelCount: 2) { range in
             for item in range {
@@ -38,9 +38,9 @@ extension CPUBackend {
 
     func col2im(_ columns: TensorStorage, geometry g: WindowGeometry) -> TensorStorage {
         let imageSize = g.inputHeight * g.inputWidth * g.channels
-        let result = TensorStorage(byteCount: g.batch * imageSize * 4)
-        let output = result.pointer(as: Float.self)
-        let source = UnsafePointer(columns.pointer(as: Float.self))
+        let result = allocate(byteCount: g.batch * imageSize * 4)
+        let output = result.kernelPointer(as: Float.self)
+        let source = UnsafePointer(columns.kernelPointer(as: Float.self))
         // One image per task: patches of different images never overlap.
         Parallel.forRanges(g.batch, minimumParallelCount: 2) { range in
             for n in range {
@@ -69,11 +69,11 @@ extension CPUBackend {
 
     func maxPool2D(_ x: TensorStorage, geometry g: WindowGeometry) -> (output: TensorStorage, indices: TensorStorage) {
         let count = g.batch * g.outputHeight * g.outputWidth * g.channels
-        let result = TensorStorage(byteCount: count * 4)
-        let argmax = TensorStorage(byteCount: count * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let output = result.pointer(as: Float.self)
-        let indices = argmax.pointer(as: Int32.self)
+        let result = allocate(byteCount: count * 4)
+        let argmax = allocate(byteCount: count * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Float.self)
+        let indices = argmax.kernelPointer(as: Int32.self)
         Parallel.forRanges(g.batch * g.outputHeight, minimumParallelCount: 2) { range in
             for item in range {
                 let (n, oh) = (item / g.outputHeight, item % g.outputHeight)
@@ -114,10 +114,10 @@ extension CPUBackend {
 
     func maxPool2DBackward(_ gradient: TensorStorage, indices: TensorStorage, geometry g: WindowGeometry) -> TensorStorage {
         let imageSize = g.inputHeight * g.inputWidth * g.channels
-        let result = TensorStorage(byteCount: g.batch * imageSize * 4)
-        let output = result.pointer(as: Float.self)
-        let upstream = UnsafePointer(gradient.pointer(as: Float.self))
-        let index = UnsafePointer(indices.pointer(as: Int32.self))
+        let result = allocate(byteCount: g.batch * imageSize * 4)
+        let output = result.kernelPointer(as: Float.self)
+        let upstream = UnsafePointer(gradient.kernelPointer(as: Float.self))
+        let index = UnsafePointer(indices.kernelPointer(as: Int32.self))
         let perImage = g.outputHeight * g.outputWidth * g.channels
         Parallel.forRanges(g.batch, minimumParallelCount: 2) { range in
             for n in range {
@@ -132,9 +132,9 @@ extension CPUBackend {
 
     func averagePool2D(_ x: TensorStorage, geometry g: WindowGeometry) -> TensorStorage {
         let count = g.batch * g.outputHeight * g.outputWidth * g.channels
-        let result = TensorStorage(byteCount: count * 4)
-        let input = UnsafePointer(x.pointer(as: Float.self))
-        let output = result.pointer(as: Float.self)
+        let result = allocate(byteCount: count * 4)
+        let input = UnsafePointer(x.kernelPointer(as: Float.self))
+        let output = result.kernelPointer(as: Float.self)
         Parallel.forRanges(g.batch * g.outputHeight, minimumParallelCount: 2) { range in
             for item in range {
                 let (n, oh) = (item / g.outputHeight, item % g.outputHeight)
@@ -158,9 +158,9 @@ extension CPUBackend {
 
     func averagePool2DBackward(_ gradient: TensorStorage, geometry g: WindowGeometry) -> TensorStorage {
         let imageSize = g.inputHeight * g.inputWidth * g.channels
-        let result = TensorStorage(byteCount: g.batch * imageSize * 4)
-        let output = result.pointer(as: Float.self)
-        let upstream = UnsafePointer(gradient.pointer(as: Float.self))
+        let result = allocate(byteCount: g.batch * imageSize * 4)
+        let output = result.kernelPointer(as: Float.self)
+        let upstream = UnsafePointer(gradient.kernelPointer(as: Float.self))
         Parallel.forRanges(g.batch, minimumParallelCount: 2) { range in
             for n in range {
                 let image = output + n * imageSize

@@ -1,0 +1,39 @@
+/// The checks every op makes before it dispatches to a backend, with messages that
+/// name the op, the shapes, the dtypes and the devices; and constants made where
+/// the operands are.
+extension Tensor {
+    /// Stops with a message naming `op` unless this tensor has dtype `expected`.
+    func requireDType(_ expected: DType, _ op: String) {
+        require(dtype == expected, "\(op): expected a \(expected) tensor, got \(dtype); convert explicitly with .to(.\(expected))")
+    }
+
+    /// Stops with a message naming `op` unless this tensor is float32 or float64.
+    func requireFloatingPoint(_ op: String) {
+        require(dtype.isFloatingPoint, "\(op): expected a float32 or float64 tensor, got \(dtype); convert explicitly with .to(.float32)")
+    }
+
+    /// Stops with a message naming `op` unless every operand has the first one's
+    /// dtype and device.
+    static func requireSameDTypeAndDevice(_ op: String, _ operands: Tensor...) {
+        guard let first = operands.first else { return }
+        for operand in operands.dropFirst() {
+            require(operand.device == first.device,
+                    "\(op): operands are on different devices (\(first.device) and \(operand.device)); move one with .to(.\(first.device))")
+            require(operand.dtype == first.dtype,
+                    "\(op): operands have different dtypes (\(first.dtype) and \(operand.dtype)); convert one explicitly with .to(.\(first.dtype))")
+        }
+    }
+
+    /// A rank-0 constant of this tensor's dtype on this tensor's device (how scalars
+    /// in `x * 0.5` meet their operand).
+    ///
+    /// - Parameter value: the constant.
+    public func constant(_ value: Float) -> Tensor {
+        Tensor.full([], value: value, dtype: dtype, device: device)
+    }
+
+    /// Zeros of this tensor's dtype and device with another shape.
+    func zeros(_ shape: [Int]) -> Tensor {
+        Tensor.zeros(shape, dtype: dtype, device: device)
+    }
+}
