@@ -34,7 +34,20 @@ public struct ExampleOptions: ParsableArguments {
     @Flag(help: "Print the results as one JSON object on the last line.")
     public var json = false
 
+    @Option(help: "Device to train on: cpu (default), isolated (the test device whose memory only its backend reads), cuda or cuda:N.")
+    public var device: String = "cpu"
+
     public init() {}
+
+    /// The `--device` flag as a device this process can use, or a readable error
+    /// (an unknown name, or why the device is unavailable).
+    public func resolvedDevice() throws -> Device {
+        guard let resolved = Device(name: device) else {
+            throw ValidationError("unknown device \"\(device)\"; use cpu, isolated, cuda or cuda:N")
+        }
+        if case .failure(let reason) = Backends.lookup(resolved) { throw ValidationError(reason.description) }
+        return resolved
+    }
 
     /// The data folder: `--data-dir`, else `SYNAPSE_DATA_DIR`, else a `Data/` folder
     /// above the current directory, else the `Data/` of the checkout this example

@@ -39,7 +39,15 @@ public struct ImageClassificationRun {
             trainX = trainX.reshaped(to: [trainX.shape[0], -1])
             testX = testX.reshaped(to: [testX.shape[0], -1])
         }
-        print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
+        let device = try options.resolvedDevice()
+        (trainX, trainY, testX, testY) = (trainX.to(device), trainY.to(device), testX.to(device), testY.to(device))
+        print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads, device \(device)")
+        try withDevice(device) { try train(model, trainX: trainX, trainY: trainY, testX: testX, testY: testY,
+                                           epochs: epochs, batchSize: batchSize) }
+    }
+
+    private func train(_ model: Model, trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor,
+                       epochs: Int, batchSize: Int) throws {
         model.summary()
         let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
         let (history, seconds) = measureSeconds {

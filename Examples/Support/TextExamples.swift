@@ -24,12 +24,15 @@ public struct TextExampleRun {
     /// - Returns: the history and the training time in seconds.
     public func fit(_ model: Model, x: Tensor, y: Tensor, validationData: (x: Tensor, y: Tensor)? = nil) throws
         -> (history: History, seconds: Double) {
-        let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
-        let (history, seconds) = measureSeconds {
-            model.fit(x: x, y: y, epochs: epochs, batchSize: batchSize, validationData: validationData,
-                      callbacks: callbacks, verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)
+        // The model is built on the --device (fit moves the data to it).
+        try withDevice(options.resolvedDevice()) {
+            let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
+            let (history, seconds) = measureSeconds {
+                model.fit(x: x, y: y, epochs: epochs, batchSize: batchSize, validationData: validationData,
+                          callbacks: callbacks, verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)
+            }
+            return (history, seconds)
         }
-        return (history, seconds)
     }
 
     /// With `--save PATH`, writes the model to `PATH` and the vocabulary JSON beside it

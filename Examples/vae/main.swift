@@ -105,9 +105,15 @@ struct VAEExample: ParsableCommand {
         let (testImages, _) = try MNIST.load(split: .test, dataDirectory: directory)
         let (trainX, testX) = (train.reshaped(to: [train.shape[0], 784]), testImages.reshaped(to: [testImages.shape[0], 784]))
 
+        // The model is built on --device; fit, evaluate and decode run there.
+        let device = try options.resolvedDevice()
+        try withDevice(device) { try trainAndReport(trainX: trainX, testX: testX, epochs: epochs, batchSize: batchSize) }
+    }
+
+    private func trainAndReport(trainX: Tensor, testX: Tensor, epochs: Int, batchSize: Int) throws {
         let vae = VAE(latent: latent)
         vae.compile(optimizer: Adam(learningRate: 1e-3))   // no loss: trainStep computes it
-        print("MNIST VAE: latent \(latent), \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
+        print("MNIST VAE: latent \(latent), \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads, device \(Device.current)")
         let (history, seconds) = measureSeconds {
             vae.fit(x: trainX, epochs: epochs, batchSize: batchSize, verbose: options.json ? 2 : 1)
         }

@@ -35,6 +35,8 @@ public struct TrainingRun {
         public var verbose: Int
         /// Where bundled data sets live.
         public var dataDirectory: URL
+        /// Overrides `training.device`.
+        public var device: Device?
 
         /// - Parameters:
         ///   - outputDirectory: the folder to write into.
@@ -44,10 +46,11 @@ public struct TrainingRun {
         ///   - batchSize: overrides the configured batch size.
         ///   - verbose: progress output (0, 1 or 2).
         ///   - dataDirectory: where bundled data sets live.
+        ///   - device: overrides the configured device (default: the file's `training.device`).
         public init(outputDirectory: URL, resume: URL? = nil, epochs: Int? = nil, limit: Int? = nil, batchSize: Int? = nil, verbose: Int = 1,
-                    dataDirectory: URL = DataDirectory.default) {
+                    dataDirectory: URL = DataDirectory.default, device: Device? = nil) {
             (self.outputDirectory, self.resume, self.epochs, self.limit) = (outputDirectory, resume, epochs, limit)
-            (self.batchSize, self.verbose, self.dataDirectory) = (batchSize, verbose, dataDirectory)
+            (self.batchSize, self.verbose, self.dataDirectory, self.device) = (batchSize, verbose, dataDirectory, device)
         }
     }
 
@@ -132,7 +135,10 @@ public struct TrainingRun {
         } else if config.training.lossName == "binary_crossentropy" {
             preprocessing.classCount = 2
         }
-        let (model, outputShape) = try config.model.makeModel(inputShape: preprocessing.inputShape, name: config.name)
+        let device = try trainingDevice()
+        let (model, outputShape) = try withDevice(device) {
+            try config.model.makeModel(inputShape: preprocessing.inputShape, name: config.name)
+        }
         try checkOutput(outputShape, preprocessing: preprocessing, targetWidth: data.yTrain.rank == 2 ? data.yTrain.shape[1] : nil)
         let (optimizer, loss, metrics) = try config.training.makeObjects()
         model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
@@ -142,6 +148,16 @@ public struct TrainingRun {
         }
         return Prepared(model: model, preprocessing: preprocessing, x: preprocessing.transform(data.xTrain),
                         y: preprocessing.targets(data.yTrain), test: test)
+    }
+
+    /// The configured device (`training.device`, or the command line's `--device`),
+    /// checked for availability.
+    func trainingDevice() throws -> Device {
+        let device = options.device ?? config.training.device
+        if case .failure(let reason) = Backends.lookup(device) {
+            throw ConfigError(file: config.dataNode.file, line: 0, key: "training.device", message: reason.description)
+        }
+        return device
     }
 
     private func checkOutput(_ outputShape: [Int], preprocessing: Preprocessing, targetWidth: Int?) throws {
@@ -187,6 +203,7 @@ public struct TrainingRun {
         let epochs = options.epochs ?? config.training.epochs
         let start = Date()
         let batchSize = options.batchSize ?? config.training.batchSize
+        // fit moves the data to the model's device (training.device).
         let history = model.fit(x: prepared.x, y: prepared.y, epochs: epochs, batchSize: batchSize,
                                 validationSplit: Float(prepared.preprocessing.validationSplit), shuffle: config.training.shuffle,
                                 callbacks: callbacks, verbose: options.verbose, initialEpoch: initialEpoch)

@@ -11,6 +11,7 @@ import Foundation
 ///   batch_size: 10
 ///   seed: 42
 ///   shuffle: true
+///   device: cpu                      # or isolated, cuda, cuda:1
 /// ```
 public struct TrainingSpec: Sendable {
     /// The optimizer's configuration (`{"class_name": ..., "config": {...}}`).
@@ -31,12 +32,22 @@ public struct TrainingSpec: Sendable {
     public var shuffle: Bool
     /// The `loss:` node, for messages about the loss and the data.
     public var lossNode: ConfigNode?
+    /// Where the model is built and trained (default the CPU).
+    public var device: Device = .cpu
 
     /// Reads the `training:` section.
     ///
     /// - Throws: ``ConfigError`` naming the key and line.
     public static func parse(_ node: ConfigNode) throws -> TrainingSpec {
-        _ = try node.mapping(allowed: ["optimizer", "loss", "metrics", "epochs", "batch_size", "seed", "shuffle"])
+        _ = try node.mapping(allowed: ["optimizer", "loss", "metrics", "epochs", "batch_size", "seed", "shuffle", "device"])
+        var device = Device.cpu
+        if let deviceNode = node["device"] {
+            let name = try deviceNode.string()
+            guard let parsed = Device(name: name) else {
+                throw deviceNode.error("unknown device \"\(name.prefix(40))\" (known: cpu, isolated, cuda, cuda:N)")
+            }
+            device = parsed
+        }
         let optimizer = try parseOptimizer(node["optimizer"], parent: node)
         guard let lossNode = node["loss"] else { throw node.error("needs loss: (e.g. binary_crossentropy, sparse_categorical_crossentropy, mse)") }
         let (loss, lossName) = try parseLoss(lossNode)
@@ -54,7 +65,7 @@ public struct TrainingSpec: Sendable {
                             epochs: try node["epochs"]?.int(in: 1...1_000_000) ?? 10,
                             batchSize: try node["batch_size"]?.int(in: 1...1 << 24) ?? 32,
                             seed: UInt64(try node["seed"]?.int(in: 0...Int.max) ?? 42),
-                            shuffle: try node["shuffle"]?.bool() ?? true, lossNode: lossNode)
+                            shuffle: try node["shuffle"]?.bool() ?? true, lossNode: lossNode, device: device)
     }
 
     private static func parseOptimizer(_ node: ConfigNode?, parent: ConfigNode) throws -> ConfigValue {

@@ -13,11 +13,12 @@ extension Tensor {
     /// - Parameters:
     ///   - values: `Shape.elementCount(shape)` values, last dimension fastest.
     ///   - shape: dimensions; defaults to `[values.count]`.
-    public init(_ values: [Float], shape: [Int]? = nil) {
+    ///   - device: where to put it (default ``Device/current``).
+    public init(_ values: [Float], shape: [Int]? = nil, device: Device? = nil) {
         let shape = shape ?? [values.count]
         require(Shape.elementCount(shape) == values.count,
                 "Tensor: \(values.count) values cannot fill shape \(Shape.describe(shape))")
-        self = values.withUnsafeBytes { Tensor(hostBytes: $0, shape: shape, dtype: .float32) }
+        self = values.withUnsafeBytes { Tensor(hostBytes: $0, shape: shape, dtype: .float32, device: device) }
     }
 
     /// A float64 tensor from row-major values.
@@ -60,16 +61,16 @@ extension Tensor {
     /// ```swift
     /// let labels = Tensor(int32: [3, 1, 4])
     /// ```
-    public init(int32 values: [Int32], shape: [Int]? = nil) {
+    public init(int32 values: [Int32], shape: [Int]? = nil, device: Device? = nil) {
         let shape = shape ?? [values.count]
         require(Shape.elementCount(shape) == values.count,
                 "Tensor: \(values.count) values cannot fill shape \(Shape.describe(shape))")
-        self = values.withUnsafeBytes { Tensor(hostBytes: $0, shape: shape, dtype: .int32) }
+        self = values.withUnsafeBytes { Tensor(hostBytes: $0, shape: shape, dtype: .int32, device: device) }
     }
 
     /// An int32 tensor from `Int` values (each must fit in 32 bits).
-    public init(int32 values: [Int], shape: [Int]? = nil) {
-        self.init(int32: values.map { Int32($0) }, shape: shape)
+    public init(int32 values: [Int], shape: [Int]? = nil, device: Device? = nil) {
+        self.init(int32: values.map { Int32($0) }, shape: shape, device: device)
     }
 
     /// A bool tensor from row-major values.

@@ -120,7 +120,7 @@ public struct CSVTable: Sendable, Equatable {
                 values[row * indices.count + position] = try number(row: row, column: column, missingValue: missingValue)
             }
         }
-        return Tensor(values, shape: [rowCount, indices.count])
+        return Tensor(values, shape: [rowCount, indices.count], device: .cpu)
     }
 
     /// Splits the table into features and labels.
@@ -154,7 +154,7 @@ public struct CSVTable: Sendable, Equatable {
             }
             classes[row] = Int32(value)
         }
-        return (x, Tensor(int32: classes, shape: [rowCount]))
+        return (x, Tensor(int32: classes, shape: [rowCount], device: .cpu))
     }
 
     /// The number in one field, or a ``CSVError/notANumber(file:line:column:columnName:value:)``.

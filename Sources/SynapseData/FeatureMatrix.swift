@@ -61,6 +61,6 @@ enum FeatureMatrix {
                 }
             }
         }
-        return Tensor(output, shape: [rows, columns])
+        return Tensor(output, shape: [rows, columns], device: .cpu)
     }
 }

@@ -129,7 +129,7 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
                 }
             }
         }
-        return Tensor(output, shape: images.shape)
+        return Tensor(output, shape: images.shape, device: .cpu)
     }
 
     private static func draw(_ range: ShiftRange, size: Int, _ generator: inout RandomGenerator) -> Int {
@@ -196,6 +196,6 @@ public struct RandomFlip: ImageAugmentation, Equatable {
                 }
             }
         }
-        return Tensor(output, shape: images.shape)
+        return Tensor(output, shape: images.shape, device: .cpu)
     }
 }

@@ -49,13 +49,13 @@ public struct IDXImageDataSet: Sendable {
         let count = Swift.min(images.dimensions[0], Swift.max(0, limit ?? Int.max))
         let (rows, columns) = (images.dimensions[1], images.dimensions[2])
         let pixels = count * rows * columns
-        var imageTensor = Tensor.zeros([count, rows, columns, 1])
+        var imageTensor = Tensor.zeros([count, rows, columns, 1], device: .cpu)
         imageTensor.withUnsafeMutablePointer(as: Float.self) { output in
             images.bytes.withUnsafeBufferPointer { input in
                 for index in 0..<pixels { output[index] = Float(input[index]) * (1 / 255) }
             }
         }
-        let labelTensor = Tensor(int32: labels.bytes.prefix(count).map { Int32($0) })
+        let labelTensor = Tensor(int32: labels.bytes.prefix(count).map { Int32($0) }, device: .cpu)
         return (imageTensor, labelTensor)
     }
 }

@@ -74,13 +74,13 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
     /// - Precondition: adapted (or given statistics), and `x`'s last axis has as many channels.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (mean, scale) = statistics("callAsFunction", x)
-        return (x - Tensor(mean)) / Tensor(scale)
+        return (x - Tensor(mean, device: x.device)) / Tensor(scale, device: x.device)
     }
 
     /// `x · max(√variance, ε) + mean`: undoes the normalization (Keras' `invert=True`).
     public func inverse(_ x: Tensor) -> Tensor {
         let (mean, scale) = statistics("inverse", x)
-        return x * Tensor(scale) + Tensor(mean)
+        return x * Tensor(scale, device: x.device) + Tensor(mean, device: x.device)
     }
 
     private func statistics(_ op: String, _ x: Tensor) -> (mean: [Float], scale: [Float]) {

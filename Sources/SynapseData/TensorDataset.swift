@@ -34,7 +34,7 @@ public struct TensorDataset: Sendable {
     /// - Precondition: `0 <= index < count`.
     public subscript(index: Int) -> (x: Tensor, y: Tensor) {
         require(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
-        let selector = Tensor(int32: [Int32(index)], shape: [])
+        let selector = Tensor(int32: [Int32(index)], shape: [], device: x.device)
         return (x.gather(selector, axis: 0), y.gather(selector, axis: 0))
     }
 
@@ -45,7 +45,7 @@ public struct TensorDataset: Sendable {
         for index in indices where index < 0 || index >= count {
             preconditionFailure("TensorDataset.batch: index \(index) is out of range for \(count) samples")
         }
-        let selector = Tensor(int32: indices, shape: [indices.count])
+        let selector = Tensor(int32: indices, shape: [indices.count], device: x.device)
         return (x.gather(selector, axis: 0), y.gather(selector, axis: 0))
     }
 

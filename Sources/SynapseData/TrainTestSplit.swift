@@ -57,7 +57,7 @@ public func trainTestSplit(_ x: Tensor, _ y: Tensor, testFraction: Double = 0.25
                  "trainTestSplit: x and y must have the same number of rows, got shapes \(x.shape) and \(y.shape)")
     let seed = seed ?? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) }
     let (train, test) = trainTestSplitIndices(count: x.shape[0], testFraction: testFraction, shuffle: shuffle, seed: seed)
-    let (trainIndices, testIndices) = (Tensor(int32: train, shape: [train.count]), Tensor(int32: test, shape: [test.count]))
+    let (trainIndices, testIndices) = (Tensor(int32: train, shape: [train.count], device: x.device), Tensor(int32: test, shape: [test.count], device: x.device))
     return TrainTestSplit(xTrain: x.gather(trainIndices, axis: 0), xTest: x.gather(testIndices, axis: 0),
                           yTrain: y.gather(trainIndices, axis: 0), yTest: y.gather(testIndices, axis: 0))
 }

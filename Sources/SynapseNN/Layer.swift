@@ -68,7 +68,7 @@ open class Layer {
     ///   - input: a batch, `[batch, ...]`.
     ///   - training: `true` inside training steps; `false` (the default) for inference.
     public final func callAsFunction(_ input: Tensor, training: Bool = false) -> Tensor {
-        if !isBuilt { buildIfNeeded(inputShape: Array(input.shape.dropFirst())) }
+        if !isBuilt { build(for: input) }
         let output = forward(input, training: training)
         if outputShape == nil { outputShape = Array(output.shape.dropFirst()) }
         return output
@@ -105,10 +105,24 @@ open class Layer {
     ///   - training: `true` inside training steps.
     public final func callAsFunction(_ input: Tensor, mask: Tensor?, training: Bool = false) -> Tensor {
         guard let mask else { return self(input, training: training) }
-        if !isBuilt { buildIfNeeded(inputShape: Array(input.shape.dropFirst())) }
+        if !isBuilt { build(for: input) }
         let output = forward(input, mask: mask, training: training)
         if outputShape == nil { outputShape = Array(output.shape.dropFirst()) }
         return output
+    }
+
+    /// Builds for a first batch: the weights go to the batch's device.
+    private func build(for input: Tensor) {
+        withDevice(input.device) { buildIfNeeded(inputShape: Array(input.shape.dropFirst())) }
+    }
+
+    /// Moves every parameter (this layer's and its sublayers') to `device`, as
+    /// PyTorch's `module.to(device)`. Gradients are cleared; an optimizer's state
+    /// follows its parameters at the next step.
+    ///
+    /// - Parameter device: the target device; must be available.
+    public func move(to device: Device) {
+        for parameter in parameters { parameter.move(to: device) }
     }
 
     /// Builds the layer for a per-sample input shape if it is not built yet.

@@ -47,11 +47,22 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     /// Replaces the value, keeping shape and trainability. The gradient is cleared.
     ///
     /// Optimizers call this with the updated value; loaders call it with saved weights.
+    /// The value stays on the parameter's device (a CPU tensor from a file is moved there).
     public func assign(_ newValue: Tensor) {
         require(newValue.shape == value.shape,
                 "Parameter '\(name)': cannot assign a value of shape \(Shape.describe(newValue.shape)) to a parameter of shape \(Shape.describe(value.shape))")
         require(newValue.dtype == .float32, "Parameter '\(name)': values must be float32, got \(newValue.dtype)")
-        var leaf = newValue.detached()
+        var leaf = newValue.detached().to(value.device)
+        leaf.requiresGrad = isTrainable
+        value = leaf
+    }
+
+    /// Moves the value to `device` (keeping trainability; the gradient is cleared).
+    ///
+    /// - Parameter device: the target device.
+    public func move(to device: Device) {
+        guard value.device != device else { return }
+        var leaf = value.detached().to(device)
         leaf.requiresGrad = isTrainable
         value = leaf
     }

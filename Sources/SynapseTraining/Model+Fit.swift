@@ -24,6 +24,9 @@ extension Model {
                     callbacks: [any Callback] = [], verbose: Int = 1, initialEpoch: Int = 0) -> History {
         requireMatchingSamples(x, y, op: "fit")
         require(batchSize > 0, "fit: batchSize must be positive, got \(batchSize)")
+        let device = executionDevice
+        let (x, y) = (x.to(device), y.to(device))
+        let validationData = validationData.map { (x: $0.x.to(device), y: $0.y.to(device)) }
         require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
         require(validationSplit >= 0 && validationSplit < 1, "fit: validationSplit must be in [0, 1), got \(validationSplit)")
         var (trainX, trainY) = (x, y)
@@ -45,7 +48,8 @@ extension Model {
         let batches = { () -> AnySequence<(x: Tensor, y: Tensor)> in
             let order = shuffle ? Random.withGenerator { $0.permutation(samples) } : Array(0..<samples)
             return AnySequence((0..<steps).lazy.map { step in
-                let indices = Tensor(int32: Array(order[(step * batchSize)..<Swift.min(samples, (step + 1) * batchSize)]))
+                let indices = Tensor(int32: Array(order[(step * batchSize)..<Swift.min(samples, (step + 1) * batchSize)]),
+                                     device: trainX.device)
                 return (trainX.gather(indices, axis: 0), trainY.gather(indices, axis: 0))
             })
         }
@@ -124,6 +128,8 @@ extension Model {
                          callbacks: [any Callback] = []) -> Logs {
         requireMatchingSamples(x, y, op: "evaluate")
         require(batchSize > 0, "evaluate: batchSize must be positive, got \(batchSize)")
+        let device = executionDevice
+        let (x, y) = (x.to(device), y.to(device))
         let list = CallbackList(callbacks)
         list.setModel(self)
         list.testBegin()
@@ -160,6 +166,8 @@ extension Model {
     public func predict(_ x: Tensor, batchSize: Int = 32, callbacks: [any Callback] = []) -> Tensor {
         require(batchSize > 0, "predict: batchSize must be positive, got \(batchSize)")
         require(x.rank >= 1, "predict: inputs need a batch dimension, got a scalar")
+        let (sourceDevice, device) = (x.device, executionDevice)
+        let x = x.to(device)
         let list = CallbackList(callbacks)
         list.setModel(self)
         list.predictBegin()
@@ -169,7 +177,7 @@ extension Model {
             if samples <= batchSize {
                 list.predictBatchBegin(0)
                 defer { list.predictBatchEnd(0) }
-                return self(x, training: false)
+                return self(x, training: false).to(sourceDevice)
             }
             var outputs: [Tensor] = []
             var start = 0
@@ -182,8 +190,15 @@ extension Model {
                 start += count
                 batch += 1
             }
-            return Tensor.concatenate(outputs, axis: 0)
+            return Tensor.concatenate(outputs, axis: 0).to(sourceDevice)
         } }
+    }
+
+    /// Where this model computes: the device of its weights, or, before they are
+    /// built, ``Device/current`` (where they will be built). `fit`, `evaluate` and
+    /// `predict` move their data there (`predict` returns its result on the input's device).
+    public var executionDevice: Device {
+        parameters.first?.value.device ?? .current
     }
 
     private func requireMatchingSamples(_ x: Tensor, _ y: Tensor, op: String) {

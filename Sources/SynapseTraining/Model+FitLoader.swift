@@ -12,7 +12,9 @@ extension Model {
         var epoch = initialEpoch
         let batches = { () -> AnySequence<(x: Tensor, y: Tensor)> in
             defer { epoch += 1 }
-            return AnySequence(loader.batches(epoch: epoch))
+            // Batches move to the model's device as they are drawn.
+            let device = self.executionDevice
+            return AnySequence(loader.batches(epoch: epoch).lazy.map { ($0.x.to(device), $0.y.to(device)) })
         }
         let validate: (([any Callback]) -> Logs)? = validationData.map { data in { callbacks in self.evaluate(data, callbacks: callbacks) } }
         return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: loader.batchCount,
@@ -33,7 +35,8 @@ extension Model {
         FloatingPointMode.withFlushedDenormals {
             for (index, batch) in loader.batches(epoch: 0).enumerated() {
                 list.testBatchBegin(index)
-                let logs = testStep(x: batch.x, y: batch.y)
+                let device = executionDevice
+                let logs = testStep(x: batch.x.to(device), y: batch.y.to(device))
                 let count = batch.x.shape.first ?? 1
                 lossSum += Double(logs["loss"] ?? .nan) * Double(count)
                 samples += count

@@ -36,10 +36,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "One line per epoch instead of the progress bar.")
     var quiet = false
 
+    @Option(help: "Device to train on: cpu, isolated, cuda or cuda:N (overrides training.device).")
+    var device: String?
+
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let device, Device(name: device) == nil {
+            throw ValidationError("unknown device \"\(device)\"; use cpu, isolated, cuda or cuda:N")
+        }
     }
 
     func run() throws {
@@ -48,7 +54,8 @@ struct TrainCommand: ParsableCommand {
             let output = outputDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? TrainingRun.defaultOutputDirectory(name: trainingConfig.name)
             let options = TrainingRun.Options(outputDirectory: output, resume: resume.map { URL(fileURLWithPath: $0) },
-                                              epochs: epochs, limit: limit, batchSize: batchSize, verbose: quiet ? 2 : 1)
+                                              epochs: epochs, limit: limit, batchSize: batchSize, verbose: quiet ? 2 : 1,
+                                              device: device.flatMap(Device.init(name:)))
             let run = TrainingRun(config: trainingConfig, options: options)
             let prepared = try run.prepare()
             let training = trainingConfig.training

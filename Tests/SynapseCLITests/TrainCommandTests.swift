@@ -150,4 +150,21 @@ struct TrainCommandTests {
         let plot = try R.run(["plot", "/nonexistent/history.json"])
         #expect(plot.status == 1 && plot.error == "error: /nonexistent/history.json: file not found\n", "\(plot.error)")
     }
+
+    @Test("synapse train --device isolated writes the same model, bit for bit, as on the CPU")
+    func isolatedDevice() throws {
+        let folder = try R.temporaryFolder()
+        var weights: [Data] = []
+        for device in ["cpu", "isolated"] {
+            let run = folder.appendingPathComponent(device)
+            let train = try R.run(["train", "Examples/configs/mnist-mlp.yaml", "--output-dir", run.path, "--limit", "500",
+                                   "--epochs", "2", "--batch-size", "64", "--quiet", "--device", device])
+            #expect(train.status == 0, "\(device): \(train.error)")
+            weights.append(try Data(contentsOf: run.appendingPathComponent("model.safetensors")))
+        }
+        #expect(weights[0].count > 100_000)
+        #expect(weights[0] == weights[1], "the isolated device's model file differs from the CPU's")
+        let unknown = try R.run(["train", "Examples/configs/pima.yaml", "--device", "tpu"])
+        #expect(unknown.status != 0 && unknown.error.contains("unknown device \"tpu\""), "\(unknown.error)")
+    }
 }

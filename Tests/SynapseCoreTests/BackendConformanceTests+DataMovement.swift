@@ -118,7 +118,7 @@ extension BackendConformanceTests {
             #expect(backend.bytes(pickedBools, resultCount) == positions.map { bools[$0] ? 1 : 0 })
 
             let gradient = (0..<resultCount).map { Float($0 % 11) - 5 }
-            let added = backend.indexAdd(backend.store(gradient), indices: backend.store(indices),
+            let added = backend.indexAdd(backend.store(gradient), dtype: .float32, indices: backend.store(indices),
                                          indexCount: indices.count, geometry: g)
             var expected = [Float](repeating: 0, count: count)
             for (value, position) in zip(gradient, positions) { expected[position] += value }

@@ -27,6 +27,7 @@ enum ReferenceMath {
         case .reciprocal: return 1 / x
         case .sin: return sin(x)
         case .cos: return cos(x)
+        case .erf: return erf(x)
         case .power(let p): return pow(x, Double(p))
         case .clamp(let lower, let upper): return Swift.min(Swift.max(x, Double(lower)), Double(upper))
         case .relu: return Swift.max(x, 0)
@@ -58,6 +59,7 @@ enum ReferenceMath {
         case .reciprocal: return -1 / (x * x)
         case .sin: return cos(x)
         case .cos: return -sin(x)
+        case .erf: return 2 / Double.pi.squareRoot() * exp(-x * x)
         case .power(let p): return p == 0 ? 0 : Double(p) * pow(x, Double(p) - 1)
         case .clamp(let lower, let upper): return x >= Double(lower) && x <= Double(upper) ? 1 : 0
         case .relu: return x > 0 ? 1 : 0

@@ -74,7 +74,7 @@ struct BackendConformanceTests {
 
     /// Every unary op, parameterised ones with a few parameters.
     static let unaryOps: [UnaryOp] = [
-        .negate, .exp, .log, .log1p, .sqrt, .rsqrt, .abs, .square, .sign, .reciprocal, .sin, .cos,
+        .negate, .exp, .log, .log1p, .sqrt, .rsqrt, .abs, .square, .sign, .reciprocal, .sin, .cos, .erf,
         .power(2.5), .power(3), .power(0), .power(-1.5), .clamp(lower: -0.5, upper: 0.7), .relu,
         .leakyRelu(alpha: 0.2), .elu(alpha: 0.7), .selu, .gelu(approximate: false), .gelu(approximate: true),
         .sigmoid, .tanh, .softplus, .softsign, .swish,
@@ -88,7 +88,7 @@ struct BackendConformanceTests {
         case .reciprocal: 0.2...3
         case .power(let exponent): exponent == exponent.rounded() && exponent != 0 ? -2...2 : 0.2...3
         case .exp: -5...5
-        case .sin, .cos, .gelu: -4...4
+        case .sin, .cos, .gelu, .erf: -4...4
         case .sigmoid: -10...10
         case .softplus: -20...20
         case .swish: -8...8
@@ -103,22 +103,30 @@ struct BackendConformanceTests {
         let seed = UInt64(Self.unaryOps.firstIndex(of: op)!)
         for count in [37, 70_001] {   // below and above the parallel threshold
             let x = Self.samples(count, in: Self.domain(op), seed: seed, avoidingZero: true)
-            let y = backend.floats(backend.unary(op, backend.store(x), count: count), count)
+            let y = backend.floats(backend.unary(op, backend.store(x), dtype: .float32, count: count), count)
             let expected = x.map { Float(ReferenceMath.value(op, Double($0))) }
             expectClose(y, expected, absolute: 2e-6, relative: 2e-5)
         }
     }
 
-    @Test("unary gradients match the derivatives", arguments: backendNames, unaryOps)
-    func unaryGradient(name: String, op: UnaryOp) {
+    /// The fused gradient kernels and the unary ops whose derivatives they are.
+    static let fusedGradients: [(ElementwiseGradient, UnaryOp)] = [
+        (.relu, .relu), (.leakyRelu(alpha: 0.2), .leakyRelu(alpha: 0.2)),
+        (.clamp(lower: -0.5, upper: 0.7), .clamp(lower: -0.5, upper: 0.7)), (.sigmoid, .sigmoid), (.tanh, .tanh),
+    ]
+
+    @Test("fused elementwise gradients match the derivatives", arguments: backendNames, 0..<5)
+    func elementwiseGradient(name: String, index: Int) {
         let backend = Self.backend(name)
-        let seed = UInt64(Self.unaryOps.firstIndex(of: op)!)
+        let (gradientOp, op) = Self.fusedGradients[index]
+        let readsOutput = gradientOp == .sigmoid || gradientOp == .tanh
         for count in [37, 70_001] {
-            let x = Self.samples(count, in: Self.domain(op), seed: seed, avoidingZero: true)
-            let g = Self.samples(count, in: -2...2, seed: 1000 + seed, avoidingZero: false)
+            let x = Self.samples(count, in: Self.domain(op), seed: UInt64(index), avoidingZero: true)
+            let g = Self.samples(count, in: -2...2, seed: 1000 + UInt64(index), avoidingZero: false)
             let xs = backend.store(x)
-            let ys = backend.unary(op, xs, count: count)
-            let dx = backend.floats(backend.unaryGradient(op, input: xs, output: ys, upstream: backend.store(g), count: count), count)
+            let saved = readsOutput ? backend.unary(op, xs, dtype: .float32, count: count) : xs
+            let dx = backend.floats(backend.elementwiseGradient(gradientOp, saved: saved, upstream: backend.store(g),
+                                                                dtype: .float32, count: count), count)
             let expected = zip(x, g).map { Float(ReferenceMath.derivative(op, Double($0)) * Double($1)) }
             expectClose(dx, expected, absolute: 1e-5, relative: 1e-4)
         }
@@ -128,7 +136,7 @@ struct BackendConformanceTests {
     func unaryEdges(name: String) {
         let backend = Self.backend(name)
         func apply(_ op: UnaryOp, _ values: [Float]) -> [Float] {
-            backend.floats(backend.unary(op, backend.store(values), count: values.count), values.count)
+            backend.floats(backend.unary(op, backend.store(values), dtype: .float32, count: values.count), values.count)
         }
         expectClose(apply(.log, [0, -1]), [-.infinity, .nan])
         expectClose(apply(.sigmoid, [-200, 200]), [0, 1])
@@ -151,7 +159,7 @@ struct BackendConformanceTests {
             let a = Self.samples(Shape.elementCount(left), in: 0.2...3, seed: UInt64(10 + index), avoidingZero: true)
             let b = Self.samples(Shape.elementCount(right), in: -2...2, seed: UInt64(20 + index), avoidingZero: true)
             let count = Shape.elementCount(shape)
-            let result = backend.floats(backend.binary(op, backend.store(a), backend.store(b), layout: layout), count)
+            let result = backend.floats(backend.binary(op, backend.store(a), backend.store(b), dtype: .float32, layout: layout), count)
             let expected = (0..<count).map { flat -> Float in
                 let offsets = Self.offsets(flat, layout: layout)
                 return ReferenceMath.binary(op, a[offsets[0]], b[offsets[1]])
@@ -160,7 +168,7 @@ struct BackendConformanceTests {
         }
         // NaN operands (minimum and maximum propagate NaN, as in PyTorch).
         let layout = BroadcastLayout(shape: [2], operandShapes: [[2], [2]])
-        let withNaN = backend.floats(backend.binary(op, backend.store([Float.nan, 1]), backend.store([1, Float.nan]), layout: layout), 2)
+        let withNaN = backend.floats(backend.binary(op, backend.store([Float.nan, 1]), backend.store([1, Float.nan]), dtype: .float32, layout: layout), 2)
         expectClose(withNaN, [ReferenceMath.binary(op, .nan, 1), ReferenceMath.binary(op, 1, .nan)])
     }
 

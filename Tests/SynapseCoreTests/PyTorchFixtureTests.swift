@@ -84,6 +84,7 @@ struct PyTorchFixtureTests {
         }
         let values: [Float] = switch actual.dtype {
         case .float32: actual.scalars
+        case .float64: actual.doubleScalars.map { Float($0) }
         case .int32: actual.intScalars.map { Float($0) }
         case .bool: actual.boolScalars.map { $0 ? 1 : 0 }
         }

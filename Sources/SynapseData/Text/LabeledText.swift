@@ -69,7 +69,7 @@ public struct LabeledSequences: Sendable, Equatable {
     /// and `y` int32 `[N]`, ready for `Model.fit` or a ``DataLoader``.
     public func dataset(maxlen: Int? = nil, padding: SequenceEnd = .pre, truncating: SequenceEnd = .pre) -> TensorDataset {
         TensorDataset(x: padSequences(sequences, maxlen: maxlen, padding: padding, truncating: truncating),
-                      y: Tensor(int32: labels, shape: [labels.count]))
+                      y: Tensor(int32: labels, shape: [labels.count], device: .cpu))
     }
 
     /// The share of the most frequent label (the accuracy of always predicting it); 0 when empty.

@@ -42,5 +42,5 @@ public func padSequences(_ sequences: [[Int]], maxlen: Int? = nil, padding: Sequ
             flat[start + offset] = Int32(id)
         }
     }
-    return Tensor(int32: flat, shape: [sequences.count, length])
+    return Tensor(int32: flat, shape: [sequences.count, length], device: .cpu)
 }

@@ -52,7 +52,7 @@ public enum SequenceDataset {
                 y[window * sequenceLength + t] = Int32(ids[start + t + 1])
             }
         }
-        return TensorDataset(x: Tensor(int32: x, shape: [windows, sequenceLength]),
-                             y: Tensor(int32: y, shape: [windows, sequenceLength]))
+        return TensorDataset(x: Tensor(int32: x, shape: [windows, sequenceLength], device: .cpu),
+                             y: Tensor(int32: y, shape: [windows, sequenceLength], device: .cpu))
     }
 }

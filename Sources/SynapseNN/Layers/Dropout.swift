@@ -24,9 +24,9 @@ public final class Dropout: Layer {
         guard training, rate > 0 else { return input }
         let noise: Tensor
         if generator != nil {
-            noise = Tensor.randomUniform(input.shape, generator: &generator!)
+            noise = Tensor.randomUniform(input.shape, generator: &generator!, device: input.device)
         } else {
-            noise = Tensor.randomUniform(input.shape)
+            noise = Tensor.randomUniform(input.shape, device: input.device)
         }
         let keep = (noise .>= rate).to(.float32) * (1 / (1 - rate))
         return input * keep

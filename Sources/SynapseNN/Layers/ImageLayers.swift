@@ -78,9 +78,9 @@ public final class SpatialDropout2D: Layer {
         let maskShape = [input.shape[0], 1, 1, input.shape[3]]
         let noise: Tensor
         if generator != nil {
-            noise = Tensor.randomUniform(maskShape, generator: &generator!)
+            noise = Tensor.randomUniform(maskShape, generator: &generator!, device: input.device)
         } else {
-            noise = Tensor.randomUniform(maskShape)
+            noise = Tensor.randomUniform(maskShape, device: input.device)
         }
         let mask = (noise .>= rate).to(.float32)
         return input * (mask * (1 / (1 - rate)))

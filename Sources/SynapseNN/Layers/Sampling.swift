@@ -40,7 +40,7 @@ public final class Sampling: Layer {
     ///   - logVariance: `log σ²`, the same shape as `mean`.
     /// - Returns: `μ + exp(½ log σ²) · ε`, recorded for autograd.
     public func callAsFunction(mean: Tensor, logVariance: Tensor) -> Tensor {
-        let epsilon = noise(mean.shape)
+        let epsilon = noise(mean.shape, device: mean.device)
         return Self.reparameterize(mean: mean, logVariance: logVariance, epsilon: epsilon)
     }
 
@@ -69,8 +69,8 @@ public final class Sampling: Layer {
         return (halves[0], halves[1])
     }
 
-    private func noise(_ shape: [Int]) -> Tensor {
-        if generator != nil { return Tensor.randomNormal(shape, generator: &generator!) }
-        return Tensor.randomNormal(shape)
+    private func noise(_ shape: [Int], device: Device) -> Tensor {
+        if generator != nil { return Tensor.randomNormal(shape, generator: &generator!, device: device) }
+        return Tensor.randomNormal(shape, device: device)
     }
 }

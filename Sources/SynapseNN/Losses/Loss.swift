@@ -61,7 +61,7 @@ extension Loss {
         let weights = mask.to(.float32)
         let weighted = values * weights
         switch reduction {
-        case .sumOverBatchSize: return weighted.sum() / Tensor.maximum(weights.sum(), Tensor(1))
+        case .sumOverBatchSize: return weighted.sum() / Tensor.maximum(weights.sum(), weights.constant(1))
         case .sum: return weighted.sum()
         case .none: return weighted
         }

@@ -79,9 +79,9 @@ extension Metrics {
 /// `predictions[..., :]` (fewer than `k` classes score strictly higher), else 0.
 private func topKHits(labels: Tensor, predictions: Tensor, k: Int) -> Tensor {
     let classes = predictions.shape[predictions.rank - 1]
-    let isTarget = labels.unsqueezed(axis: -1) .== Tensor.arange(0, Float(classes), dtype: .int32)
+    let isTarget = labels.unsqueezed(axis: -1) .== Tensor.arange(0, Float(classes), dtype: .int32, device: labels.device)
     // `where`, not a product with the one-hot mask: 0 · -inf would be NaN.
-    let targetScore = Tensor.where(isTarget, predictions, Tensor.zeros([])).sum(alongAxis: -1, keepDims: true)
+    let targetScore = Tensor.where(isTarget, predictions, predictions.constant(0)).sum(alongAxis: -1, keepDims: true)
     let higher = (predictions .> targetScore).to(.float32).sum(alongAxis: -1)
     let inRange = isTarget.to(.float32).sum(alongAxis: -1)   // 0 for ids outside 0..<classes
     return (higher .< Float(k)).to(.float32) * inRange

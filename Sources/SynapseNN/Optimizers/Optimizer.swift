@@ -242,7 +242,8 @@ open class Optimizer {
         // Taken out of the dictionary while updated, so the kernel owns them
         // uniquely and writes in place instead of copying.
         var states = slots.removeValue(forKey: key) ?? [:]
-        var tensors = slotNames.map { states.removeValue(forKey: $0) ?? Tensor.zeros(parameter.shape) }
+        var tensors = slotNames.map { states.removeValue(forKey: $0).map { $0.to(parameter.value.device) }
+            ?? Tensor.zeros(parameter.shape, device: parameter.value.device) }
         parameter.updateInPlace { value in
             value.applyUpdate(rule, gradient: gradient, slots: &tensors)
         }

@@ -98,7 +98,7 @@ public final class Bidirectional: Layer {
         if forwardLayer.returnSequences {
             // The backward layer emits its steps in processing order (last step first).
             let time = backward.shape[1]
-            backward = backward.gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }), axis: 1)
+            backward = backward.gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }).to(backward.device), axis: 1)
         }
         switch mergeMode {
         case .concat: return Tensor.concatenate([forward, backward], axis: -1)

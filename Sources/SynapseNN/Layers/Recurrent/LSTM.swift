@@ -44,6 +44,6 @@ public final class LSTM: RecurrentLayer {
 
     override func initialBias() -> Tensor {
         guard unitForgetBias else { return super.initialBias() }
-        return Tensor.concatenate([biasInitializer([units]), Tensor.ones([units]), biasInitializer([2 * units])], axis: 0)
+        return Tensor.concatenate([biasInitializer([units]), Tensor.ones([units], device: .current), biasInitializer([2 * units])], axis: 0)
     }
 }

@@ -139,7 +139,7 @@ public class RecurrentLayer: Layer {
         let (batch, time, features) = (input.shape[0], input.shape[1], input.shape[2])
         let width = cell.gateCount * units
         var x = input.dtype == .float32 ? input : input.to(.float32)
-        if training && dropout > 0 { x = x * Self.dropoutMask([batch, 1, features], rate: dropout) }
+        if training && dropout > 0 { x = x * Self.dropoutMask([batch, 1, features], rate: dropout, device: x.device) }
         var projected = x.reshaped(to: [batch * time, features]).matmul(kernel.value)
         var recurrentBias: Tensor?
         if let bias {
@@ -150,7 +150,7 @@ public class RecurrentLayer: Layer {
                 projected = projected + bias.value
             }
         }
-        let recurrentMask = training && recurrentDropout > 0 ? Self.dropoutMask([batch, units], rate: recurrentDropout) : nil
+        let recurrentMask = training && recurrentDropout > 0 ? Self.dropoutMask([batch, units], rate: recurrentDropout, device: x.device) : nil
         let sequence = Tensor.recurrentSequence(cell, projected: projected.reshaped(to: [batch, time, width]),
                                                 recurrentKernel: recurrentKernel.value, recurrentBias: recurrentBias,
                                                 initialStates: initialState, mask: mask.map { $0.dtype == .bool ? $0 : $0 .!= 0 },
@@ -160,13 +160,13 @@ public class RecurrentLayer: Layer {
     }
 
     /// Inverted-dropout scale factors: `0` with probability `rate`, else `1/(1−rate)`.
-    static func dropoutMask(_ shape: [Int], rate: Float) -> Tensor {
-        (Tensor.randomUniform(shape) .>= rate).to(.float32) * (1 / (1 - rate))
+    static func dropoutMask(_ shape: [Int], rate: Float, device: Device) -> Tensor {
+        (Tensor.randomUniform(shape, device: device) .>= rate).to(.float32) * (1 / (1 - rate))
     }
 
     /// A bool `[batch, time]` mask with its time axis reversed.
     static func reversedInTime(_ tensor: Tensor) -> Tensor {
         let time = tensor.shape[1]
-        return tensor.to(.float32).gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }), axis: 1) .!= 0
+        return tensor.to(.float32).gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }).to(tensor.device), axis: 1) .!= 0
     }
 }
