@@ -66,8 +66,8 @@ struct SecondOrderFixtureTests {
         let labels = Tensor(int32: hvp.labels)
         let loss = { (w1: Tensor) -> Tensor in
             let logits = x.matmul(w1, bias: b1).tanh().matmul(w2)
-            return -logits.logSoftmax().gather(labels.unsqueezed(axis: 1), axis: 1).squeezed(axis: 1)
-                .mean() // mean over the batch, as F.cross_entropy
+            // The mean over the batch of −log p(label), as F.cross_entropy.
+            return -(logits.logSoftmax() * labels.oneHot(depth: 3).to(.float64)).sum(alongAxis: 1).mean()
         }
         let (value, g) = valueAndGradient(at: hvp.w1.tensor) { loss($0) }
         #expect(Swift.abs(value.doubleItem - hvp.loss) < 1e-12)

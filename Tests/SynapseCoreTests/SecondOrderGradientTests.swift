@@ -58,7 +58,8 @@ struct SecondOrderGradientTests {
         SecondOrderCheck.expectDerivativesMatch(at: [a, b]) { x in x[0].matmul(x[1]).tanh() }
         let c = Self.input([3, 4], seed: 6), d = Self.input([5, 4], seed: 7)
         SecondOrderCheck.expectDerivativesMatch(at: [c, d]) { x in x[0].matmul(x[1], transposeB: true).square() }
-        SecondOrderCheck.expectDerivativesMatch(at: [c, d]) { x in x[1].matmul(x[0], transposeA: true, transposeB: true).sin() }
+        let e = Self.input([5, 3], seed: 17)
+        SecondOrderCheck.expectDerivativesMatch(at: [c, e]) { x in x[0].matmul(x[1], transposeA: true, transposeB: true).sin() }
         let w = Self.input([4, 2], seed: 8), bias = Self.input([2], seed: 9)
         SecondOrderCheck.expectDerivativesMatch(at: [c, w, bias]) { x in x[0].matmul(x[1], bias: x[2]).sigmoid() }
     }
@@ -68,7 +69,7 @@ struct SecondOrderGradientTests {
         let x = Self.input([3, 4, 2], seed: 10)
         SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].sum(alongAxes: [0, 2]).square() }
         SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].mean(alongAxis: 1).exp() }
-        SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].max(alongAxis: 1).square() + x[0].min(alongAxis: 2).square() }
+        SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].max(alongAxis: 1).square().sum() + x[0].min(alongAxis: 2).square().sum() }
         SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].variance(alongAxes: [1]) + x[0].standardDeviation(alongAxes: [0, 1], correction: 1) }
         SecondOrderCheck.expectDerivativesMatch(at: [x]) { x in x[0].logSumExp(alongAxis: 1) }
     }

@@ -32,6 +32,14 @@ extension Tensor {
         Tensor.full([], value: value, dtype: dtype, device: device)
     }
 
+    /// A rank-0 constant of this tensor's dtype and device from a double-precision
+    /// value (derivative formulas use it so float64 keeps its digits).
+    func scalar(_ value: Double) -> Tensor {
+        let result = Tensor(uninitializedShape: [], dtype: dtype, device: device)
+        result.backend.fill(result.storage, count: 1, dtype: dtype, value: value)
+        return result
+    }
+
     /// Zeros of this tensor's dtype and device with another shape.
     func zeros(_ shape: [Int]) -> Tensor {
         Tensor.zeros(shape, dtype: dtype, device: device)

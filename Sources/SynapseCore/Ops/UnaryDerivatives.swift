@@ -40,7 +40,7 @@ extension UnaryOp {
         case .reciprocal: let y = output(); return -g * y * y
         case .sin: return g * x.cos()
         case .cos: return -g * x.sin()
-        case .erf: return g * (x.square() * -1).exp() * Float(2 / Double.pi.squareRoot())
+        case .erf: return g * (x.square() * -1).exp() * x.scalar(2 / Double.pi.squareRoot())
         case .power(let exponent):
             return exponent == 0 ? g.zeros(g.shape) : g * x.pow(exponent - 1) * exponent
         case .clamp(let lower, let upper): return Tensor.elementwiseGradient(.clamp(lower: lower, upper: upper), saved: x, upstream: g)
@@ -50,13 +50,15 @@ extension UnaryOp {
         case .selu: return Tensor.where(x .> 0, g * Selu.scale, g * (output() + Selu.scale * Selu.alpha))
         case .gelu(let approximate):
             if approximate {
-                let inner = (x + x.pow(3) * 0.044715) * Gelu.sqrt2OverPi
+                // Constants in the input's precision, so float64 derivatives match float64 forwards.
+                let (c, k) = (x.scalar(Gelu.sqrt2OverPi64), x.scalar(0.044715))
+                let inner = (x + x.pow(3) * k) * c
                 let t = inner.tanh()
-                let innerDerivative = (x.square() * (3 * 0.044715) + 1) * Gelu.sqrt2OverPi
+                let innerDerivative = (x.square() * k * 3 + 1) * c
                 return g * ((t + 1) * 0.5 + x * (1 - t.square()) * innerDerivative * 0.5)
             }
-            let cdf = ((x * Gelu.inverseSqrt2).erf() + 1) * 0.5
-            let pdf = (x.square() * -0.5).exp() * Gelu.inverseSqrt2Pi
+            let cdf = ((x * x.scalar(Gelu.inverseSqrt2_64)).erf() + 1) * 0.5
+            let pdf = (x.square() * -0.5).exp() * x.scalar(Gelu.inverseSqrt2Pi64)
             return g * (cdf + x * pdf)
         case .sigmoid: return Tensor.elementwiseGradient(.sigmoid, saved: output(), upstream: g)
         case .tanh: return Tensor.elementwiseGradient(.tanh, saved: output(), upstream: g)
@@ -108,4 +110,7 @@ enum Gelu {
     static let sqrt2OverPi: Float = 0.7978845608028654
     static let inverseSqrt2: Float = 0.7071067811865476
     static let inverseSqrt2Pi: Float = 0.3989422804014327
+    static let sqrt2OverPi64 = (2 / Double.pi).squareRoot()
+    static let inverseSqrt2_64 = 1 / 2.0.squareRoot()
+    static let inverseSqrt2Pi64 = 1 / (2 * Double.pi).squareRoot()
 }

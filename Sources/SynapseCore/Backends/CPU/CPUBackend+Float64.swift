@@ -37,9 +37,9 @@ extension CPUBackend {
             case .selu: map { $0 > 0 ? scale * $0 : scale * seluAlpha * Glibc.expm1($0) }
             case .gelu(let approximate):
                 if approximate {
-                    map { 0.5 * $0 * (1 + Glibc.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
+                    map { 0.5 * $0 * (1 + Glibc.tanh(Gelu.sqrt2OverPi64 * ($0 + 0.044715 * $0 * $0 * $0))) }
                 } else {
-                    map { 0.5 * $0 * (1 + Glibc.erf($0 / 2.0.squareRoot())) }
+                    map { 0.5 * $0 * (1 + Glibc.erf($0 * Gelu.inverseSqrt2_64)) }
                 }
             case .sigmoid: map(Self.sigmoid64)
             case .tanh: map { Glibc.tanh($0) }
