@@ -29,8 +29,7 @@ let package = Package(
 
         // Kernels written in C where Swift cannot vectorise them (packed square roots).
         .target(
-            name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+            name: "CKernels"),
 
         .target(
             name: "SynapseCore",
