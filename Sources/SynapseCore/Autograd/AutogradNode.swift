@@ -17,14 +17,19 @@ final class AutogradNode: @unchecked Sendable {
     /// Shape of the tensor this node stands for; gradients must have this shape.
     let shape: [Int]
     /// Input nodes, aligned with the rule's outputs; `nil` for inputs that do not require grad.
+    @exclusivity(unchecked)
     var inputs: [AutogradNode?]
     /// The backward rule; `nil` for leaves and after the graph was freed.
+    @exclusivity(unchecked)
     var rule: BackwardRule?
     /// Accumulated gradient (leaves only).
+    @exclusivity(unchecked)
     var grad: Tensor?
     /// The sum of the gradients that reached this node during the current backward pass.
+    @exclusivity(unchecked)
     var pendingGradient: Tensor?
     /// The number of the last graph traversal that visited this node.
+    @exclusivity(unchecked)
     var visitMark: UInt64 = 0
 
     let isLeaf: Bool
