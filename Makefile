@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build microbench bench bench-xor loadtest interop fuzz clean deps
+.PHONY: run test build dependency-check microbench bench bench-xor loadtest interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -25,6 +25,11 @@ test: deps
 
 build: deps
 	$(SWIFT) build $(RELEASE)
+
+# Synapse as a versioned dependency: a throwaway package depends on a tagged clone of
+# the committed state with `from:` and trains XOR (SwiftPM refuses unsafeFlags there).
+dependency-check: deps
+	SWIFT=$(SWIFT) scripts/dependency-check.sh
 
 # Kernel micro-benchmark: Synapse against raw oneDNN sgemm, NumPy and (when the
 # venv has it) PyTorch; the OpenMP wait-policy check runs the binary a second time

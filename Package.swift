@@ -29,15 +29,13 @@ let package = Package(
 
         // Kernels written in C where Swift cannot vectorise them (packed square roots).
         .target(
-            name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+            name: "CKernels"),
 
         .target(
             name: "SynapseCore",
-            dependencies: ["CDNNL", "CKernels"],
-            // Kernels and the autograd engine touch class properties in tight loops;
-            // dynamic exclusivity checks cost there and guard nothing the code relies on.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            // No unsafeFlags here or anywhere: SwiftPM refuses them in a package used by version.
+            // Class properties touched in tight loops carry @exclusivity(unchecked) instead.
+            dependencies: ["CDNNL", "CKernels"]),
         .target(
             name: "SynapseIO",
             dependencies: ["SynapseCore", "CZlib"]),

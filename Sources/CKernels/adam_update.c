@@ -1,6 +1,19 @@
 #include "CKernels.h"
 #include <math.h>
 
+// sqrtf sets errno on a negative argument, so under C's default -fmath-errno a loop
+// calling it stays scalar (a call into libm per element). Clang's elementwise builtin is
+// the IEEE square root with no errno, so the loop vectoriser emits packed square roots
+// (sqrtps) at SwiftPM's release -O2 without -fno-math-errno, a flag SwiftPM forbids in
+// packages used as versioned dependencies. Same correctly rounded result as sqrtf.
+static inline float square_root(float x) {
+#if __has_builtin(__builtin_elementwise_sqrt)
+    return __builtin_elementwise_sqrt(x);
+#else
+    return sqrtf(x);
+#endif
+}
+
 void synapse_adam_update(float *restrict p, const float *restrict g, float *restrict m, float *restrict v,
                          float *restrict vmax, size_t count, float step_size, float beta1, float beta2,
                          float epsilon, float correction, float l2, float decay) {
@@ -15,7 +28,7 @@ void synapse_adam_update(float *restrict p, const float *restrict g, float *rest
             m[i] = first;
             v[i] = second;
             vmax[i] = moment;
-            p[i] = old * decay - step_size * (first / (sqrtf(moment) / correction + epsilon));
+            p[i] = old * decay - step_size * (first / (square_root(moment) / correction + epsilon));
         }
     } else {
         for (size_t i = 0; i < count; i++) {
@@ -25,7 +38,7 @@ void synapse_adam_update(float *restrict p, const float *restrict g, float *rest
             const float second = beta2 * v[i] + one_minus_beta2 * (grad * grad);
             m[i] = first;
             v[i] = second;
-            p[i] = old * decay - step_size * (first / (sqrtf(second) / correction + epsilon));
+            p[i] = old * decay - step_size * (first / (square_root(second) / correction + epsilon));
         }
     }
 }

@@ -1,7 +1,8 @@
 // Small C pieces Swift cannot express well. Kernels that need a vector square root:
 // Swift's Float.squareRoot() lowers to libm's errno-setting sqrtf, which keeps loops
-// scalar; this target is compiled with -fno-math-errno so the compiler emits packed
-// square roots. And the floating-point unit's denormal mode, which is per thread.
+// scalar; these kernels use clang's __builtin_elementwise_sqrt, which sets no errno, so
+// the compiler emits packed square roots with no special flags. And the floating-point
+// unit's denormal mode, which is per thread.
 #ifndef SYNAPSE_CKERNELS_H
 #define SYNAPSE_CKERNELS_H
 

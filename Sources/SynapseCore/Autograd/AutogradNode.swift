@@ -30,17 +30,23 @@ final class AutogradNode: @unchecked Sendable {
     let dtype: DType
     let device: Device
     /// Input nodes, aligned with the rule's outputs; `nil` for inputs that do not require grad.
+    @exclusivity(unchecked)
     var inputs: [AutogradNode?]
     /// The backward rule; `nil` for leaves and after the graph was freed.
+    @exclusivity(unchecked)
     var rule: Rule?
     /// The op's output, kept for rules that read it (not captured by the rule
     /// itself, which would make a cycle through this node).
+    @exclusivity(unchecked)
     var savedOutput: TensorStorage?
     /// Accumulated gradient (leaves only).
+    @exclusivity(unchecked)
     var grad: Tensor?
     /// The sum of the gradients that reached this node during the current backward pass.
+    @exclusivity(unchecked)
     var pendingGradient: Tensor?
     /// The number of the last graph traversal that visited this node.
+    @exclusivity(unchecked)
     var visitMark: UInt64 = 0
 
     let isLeaf: Bool
