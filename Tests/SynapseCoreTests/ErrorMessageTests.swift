@@ -41,7 +41,7 @@ struct ErrorMessageTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor(int32: [1, 2]).exp()
         }
-        expectMessage(result, contains: "exp: expected a float32 tensor, got int32")
+        expectMessage(result, contains: "exp: expected a float32 or float64 tensor, got int32")
     }
 
     @Test("arithmetic on a bool mask names the dtype")
@@ -49,7 +49,7 @@ struct ErrorMessageTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor(bool: [true]) * Tensor([1])
         }
-        expectMessage(result, contains: "multiply: expected a float32 tensor, got bool")
+        expectMessage(result, contains: "multiply: expected a float32 or float64 tensor, got bool")
     }
 
     @Test("comparing different dtypes asks for an explicit conversion")
@@ -108,12 +108,12 @@ struct ErrorMessageTests {
         expectMessage(result, contains: "Tensor: 3 values cannot fill shape [2, 2]")
     }
 
-    @Test("only float32 tensors can require gradients")
+    @Test("only floating-point tensors can require gradients")
     func integerRequiresGrad() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor(int32: [1]).requiringGrad()
         }
-        expectMessage(result, contains: "requiresGrad: only float32 tensors can require gradients, this one is int32")
+        expectMessage(result, contains: "requiresGrad: only float32 and float64 tensors can require gradients, this one is int32")
     }
 
     @Test("a second backward through a freed graph says so")
@@ -148,7 +148,7 @@ struct ErrorMessageTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor(int32: [1]).scalars
         }
-        expectMessage(result, contains: "scalars: expected a float32 tensor, got int32; use intScalars")
+        expectMessage(result, contains: "scalars: expected a float32 tensor, got int32; use doubleScalars, intScalars")
     }
 
     @Test("where needs a bool condition")

@@ -65,8 +65,8 @@ extension Tensor {
         let storage = backend.stridedRead(self.storage, dtype: dtype, offset: 0,
                                           strides: permutation.map { strides[$0] }, shape: newShape)
         let result = Tensor(storage: storage, shape: newShape, dtype: dtype)
-        var inverse = [Int](repeating: 0, count: rank)
-        for (position, axis) in permutation.enumerated() { inverse[axis] = position }
+        // A constant for the backward closure (a captured `var` costs an exclusivity check).
+        let inverse = permutation.enumerated().sorted { $0.element < $1.element }.map(\.offset)
         return Tensor.record(result, op: "permute", input: self) { gradient in
             [gradient.permuted(inverse)]
         }
