@@ -14,6 +14,7 @@
 #
 # BUNDLE defaults to bundle.tar.xz beside this script, else .gpu-bundle/bundle.tar.xz.
 # Python: $SYNAPSE_GPU_PYTHON, else /opt/torch/.venv/bin/python3, else python3.
+# SYNAPSE_GPU_CHECK_ARGS: extra arguments for synapse-cuda-check (e.g. "--quick").
 # Exit status: 0 all checks passed; 1 a check failed; 3 no GPU or CUDA unavailable
 # (said in one line); 4 no usable bundle. Takes well under three minutes.
 set -uo pipefail
@@ -81,7 +82,8 @@ export LD_LIBRARY_PATH="$root/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # A fresh kernel cache, so the report shows a real NVRTC compile and a disk read-back.
 export SYNAPSE_CUDA_CACHE="${SYNAPSE_CUDA_CACHE:-$work/kernel-cache}"
 run_probe() {
-    timeout 150 "$@" --json "$out/cuda-check.json" --require-gpu > "$out/probe.log" 2>&1
+    # shellcheck disable=SC2086  # word splitting of the extra arguments is intended
+    timeout 150 "$@" --json "$out/cuda-check.json" --require-gpu ${SYNAPSE_GPU_CHECK_ARGS:-} > "$out/probe.log" 2>&1
     local status=$?
     tee -a "$report" < "$out/probe.log"
     return $status
