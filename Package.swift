@@ -169,6 +169,12 @@ let package = Package(
         .testTarget(
             name: "SynapseCLITests",
             dependencies: ["synapse"]),
+
+        // Proves the CUDA loading path on a GPU (scripts/gpu-check.sh); nothing CUDA at build time.
+        .executableTarget(
+            name: "synapse-cuda-check",
+            dependencies: ["SynapseCore"],
+            path: "Sources/synapse-cuda-check"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,7 +12,13 @@ import sys
 import zlib
 
 VENV = os.environ.get("SYNAPSE_VENV", os.path.expanduser("~/.cache/synapse-venv"))
-REQUIREMENTS = ["numpy", "torch", "safetensors"]
+# nvidia-cuda-nvrtc: CUDA 13's run-time compiler (libnvrtc.so.13, no GPU needed), the
+# one PyTorch's CUDA 13 wheels use; the Swift tests compile every CUDA kernel source
+# for sm_90 with it (Tests/SynapseCoreTests/CUDANVRTCCompilerTests.swift) and are
+# skipped, saying so, where it is missing.
+REQUIREMENTS = ["numpy", "torch", "safetensors", "nvidia-cuda-nvrtc>=13,<14"]
+PROBE = ("import numpy, torch, safetensors, importlib.metadata as m; "
+         "m.version('nvidia-cuda-nvrtc')")
 
 
 # ---------------------------------------------------------------------------
@@ -30,8 +36,9 @@ def _inside_venv():
 def ensure_venv_and_reexec(script, argv):
     """Runs the rest of the script inside $HOME/.cache/synapse-venv.
 
-    Creates the environment (python3 -m venv + pip install numpy torch safetensors)
-    when it is missing, then re-executes `script` with the venv's interpreter.
+    Creates the environment (python3 -m venv + pip install of REQUIREMENTS) when it
+    is missing or lacks one of them, then re-executes `script` with the venv's
+    interpreter.
     Returns only when already running inside the environment.
     """
     if _inside_venv():
@@ -40,7 +47,7 @@ def ensure_venv_and_reexec(script, argv):
     if not os.path.exists(python):
         print(f"creating virtual environment {VENV}", file=sys.stderr)
         subprocess.check_call([sys.executable, "-m", "venv", VENV])
-    probe = subprocess.run([python, "-c", "import numpy, torch, safetensors"],
+    probe = subprocess.run([python, "-c", PROBE],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if probe.returncode != 0:
         print(f"installing {' '.join(REQUIREMENTS)} into {VENV}", file=sys.stderr)

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Synapse
 
-/// `synapse info`: version, kernel library, threads, cores and backends.
+/// `synapse info`: version, kernel library, threads, cores, backends, and whether CUDA
+/// can be used (or, in one line, why not).
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show the version, kernel library, thread count and available backends.")
+        abstract: "Show the version, kernel library, thread count, available backends and CUDA status.")
 
     func run() {
         let info = SystemInfo.current
@@ -15,5 +16,6 @@ struct InfoCommand: ParsableCommand {
         print("cores:            \(info.cores)")
         print("backends:         \(info.backends.joined(separator: ", "))")
         print("zlib:             \(Zlib.version)")
+        print("cuda:             \(CUDAAvailability.current)")
     }
 }
