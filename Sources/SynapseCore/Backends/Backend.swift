@@ -273,6 +273,14 @@ public enum Backends {
         }
         if let known = registry.withLock({ $0.byDevice[device] }) { return .success(known) }
         guard let factory = registry.withLock({ $0.factories[device.kind] }) else {
+            if case .cuda = device {
+                // The libraries load at run time; say what is missing, or that kernels are not there yet.
+                let reason = switch CUDAAvailability.current {
+                case .unavailable(let error): "CUDA is unavailable — \(error)"
+                case .available: "CUDA loads on this machine, but this build has no CUDA tensor backend yet (synapse-cuda-check exercises the driver, NVRTC and cuBLAS)"
+                }
+                return .failure(BackendUnavailable(device: device, reason: reason))
+            }
             return .failure(BackendUnavailable(device: device, reason: "no \(device.kind) backend is loaded in this process"))
         }
         let made = factory(device)
