@@ -28,8 +28,10 @@ struct MatmulBiasTests {
 
     @Test("a mismatched bias stops with the op and all three shapes")
     func shapeError() async {
-        await #expect(processExitsWith: .failure) {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([2, 3]).matmul(Tensor.zeros([3, 4]), bias: Tensor.zeros([5]))
         }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("matmul(_:bias:): cannot compute [2, 3] · [3, 4] + [5]"), "\(message)")
     }
 }
