@@ -92,9 +92,16 @@ public struct BroadcastLayout: Sendable, Equatable {
 /// A reduction seen as `[outer, extent, inner]`: the reduced axes are contiguous
 /// (`extent` elements apart by `inner`), `outer` and `inner` are kept.
 public struct ReductionGeometry: Sendable, Equatable {
+    /// Product of the dimensions before the reduced ones.
     public var outer: Int
+    /// Product of the reduced dimensions.
     public var extent: Int
+    /// Product of the dimensions after the reduced ones.
     public var inner: Int
+    /// - Parameters:
+    ///   - outer: product of the leading kept dimensions.
+    ///   - extent: product of the reduced dimensions.
+    ///   - inner: product of the trailing kept dimensions.
     public init(outer: Int, extent: Int, inner: Int) {
         self.outer = outer
         self.extent = extent

@@ -94,8 +94,11 @@ extension Tensor {
 
     /// In-place forms (they rebind the variable; the graph sees a new tensor).
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }
+    /// Rebinds `lhs` to the elementwise difference (a new tensor for the graph).
     public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs - rhs }
+    /// Rebinds `lhs` to the elementwise product (a new tensor for the graph).
     public static func *= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs * rhs }
+    /// Rebinds `lhs` to the elementwise quotient (a new tensor for the graph).
     public static func /= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs / rhs }
 
     /// Sums a broadcast gradient back to `shape`: over leading dimensions that

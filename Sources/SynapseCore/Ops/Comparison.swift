@@ -14,6 +14,7 @@ extension Tensor {
         return Tensor(storage: storage, shape: shape, dtype: .bool)
     }
 
+    /// Elementwise equality, broadcast; a bool mask.
     public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.equal, lhs, rhs, name: "equal") }
     public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.notEqual, lhs, rhs, name: "notEqual") }
     public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.less, lhs, rhs, name: "less") }
