@@ -193,7 +193,7 @@ public struct TrainingRun {
             initialEpoch = try model.loadCheckpoint(from: resume)
             if let old = try? ModelFile.read(from: resume).history {
                 for (row, epoch) in old.epochs.enumerated() where epoch < initialEpoch {
-                    previous.record(epoch: epoch, logs: old.values.compactMapValues { row < $0.count ? $0[row] : nil })
+                    previous.record(epoch: epoch, logs: Logs(old.values.compactMapValues { row < $0.count ? $0[row] : nil }))
                 }
             }
         } else {
@@ -209,7 +209,7 @@ public struct TrainingRun {
                                 callbacks: callbacks, verbose: options.verbose, initialEpoch: initialEpoch)
         let seconds = Date().timeIntervalSince(start)
         for (row, epoch) in history.epochs.enumerated() {
-            previous.record(epoch: epoch, logs: history.values.compactMapValues { row < $0.count ? $0[row] : nil })
+            previous.record(epoch: epoch, logs: Logs(history.values.compactMapValues { row < $0.count ? $0[row] : nil }))
         }
         let test = prepared.test.map { model.evaluate(x: $0.x, y: $0.y, batchSize: Swift.max(batchSize, 256)) }
         let files = try writeResults(model: model, preprocessing: prepared.preprocessing, history: previous)

@@ -75,3 +75,23 @@ public func withDevice<R>(_ device: Device, _ body: () throws -> R) rethrows -> 
     _ = Backends.backend(for: device)   // stops with the reason when the device is unavailable
     return try DeviceScope.$current.withValue(device, operation: body)
 }
+
+/// Runs `body` in the execution context of `device`'s backend on the calling thread:
+/// on the CPU, with denormal floats flushed to zero (as TensorFlow and XLA compute;
+/// see ``FloatingPointMode``); the thread's previous state is restored afterwards.
+/// `fit`, `evaluate` and `predict` run in it; wrap a hand-written training loop the
+/// same way so that the small kernels run inline on the calling thread follow it too:
+///
+/// ```swift
+/// withExecutionContext(on: .cpu) {
+///     for (x, y) in batches { step(x, y) }
+/// }
+/// ```
+///
+/// - Parameters:
+///   - device: the device whose backend's context to enter; must be available.
+///   - body: the work.
+/// - Returns: what `body` returns.
+public func withExecutionContext<R>(on device: Device, _ body: () throws -> R) rethrows -> R {
+    try Backends.backend(for: device).withExecutionContext(body)
+}

@@ -67,7 +67,8 @@ public struct DataLoader: Sequence, Sendable {
 
     /// The batches of one epoch.
     public func batches(epoch: Int) -> Batches {
-        Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount)
+        Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount,
+                inDataOrder: !shuffle)
     }
 
     /// An iterator over the batches of ``epoch``.
@@ -86,6 +87,8 @@ public struct DataLoader: Sequence, Sendable {
         let batchSize: Int
         /// The number of batches.
         public let batchCount: Int
+        /// Whether `order` is `0..<count`: batches are then views of the data, not copies.
+        let inDataOrder: Bool
 
         /// The `index`-th batch.
         ///
@@ -93,7 +96,8 @@ public struct DataLoader: Sequence, Sendable {
         public subscript(index: Int) -> (x: Tensor, y: Tensor) {
             require(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")
             let start = index * batchSize
-            return dataset.batch(at: Array(order[start..<Swift.min(start + batchSize, order.count)]))
+            let end = Swift.min(start + batchSize, order.count)
+            return inDataOrder ? dataset.batch(in: start..<end) : dataset.batch(at: Array(order[start..<end]))
         }
 
         /// An iterator over the batches.

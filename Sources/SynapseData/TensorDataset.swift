@@ -49,8 +49,13 @@ public struct TensorDataset: Sendable {
         return (x.gather(selector, axis: 0), y.gather(selector, axis: 0))
     }
 
-    /// The samples in `range`, in order.
+    /// The samples in `range`, in order: views of `x` and `y`, no copy.
+    ///
+    /// - Precondition: `range` lies in `0..<count`.
     public func batch(in range: Range<Int>) -> (x: Tensor, y: Tensor) {
-        batch(at: Array(range))
+        require(range.lowerBound >= 0 && range.upperBound <= count,
+                "TensorDataset.batch: range \(range) is out of range for \(count) samples")
+        return (x.narrowed(axis: 0, start: range.lowerBound, length: range.count),
+                y.narrowed(axis: 0, start: range.lowerBound, length: range.count))
     }
 }

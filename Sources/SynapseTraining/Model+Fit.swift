@@ -43,85 +43,27 @@ extension Model {
             (trainX, trainY) = (x.narrowed(axis: 0, start: 0, length: kept), y.narrowed(axis: 0, start: 0, length: kept))
             validation = (x.narrowed(axis: 0, start: kept, length: held), y.narrowed(axis: 0, start: kept, length: held))
         }
-        let samples = trainX.shape[0]
-        let steps = (samples + batchSize - 1) / batchSize
-        let batches = { () -> AnySequence<(x: Tensor, y: Tensor)> in
-            let order = shuffle ? Random.withGenerator { $0.permutation(samples) } : Array(0..<samples)
-            return AnySequence((0..<steps).lazy.map { step in
-                let indices = Tensor(int32: Array(order[(step * batchSize)..<Swift.min(samples, (step + 1) * batchSize)]),
-                                     device: trainX.device)
-                return (trainX.gather(indices, axis: 0), trainY.gather(indices, axis: 0))
-            })
+        let dataset = TensorDataset(x: trainX, y: trainY)
+        let validationLoader = validation.map { DataLoader(TensorDataset(x: $0.x, y: $0.y), batchSize: batchSize) }
+        // Each epoch's shuffle seed comes from the global generator when the epoch
+        // starts, so a run resumed from a checkpoint (which restores that generator)
+        // visits the samples in the uninterrupted run's order.
+        let batches = { (epoch: Int) in
+            DataLoader(dataset, batchSize: batchSize, shuffle: shuffle).batches(epoch: epoch)
         }
-        let validate: (([any Callback]) -> Logs)? = validation.map { data in
-            { callbacks in self.evaluate(x: data.x, y: data.y, batchSize: batchSize, verbose: 0, callbacks: callbacks) }
-        }
-        return runTraining(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: steps, batches: batches,
-                           validate: validate, callbacks: callbacks, verbose: verbose)
-    }
-
-    /// The epoch loop shared by every `fit` variant.
-    /// Kernels run with denormals flushed (``FloatingPointMode``), callbacks included.
-    func runTraining(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
-                     batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (([any Callback]) -> Logs)?,
-                     callbacks: [any Callback], verbose: Int) -> History {
-        FloatingPointMode.withFlushedDenormals {
-            trainingLoop(epochs: epochs, initialEpoch: initialEpoch, stepsPerEpoch: stepsPerEpoch, batches: batches,
-                         validate: validate, callbacks: callbacks, verbose: verbose)
-        }
-    }
-
-    private func trainingLoop(epochs: Int, initialEpoch: Int, stepsPerEpoch: Int?,
-                              batches: () -> AnySequence<(x: Tensor, y: Tensor)>, validate: (([any Callback]) -> Logs)?,
-                              callbacks: [any Callback], verbose: Int) -> History {
-        _ = requireCompiled()
-        let history = History()
-        var all: [any Callback] = [history]
-        if verbose > 0 {
-            all.append(ProgressBar(epochs: epochs, stepsPerEpoch: stepsPerEpoch,
-                                   inPlace: verbose == 1 ? ProgressBar.standardOutputIsTerminal : false))
-        }
-        all += callbacks
-        let list = CallbackList(all)
-        list.setModel(self)
-        stopTraining = false
-        setHistory(history)
-        list.trainBegin()
-        var epochLogs: Logs = [:]
-        for epoch in initialEpoch..<Swift.max(initialEpoch, epochs) {
-            list.epochBegin(epoch)
-            metrics.forEach { $0.reset() }
-            var lossSum = 0.0
-            var sampleCount = 0
-            var logs: Logs = [:]
-            for (step, batch) in batches().enumerated() {
-                list.trainBatchBegin(step)
-                let batchLogs = trainStep(x: batch.x, y: batch.y)
-                let count = batch.x.shape.first ?? 1
-                lossSum += Double(batchLogs["loss"] ?? .nan) * Double(count)
-                sampleCount += count
-                logs = batchLogs
-                logs["loss"] = Float(lossSum / Double(Swift.max(sampleCount, 1)))
-                for metric in metrics { logs[metric.name] = metric.result() }
-                list.trainBatchEnd(step, logs)
-                if stopTraining { break }
-            }
-            epochLogs = logs
-            if let validate {
-                // As Keras, validation runs the test hooks of the same callbacks.
-                for (key, value) in validate(all) { epochLogs["val_" + key] = value }
-            }
-            list.epochEnd(epoch, epochLogs)
-            if stopTraining { break }
-        }
-        // As Keras: an optimizer that averages the weights leaves the averages in place.
-        if epochs > initialEpoch { optimizer?.finalizeVariableValues() }
-        list.trainEnd(epochLogs)
-        return history
+        return train(epochs: epochs, initialEpoch: initialEpoch,
+                     batchCount: DataLoader(dataset, batchSize: batchSize).batchCount, batches: batches,
+                     validationData: validationLoader, callbacks: callbacks, verbose: verbose)
     }
 
     /// Loss and metrics over `x` and `y` in inference mode.
     ///
+    /// - Parameters:
+    ///   - x: inputs, `[samples, ...]`.
+    ///   - y: targets, `[samples, ...]`.
+    ///   - batchSize: samples per forward pass (32 by default).
+    ///   - verbose: 1 or more prints the results on one line; 0 (the default) is silent.
+    ///   - callbacks: receive the test hooks (begin, per batch, end).
     /// - Returns: "loss" and each compiled metric's name.
     @discardableResult
     public func evaluate(x: Tensor, y: Tensor, batchSize: Int = 32, verbose: Int = 0,
@@ -129,34 +71,8 @@ extension Model {
         requireMatchingSamples(x, y, op: "evaluate")
         require(batchSize > 0, "evaluate: batchSize must be positive, got \(batchSize)")
         let device = executionDevice
-        let (x, y) = (x.to(device), y.to(device))
-        let list = CallbackList(callbacks)
-        list.setModel(self)
-        list.testBegin()
-        metrics.forEach { $0.reset() }
-        let samples = x.shape[0]
-        var lossSum = 0.0
-        FloatingPointMode.withFlushedDenormals {
-            var start = 0
-            var batch = 0
-            while start < samples {
-                let count = Swift.min(batchSize, samples - start)
-                list.testBatchBegin(batch)
-                let logs = testStep(x: x.narrowed(axis: 0, start: start, length: count),
-                                    y: y.narrowed(axis: 0, start: start, length: count))
-                lossSum += Double(logs["loss"] ?? .nan) * Double(count)
-                list.testBatchEnd(batch, logs)
-                start += count
-                batch += 1
-            }
-        }
-        var result: Logs = ["loss": Float(lossSum / Double(Swift.max(samples, 1)))]
-        for metric in metrics { result[metric.name] = metric.result() }
-        list.testEnd(result)
-        if verbose > 0 {
-            print(result.keys.sorted().map { "\($0): \(ProgressBar.format(result[$0]!))" }.joined(separator: " - "))
-        }
-        return result
+        let loader = DataLoader(TensorDataset(x: x.to(device), y: y.to(device)), batchSize: batchSize)
+        return evaluate(loader, verbose: verbose, callbacks: callbacks)
     }
 
     /// Outputs for `x` in inference mode, computed in batches without recording
@@ -172,7 +88,7 @@ extension Model {
         list.setModel(self)
         list.predictBegin()
         defer { list.predictEnd() }
-        return FloatingPointMode.withFlushedDenormals { withoutGradient {
+        return withExecutionContext(on: executionDevice) { withoutGradient {
             let samples = x.shape[0]
             if samples <= batchSize {
                 list.predictBatchBegin(0)

@@ -24,9 +24,6 @@ open class Model: Layer {
     public var stopTraining = false
     /// The history of the last `fit`.
     public private(set) var history = History()
-    /// Called after `backward()` and before the optimizer step, when the gradients
-    /// are final: the place for an all-reduce across processes.
-    public var gradientHook: (([Parameter]) -> Void)?
 
     /// Configures training with objects.
     ///
@@ -85,7 +82,7 @@ open class Model: Layer {
     open func buildFromDeclaredInput() {}
 
     /// One optimization step on a batch: forward in training mode, loss plus
-    /// regularization, backward, gradient hook, optimizer step, metric updates.
+    /// regularization, backward, optimizer step, metric updates.
     /// Returns the batch's loss and the metrics' running values.
     ///
     /// Override it for custom objectives (Keras' `train_step`); use
@@ -97,7 +94,7 @@ open class Model: Layer {
         if let penalty = regularizationLoss() { value = value + penalty }
         applyGradients(of: value)
         updateMetrics(yTrue: y, yPred: prediction.detached())
-        return ["loss": value.item]
+        return Logs(deferred: ["loss": DeferredScalar(tensor: value)])
     }
 
     /// The output for a batch and the mask of its time steps, if the model makes one
@@ -115,17 +112,17 @@ open class Model: Layer {
         var value = loss(y, prediction, mask: mask)
         if let penalty = withoutGradient({ regularizationLoss() }) { value = value + penalty }
         updateMetrics(yTrue: y, yPred: prediction)
-        return ["loss": value.item]
+        return Logs(deferred: ["loss": DeferredScalar(tensor: value)])
     }
 
-    /// Backpropagates `loss`, runs the gradient hook and takes one optimizer step,
-    /// clearing the gradients first.
+    /// Backpropagates `loss` and takes one optimizer step, clearing the gradients
+    /// first. The optimizer's ``Optimizer/gradientTransform`` is the one place to see
+    /// or change the final gradients before the update.
     public func applyGradients(of loss: Tensor) {
         let optimizer = requireCompiled().optimizer
         if optimizer.parameters.isEmpty { optimizer.parameters = trainableParameters }
         zeroGrad()
         loss.backward()
-        gradientHook?(optimizer.parameters)
         optimizer.step()
     }
 
@@ -140,7 +137,7 @@ open class Model: Layer {
     /// that batch alone (metrics are reset first, as Keras does).
     public func trainOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
-        var logs = FloatingPointMode.withFlushedDenormals { trainStep(x: x, y: y) }
+        var logs = withExecutionContext(on: executionDevice) { trainStep(x: x, y: y) }
         for metric in metrics { logs[metric.name] = metric.result() }
         return logs
     }
@@ -148,7 +145,7 @@ open class Model: Layer {
     /// Evaluates one batch; returns its loss and metrics.
     public func testOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
-        var logs = FloatingPointMode.withFlushedDenormals { testStep(x: x, y: y) }
+        var logs = withExecutionContext(on: executionDevice) { testStep(x: x, y: y) }
         for metric in metrics { logs[metric.name] = metric.result() }
         return logs
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import SynapseCore
 @testable import SynapseTraining
 
 /// Training on the isolated test device gives the CPU's results bit for bit: the
@@ -94,6 +95,39 @@ struct DeviceTrainingTests {
                 try! model.compile(optimizer: RMSprop(learningRate: 0.01), loss: "sparse_categorical_crossentropy",
                                    metrics: ["accuracy"])
                 return model
+            }
+        }
+    }
+
+    /// Device reads so far on the isolated device (every `download`).
+    static var isolatedReads: Int { (Backends.isolated as! CPUBackend).downloadCount.load(ordering: .relaxed) }
+
+    @Test("fit reads the device only when a callback looks at the logs, predict not at all")
+    func deviceReads() async {
+        await #expect(processExitsWith: .success) {
+            Random.seed(5)
+            var generator = RandomGenerator(seed: 4)
+            let x = Tensor.randomUniform([320, 8], generator: &generator)
+            let y = (x.sum(alongAxis: 1) .> 4).to(.float32).reshaped(to: [320, 1])
+            withDevice(.isolated) {
+                let (x, y) = (x.to(.isolated), y.to(.isolated))
+                let model = Sequential {
+                    Dense(16, activation: .relu)
+                    Dense(1, activation: .sigmoid)
+                }
+                model.compile(optimizer: RMSprop(learningRate: 0.01), loss: BinaryCrossentropy(),
+                              metrics: [Metrics.BinaryAccuracy(), Metrics.AUC(), Metrics.Precision()])
+                let beforeFit = DeviceTrainingTests.isolatedReads
+                let history = model.fit(x: x, y: y, epochs: 2, batchSize: 32, verbose: 0)   // 20 steps
+                let fitReads = DeviceTrainingTests.isolatedReads - beforeFit
+                // History reads the loss and the three metrics once per epoch.
+                precondition(fitReads <= 2 * 4, "fit read the device \(fitReads) times in 20 steps")
+                precondition(history.values["loss"]?.count == 2 && history.values["auc"]?.count == 2)
+                let beforePredict = DeviceTrainingTests.isolatedReads
+                let prediction = model.predict(x, batchSize: 64)
+                precondition(DeviceTrainingTests.isolatedReads == beforePredict && prediction.device == .isolated,
+                             "predict read the device \(DeviceTrainingTests.isolatedReads - beforePredict) times")
+                FileHandle.standardError.write(Data("fit: \(fitReads) device reads in 20 steps\n".utf8))
             }
         }
     }

@@ -270,14 +270,14 @@ struct ModelFitTests {
         #expect(TrainingFixtures.close(layer.bias!.value.item, bias - learningRate * biasGradient))
     }
 
-    @Test("gradientHook runs once per step with the trainable parameters, their gradients final")
+    @Test("the optimizer's gradientTransform runs once per step with the trainable parameters, their gradients final")
     func gradientHookCalls() {
         let model = TrainingFixtures.regressor()
         model.compile(optimizer: SGD(learningRate: 0.05), loss: MeanSquaredError())
         var calls = 0
         var sawAllGradients = true
         var sameParameters = true
-        model.gradientHook = { parameters in
+        model.optimizer?.gradientTransform = { parameters in
             calls += 1
             sawAllGradients = sawAllGradients && parameters.allSatisfy { $0.grad != nil }
             sameParameters = sameParameters && parameters.count == model.trainableParameters.count
@@ -288,14 +288,14 @@ struct ModelFitTests {
         #expect(calls == 9, "3 epochs of 3 batches")
         #expect(sawAllGradients)
         #expect(sameParameters)
-        model.gradientHook = nil
+        model.optimizer?.gradientTransform = nil
     }
 
-    @Test("gradientHook can change the gradients: zeroed gradients leave the weights untouched")
+    @Test("the optimizer's gradientTransform can change the gradients: zeroed gradients leave the weights untouched")
     func gradientHookZeroes() {
         let model = TrainingFixtures.regressor()
         model.compile(optimizer: SGD(learningRate: 0.1, momentum: 0.9), loss: MeanSquaredError())
-        model.gradientHook = { parameters in
+        model.optimizer?.gradientTransform = { parameters in
             for parameter in parameters { parameter.setGrad(Tensor.zeros(parameter.shape)) }
         }
         let before = TrainingFixtures.bits(model)
@@ -304,12 +304,12 @@ struct ModelFitTests {
         #expect(TrainingFixtures.bits(model) == before)
     }
 
-    @Test("gradientHook can scale the gradients: doubled gradients equal a doubled learning rate")
+    @Test("the optimizer's gradientTransform can scale the gradients: doubled gradients equal a doubled learning rate")
     func gradientHookScales() {
         let data = TrainingFixtures.linearData(count: 12)
         let hooked = TrainingFixtures.regressor()
         hooked.compile(optimizer: SGD(learningRate: 0.05), loss: MeanSquaredError())
-        hooked.gradientHook = { parameters in
+        hooked.optimizer?.gradientTransform = { parameters in
             for parameter in parameters { parameter.setGrad(parameter.grad.map { $0 * 2 }) }
         }
         hooked.fit(x: data.x, y: data.y, epochs: 2, batchSize: 4, shuffle: false, verbose: 0)

@@ -16,6 +16,19 @@ void synapse_adam_update(float *p, const float *g, float *m, float *v, float *vm
                          float step_size, float beta1, float beta2, float epsilon, float correction,
                          float l2, float decay);
 
+// One RMSprop step over count elements, in place (PyTorch's order of operations):
+//   s = rho * s + (1 - rho) * g^2
+//   a = a + (1 - rho) * (g - a) and s' = s - a^2 when grad_avg (a) is not NULL (centered), else s' = s
+//   q = g / (sqrt(s') + epsilon)
+//   b = momentum * b + q and p = p - learning_rate * b when buffer (b) is not NULL, else p = p - learning_rate * q
+void synapse_rmsprop_update(float *p, const float *g, float *square_avg, float *grad_avg, float *buffer,
+                            size_t count, float learning_rate, float rho, float epsilon, float momentum);
+
+// One Adagrad step over count elements, in place:
+//   s = s + g^2;  p = p - learning_rate * g / (sqrt(s) + epsilon)
+void synapse_adagrad_update(float *p, const float *g, float *sum, size_t count, float learning_rate,
+                            float epsilon);
+
 // Turns flush-to-zero and denormals-are-zero on for the calling thread (MXCSR
 // FTZ/DAZ on x86, FPCR.FZ on ARM; nothing elsewhere) and returns the previous
 // control word for synapse_restore_float_control.

@@ -121,6 +121,15 @@ public protocol Backend: AnyObject, Sendable {
     /// A human-readable name, e.g. "CPU (oneDNN 2.6.3, AVX-512)".
     var name: String { get }
 
+    /// Runs a stretch of work (a training loop, a batch of predictions) in this
+    /// backend's execution context on the calling thread, then restores the thread.
+    /// The CPU's flushes denormal floats to zero (``FloatingPointMode``); a GPU
+    /// backend makes its context current. The default runs `body` as it is.
+    ///
+    /// - Parameter body: the work.
+    /// - Returns: what `body` returns.
+    func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R
+
     // MARK: Memory
     /// Makes and takes back this device's memory (with its block cache).
     var allocator: any DeviceAllocator { get }
@@ -364,6 +373,8 @@ extension Device {
 }
 
 extension Backend {
+    public func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R { try body() }
+
     /// A float32 ``matmul(_:_:bias:dtype:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
     func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage {

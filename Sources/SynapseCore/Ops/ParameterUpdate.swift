@@ -19,6 +19,23 @@ public enum ParameterUpdateRule: Sendable, Equatable {
     /// Adam and AdamW. State slots: `[m, v]`, or `[m, v, vMax]` with AMSGrad.
     case adam(AdamUpdate)
 
+    /// RMSprop, plain or centered, with optional momentum. State slots:
+    /// `[squareAverage]`, then `gradientAverage` when centered, then `momentumBuffer`
+    /// when `momentum > 0`.
+    ///
+    ///     s ← ρ · s + (1 − ρ) · g²
+    ///     a ← a + (1 − ρ)(g − a);  s' ← s − a²        (centered; else s' = s)
+    ///     q ← g / (√s' + ε)
+    ///     b ← momentum · b + q;  p ← p − learningRate · b   (momentum > 0)
+    ///     p ← p − learningRate · q                    (otherwise)
+    case rmsprop(learningRate: Float, rho: Float, epsilon: Float, momentum: Float, centered: Bool)
+
+    /// Adagrad. State slot: `[sum]` (starting at the optimizer's initial accumulator value).
+    ///
+    ///     s ← s + g²
+    ///     p ← p − learningRate · g / (√s + ε)
+    case adagrad(learningRate: Float, epsilon: Float)
+
     /// An exponential moving average of another tensor (Keras' optimizer EMA of the
     /// weights): the updated tensor is the average, and the `gradient` argument of
     /// ``Tensor/applyUpdate(_:gradient:slots:)`` is the current value being tracked.
@@ -32,6 +49,8 @@ public enum ParameterUpdateRule: Sendable, Equatable {
         switch self {
         case .sgd(_, let momentum, _, _): return momentum != 0 ? 1 : 0
         case .adam(let adam): return adam.amsgrad ? 3 : 2
+        case .rmsprop(_, _, _, let momentum, let centered): return 1 + (centered ? 1 : 0) + (momentum > 0 ? 1 : 0)
+        case .adagrad: return 1
         case .movingAverage: return 0
         }
     }

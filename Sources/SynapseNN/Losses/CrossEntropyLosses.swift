@@ -98,14 +98,22 @@ public struct SparseCategoricalCrossentropy: Loss {
         let logProbabilities = fromLogits ? yPred.logSoftmax(axis: -1)
             : yPred.clamped(min: lossEpsilon, max: 1 - lossEpsilon).log()
         let classes = yPred.shape[yPred.rank - 1]
-        if labels.scalarCount > 0 {
-            // An id outside 0..<classes would silently give a zero loss; stop instead.
+        let oneHot = labels.oneHot(depth: classes)
+        let loss = -(logProbabilities * smoothed(oneHot, labelSmoothing)).sum(alongAxis: -1)
+        guard labels.scalarCount > 0 else { return loss }
+        // An id outside 0..<classes would silently give a zero loss. On the CPU the
+        // labels are in host memory: stop with the range. Elsewhere reading them would
+        // wait for the device every step, so such a sample's loss is NaN instead (as
+        // TensorFlow on a GPU), which the logs and TerminateOnNaN show.
+        if labels.device == .cpu {
             let asFloat = labels.to(.float32)
             let (smallest, largest) = (asFloat.min().item, asFloat.max().item)
             require(smallest >= 0 && largest < Float(classes),
                     "\(name): labels must be in 0..<\(classes) for \(classes) classes, got values from \(Int(smallest)) to \(Int(largest))")
+            return loss
         }
-        return -(logProbabilities * smoothed(labels.oneHot(depth: classes), labelSmoothing)).sum(alongAxis: -1)
+        let outOfRange = oneHot.sum(alongAxis: -1) .== 0
+        return Tensor.where(outOfRange, loss.constant(.nan), loss)
     }
 
     /// Labels as int32 with the predictions' shape minus the class axis; stops with

@@ -81,13 +81,13 @@ extension Metrics {
         /// The thresholds in use, increasing: `−ε`, `1/(n−1)`, …, `(n−2)/(n−1)`, `1 + ε`.
         public var thresholds: [Float] { counts.thresholds }
         /// Weighted true positives at each threshold.
-        public var truePositives: [Double] { counts.truePositives }
+        public var truePositives: [Double] { counts.read().truePositives }
         /// Weighted false positives at each threshold.
-        public var falsePositives: [Double] { counts.falsePositives }
+        public var falsePositives: [Double] { counts.read().falsePositives }
         /// Weighted true negatives at each threshold.
-        public var trueNegatives: [Double] { counts.trueNegatives }
+        public var trueNegatives: [Double] { counts.read().trueNegatives }
         /// Weighted false negatives at each threshold.
-        public var falseNegatives: [Double] { counts.falseNegatives }
+        public var falseNegatives: [Double] { counts.read().falseNegatives }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
             requireFloatPredictions(yPred, metric: name)
@@ -100,9 +100,18 @@ extension Metrics {
             }
         }
 
-        public func result() -> Float {
-            if curve == .pr && summationMethod == .interpolation { return Float(interpolatedPRArea()) }
-            let (tp, fp, tn, fn) = (truePositives, falsePositives, trueNegatives, falseNegatives)
+        public func result() -> Float { deferredResult().value }
+
+        public func deferredResult() -> DeferredScalar {
+            let (counts, curve, method) = (self.counts, curve, summationMethod)
+            return DeferredScalar { Float(Self.area(of: counts.read(), curve: curve, summationMethod: method)) }
+        }
+
+        /// The area under `curve` through the points the counts give.
+        private static func area(of totals: ConfusionTotals, curve: Curve, summationMethod: SummationMethod) -> Double {
+            if curve == .pr && summationMethod == .interpolation { return interpolatedPRArea(totals) }
+            let (tp, fp) = (totals.truePositives, totals.falsePositives)
+            let (tn, fn) = (totals.trueNegatives, totals.falseNegatives)
             let recall = tp.indices.map { divideNoNaN(tp[$0], tp[$0] + fn[$0]) }
             let x: [Double], y: [Double]
             switch curve {
@@ -115,7 +124,7 @@ extension Metrics {
             }
             // Thresholds increase, so x decreases: each term is (x[i] − x[i+1]) · height.
             var area = 0.0
-            for index in 0..<(numThresholds - 1) {
+            for index in 0..<(tp.count - 1) {
                 let height: Double
                 switch summationMethod {
                 case .interpolation: height = (y[index] + y[index + 1]) / 2
@@ -124,7 +133,7 @@ extension Metrics {
                 }
                 area += (x[index] - x[index + 1]) * height
             }
-            return Float(area)
+            return area
         }
 
         public func reset() { counts.reset() }
@@ -132,11 +141,11 @@ extension Metrics {
         /// Keras' `interpolate_pr_auc` (Davis & Goadrich 2006, section 4): within each
         /// interval TP and P = TP + FP vary linearly, so precision is
         /// `(intercept + slope·P) / P` and its integral over recall has a closed form.
-        private func interpolatedPRArea() -> Double {
-            let tp = truePositives, fn = falseNegatives
-            let predictedPositive = tp.indices.map { tp[$0] + falsePositives[$0] }
+        private static func interpolatedPRArea(_ totals: ConfusionTotals) -> Double {
+            let (tp, fn) = (totals.truePositives, totals.falseNegatives)
+            let predictedPositive = tp.indices.map { tp[$0] + totals.falsePositives[$0] }
             var area = 0.0
-            for index in 0..<(numThresholds - 1) {
+            for index in 0..<(tp.count - 1) {
                 let (pA, pB) = (predictedPositive[index], predictedPositive[index + 1])
                 let deltaTP = tp[index] - tp[index + 1]
                 let slope = divideNoNaN(deltaTP, Swift.max(pA - pB, 0))

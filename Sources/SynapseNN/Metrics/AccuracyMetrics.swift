@@ -29,6 +29,8 @@ extension Metrics {
 
         public func result() -> Float { state.mean }
 
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
+
         public func reset() { state.reset() }
     }
 
@@ -73,6 +75,8 @@ extension Metrics {
 
         public func result() -> Float { state.mean }
 
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
+
         public func reset() { state.reset() }
     }
 
@@ -101,6 +105,8 @@ extension Metrics {
 
         public func result() -> Float { state.mean }
 
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
+
         public func reset() { state.reset() }
     }
 
@@ -128,6 +134,8 @@ extension Metrics {
         }
 
         public func result() -> Float { state.mean }
+
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
 
         public func reset() { state.reset() }
     }

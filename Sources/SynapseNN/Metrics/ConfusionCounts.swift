@@ -1,70 +1,68 @@
 /// Weighted true/false positive/negative counts at a list of thresholds, accumulated
-/// over batches: the state of Precision, Recall and AUC.
+/// over batches on the predictions' device: the state of Precision, Recall and AUC.
 ///
 /// A prediction is positive at threshold `t` when it is strictly greater than `t`
 /// (Keras' rule; NaN is never positive). Each sample contributes its positive-label
 /// weight to TP or FN and its negative-label weight to FP or TN, so soft labels and
 /// sample weights work.
 ///
-/// Tensor ops prepare a batch (alignment, label weights, sample weights); the counts
-/// are then a histogram on the host: each prediction lands in the bucket "number of
-/// thresholds below it" (a binary search), and TP/FP at threshold `i` are suffix sums
-/// of the buckets above `i`. That is O(M log T) per batch, where comparing every
-/// prediction with every threshold as tensors would be O(M · T).
+/// One batch is one matrix product: the label weights `[2, M]` (positive, negative)
+/// times the indicator `prediction > threshold` `[M, T]` give TP and FP at every
+/// threshold; FN and TN are the weight totals minus those. The counts stay on the
+/// device in float64 until ``read()``.
 struct ConfusionCounts {
     /// Thresholds in increasing order.
     let thresholds: [Float]
-    private(set) var truePositives: [Double]
-    private(set) var falsePositives: [Double]
-    private(set) var trueNegatives: [Double]
-    private(set) var falseNegatives: [Double]
+    /// Rows TP, FP, FN, TN; float64 `[4, thresholds]` on the predictions' device.
+    private var counts: Tensor?
 
     init(thresholds: [Float]) {
         require(zip(thresholds, thresholds.dropFirst()).allSatisfy { $0 <= $1 }, "thresholds must increase")
         self.thresholds = thresholds
-        let zeros = [Double](repeating: 0, count: thresholds.count)
-        (truePositives, falsePositives, trueNegatives, falseNegatives) = (zeros, zeros, zeros, zeros)
     }
 
-    mutating func reset() { self = ConfusionCounts(thresholds: thresholds) }
+    mutating func reset() { counts = nil }
 
     /// Adds a batch. All three tensors are float32 with shape `[M]`: the predictions,
     /// and each sample's weight as a positive and as a negative example.
     mutating func add(predictions: Tensor, positiveWeights: Tensor, negativeWeights: Tensor) {
-        let rows = predictions.scalarCount
-        guard rows > 0 else { return }
-        let values = Tensor.stack([predictions, positiveWeights, negativeWeights]).scalars
-        let thresholdCount = thresholds.count
-        // Bucket k holds the predictions above exactly the first k thresholds.
-        var positiveBuckets = [Double](repeating: 0, count: thresholdCount + 1)
-        var negativeBuckets = [Double](repeating: 0, count: thresholdCount + 1)
-        thresholds.withUnsafeBufferPointer { thresholds in
-            for row in 0..<rows {
-                let score = values[row]
-                var (low, high) = (0, thresholdCount)   // first index whose threshold is not below `score`
-                while low < high {
-                    let middle = (low + high) / 2
-                    if thresholds[middle] < score { low = middle + 1 } else { high = middle }
-                }
-                positiveBuckets[low] += Double(values[rows + row])
-                negativeBuckets[low] += Double(values[2 * rows + row])
-            }
-        }
-        // At threshold i, buckets 0...i are predicted negative and the rest positive.
-        var (positivesBelow, negativesBelow) = (0.0, 0.0)
-        for index in 0..<thresholdCount {
-            positivesBelow += positiveBuckets[index]
-            negativesBelow += negativeBuckets[index]
-            falseNegatives[index] += positivesBelow
-            trueNegatives[index] += negativesBelow
-        }
-        var (positivesAbove, negativesAbove) = (0.0, 0.0)
-        for index in stride(from: thresholdCount - 1, through: 0, by: -1) {
-            positivesAbove += positiveBuckets[index + 1]
-            negativesAbove += negativeBuckets[index + 1]
-            truePositives[index] += positivesAbove
-            falsePositives[index] += negativesAbove
-        }
+        guard predictions.scalarCount > 0 else { return }
+        let limits = Tensor(thresholds, device: predictions.device)
+        let above = (predictions.unsqueezed(axis: 1) .> limits).to(.float32)
+        let weights = Tensor.stack([positiveWeights, negativeWeights])
+        let positivesAbove = weights.matmul(above)
+        let below = weights.sum(alongAxes: [1], keepDims: true) - positivesAbove
+        let batch = Tensor.concatenate([positivesAbove, below], axis: 0).to(.float64)
+        counts = counts.map { $0 + batch } ?? batch
+    }
+
+    /// The counts so far, read from the device.
+    func read() -> ConfusionTotals {
+        guard let counts else { return ConfusionTotals(thresholdCount: thresholds.count) }
+        let values = counts.doubleScalars
+        let count = thresholds.count
+        let row = { (index: Int) in Array(values[(index * count)..<((index + 1) * count)]) }
+        return ConfusionTotals(truePositives: row(0), falsePositives: row(1), falseNegatives: row(2),
+                               trueNegatives: row(3))
+    }
+}
+
+/// Confusion counts read back to the host, one entry per threshold.
+struct ConfusionTotals: Sendable {
+    var truePositives: [Double]
+    var falsePositives: [Double]
+    var falseNegatives: [Double]
+    var trueNegatives: [Double]
+
+    init(truePositives: [Double], falsePositives: [Double], falseNegatives: [Double], trueNegatives: [Double]) {
+        (self.truePositives, self.falsePositives) = (truePositives, falsePositives)
+        (self.falseNegatives, self.trueNegatives) = (falseNegatives, trueNegatives)
+    }
+
+    /// All zero.
+    init(thresholdCount: Int) {
+        let zeros = [Double](repeating: 0, count: thresholdCount)
+        self.init(truePositives: zeros, falsePositives: zeros, falseNegatives: zeros, trueNegatives: zeros)
     }
 }
 

@@ -81,6 +81,8 @@ extension Metrics {
 
         public func result() -> Float { metric?.result() ?? 0 }
 
+        public func deferredResult() -> DeferredScalar { metric?.deferredResult() ?? DeferredScalar(0) }
+
         public func reset() { metric?.reset() }
     }
 }

@@ -23,8 +23,7 @@ extension Metrics {
 
         /// Adds one value with a weight (e.g. a batch's mean loss, weighted by its size).
         public func update(_ value: Float, weight: Float = 1) {
-            state.total += Double(value) * Double(weight)
-            state.count += Double(weight)
+            state.add(Double(value), weight: Double(weight))
         }
 
         /// Adds every element of a float32 tensor, each weighted by `sampleWeight`
@@ -34,8 +33,22 @@ extension Metrics {
             withoutGradient { state.add(values, sampleWeight: sampleWeight, metric: name) }
         }
 
+        /// Adds every element of a float32 tensor with the same weight, on its device
+        /// (e.g. a batch's mean loss, weighted by the batch's size).
+        ///
+        /// - Parameters:
+        ///   - values: float32, any shape, on any device.
+        ///   - weight: the weight of each element.
+        public func update(_ values: Tensor, weight: Float) {
+            requireFloatPredictions(values, metric: name)
+            withoutGradient { state.add(values, weight: Double(weight)) }
+        }
+
         /// The weighted mean so far; 0 before any update.
         public func result() -> Float { state.mean }
+
+        /// The weighted mean as it stands now, read from the device only when asked.
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
 
         /// Forgets everything added so far.
         public func reset() { state.reset() }
@@ -76,6 +89,8 @@ extension Metrics {
         }
 
         public func result() -> Float { state.mean }
+
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
 
         public func reset() { state.reset() }
     }

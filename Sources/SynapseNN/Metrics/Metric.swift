@@ -4,7 +4,9 @@
 /// The training loop calls ``update(yTrue:yPred:sampleWeight:)`` once per batch,
 /// reads ``result()`` for the logs, and calls ``reset()`` at the start of every epoch
 /// and of every evaluation. Metrics never record gradients: they run their tensor ops
-/// in a no-grad scope and keep their totals on the host in `Double`.
+/// in a no-grad scope and keep their totals on the device of the predictions (in
+/// float64), so that updating them reads nothing back; ``deferredResult()`` hands the
+/// value to the training loop without a device read.
 ///
 /// Argument order is Keras' (targets first). Targets may be float32, int32 or bool.
 ///
@@ -31,13 +33,22 @@ public protocol Metric: AnyObject {
     func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?)
 
     /// The value over everything seen since the last ``reset()``; 0 before any update.
+    /// Reads the device.
     func result() -> Float
+
+    /// The value as it stands now, read only when someone asks: the training loop
+    /// gives it to callbacks so that a step waits for no device read. The default
+    /// calls ``result()`` at once; metrics that accumulate on a device return a value
+    /// that captures their current totals.
+    func deferredResult() -> DeferredScalar
 
     /// Forgets the accumulated state (called at the start of every epoch).
     func reset()
 }
 
 extension Metric {
+    public func deferredResult() -> DeferredScalar { DeferredScalar(result()) }
+
     /// Adds one batch with every sample weighted 1.
     public func update(yTrue: Tensor, yPred: Tensor) {
         update(yTrue: yTrue, yPred: yPred, sampleWeight: nil)

@@ -1,29 +1,64 @@
 /// Shared plumbing of the built-in metrics: weighted running totals, Keras' rank
 /// alignment of targets and predictions, and shape checks that name the metric.
 
-/// A weighted sum and the sum of the weights, kept in `Double` on the host so that
-/// long epochs do not lose precision.
+/// A weighted sum and the sum of the weights, accumulated where the values live.
+///
+/// Batch totals stay on the values' device as float64 scalars (so long epochs lose
+/// no precision and a step reads nothing back); element counts of unweighted
+/// batches and host values are kept on the host. ``mean`` reads the device once.
 struct WeightedTotal {
-    var total: Double = 0
-    var count: Double = 0
+    /// Σ w·x of the tensor updates, a float64 scalar on their device.
+    private var deviceTotal: Tensor?
+    /// Σ w of the weighted tensor updates, a float64 scalar on their device.
+    private var deviceWeight: Tensor?
+    /// Σ w·x of the host updates.
+    private var hostTotal: Double = 0
+    /// Σ w of the host updates and element counts of the unweighted tensor updates.
+    private var hostCount: Double = 0
 
     /// `total / count`, or 0 before anything was added (Keras' `divide_no_nan`).
-    var mean: Float { count == 0 ? 0 : Float(total / count) }
+    /// Reads the device.
+    var mean: Float { deferredMean.value }
+
+    /// The mean as it stands now, read when first asked (one device read).
+    var deferredMean: DeferredScalar {
+        let (total, weight, hostTotal, hostCount) = (deviceTotal, deviceWeight, self.hostTotal, self.hostCount)
+        guard let total else { return DeferredScalar(hostCount == 0 ? 0 : Float(hostTotal / hostCount)) }
+        return DeferredScalar {
+            let sums = weight.map { Tensor.stack([total, $0]).doubleScalars } ?? [total.doubleItem, 0]
+            let (sum, count) = (sums[0] + hostTotal, sums[1] + hostCount)
+            return count == 0 ? 0 : Float(sum / count)
+        }
+    }
 
     mutating func reset() { self = WeightedTotal() }
+
+    /// Adds one host value with a weight.
+    mutating func add(_ value: Double, weight: Double) {
+        hostTotal += value * weight
+        hostCount += weight
+    }
 
     /// Adds every element of `values` (float32), weighted by `sampleWeight`
     /// broadcast against it (see ``weights(_:like:metric:)``).
     mutating func add(_ values: Tensor, sampleWeight: Tensor?, metric: String) {
-        guard let sampleWeight else {
-            total += Double(values.sum().item)
-            count += Double(values.scalarCount)
-            return
-        }
+        guard let sampleWeight else { return add(values, weight: 1) }
         let weights = Self.weights(sampleWeight, like: values, metric: metric)
-        let sums = Tensor.stack([(values * weights).sum(), weights.sum()]).scalars
-        total += Double(sums[0])
-        count += Double(sums[1])
+        let sums = Tensor.stack([(values * weights).sum(), weights.sum()]).to(.float64)
+        Self.accumulate(&deviceTotal, sums[0])
+        Self.accumulate(&deviceWeight, sums[1])
+    }
+
+    /// Adds every element of `values` times a host weight (a batch's mean loss
+    /// weighted by its size).
+    mutating func add(_ values: Tensor, weight: Double) {
+        let sum = values.sum().to(.float64)
+        Self.accumulate(&deviceTotal, weight == 1 ? sum : sum * Float(weight))
+        hostCount += weight * Double(values.scalarCount)
+    }
+
+    private static func accumulate(_ total: inout Tensor?, _ value: Tensor) {
+        total = total.map { $0 + value } ?? value
     }
 
     /// `sampleWeight` as float32, broadcast to `shape(of: values)`: trailing size-1

@@ -38,15 +38,23 @@ extension Metrics {
         }
 
         /// Weighted true positives so far.
-        public var truePositives: Double { counts.truePositives[0] }
+        public var truePositives: Double { counts.read().truePositives[0] }
         /// Weighted false positives so far.
-        public var falsePositives: Double { counts.falsePositives[0] }
+        public var falsePositives: Double { counts.read().falsePositives[0] }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
             withoutGradient { counts.addThresholded(yTrue, yPred, sampleWeight, classId: classId, metric: name) }
         }
 
-        public func result() -> Float { Float(divideNoNaN(truePositives, truePositives + falsePositives)) }
+        public func result() -> Float { deferredResult().value }
+
+        public func deferredResult() -> DeferredScalar {
+            let counts = self.counts
+            return DeferredScalar {
+                let totals = counts.read()
+                return Float(divideNoNaN(totals.truePositives[0], totals.truePositives[0] + totals.falsePositives[0]))
+            }
+        }
 
         public func reset() { counts.reset() }
     }
@@ -83,15 +91,23 @@ extension Metrics {
         }
 
         /// Weighted true positives so far.
-        public var truePositives: Double { counts.truePositives[0] }
+        public var truePositives: Double { counts.read().truePositives[0] }
         /// Weighted false negatives so far.
-        public var falseNegatives: Double { counts.falseNegatives[0] }
+        public var falseNegatives: Double { counts.read().falseNegatives[0] }
 
         public func update(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor?) {
             withoutGradient { counts.addThresholded(yTrue, yPred, sampleWeight, classId: classId, metric: name) }
         }
 
-        public func result() -> Float { Float(divideNoNaN(truePositives, truePositives + falseNegatives)) }
+        public func result() -> Float { deferredResult().value }
+
+        public func deferredResult() -> DeferredScalar {
+            let counts = self.counts
+            return DeferredScalar {
+                let totals = counts.read()
+                return Float(divideNoNaN(totals.truePositives[0], totals.truePositives[0] + totals.falseNegatives[0]))
+            }
+        }
 
         public func reset() { counts.reset() }
     }

@@ -24,6 +24,8 @@ extension Metrics {
 
         public func result() -> Float { state.mean }
 
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
+
         public func reset() { state.reset() }
     }
 
@@ -44,6 +46,8 @@ extension Metrics {
         }
 
         public func result() -> Float { state.mean }
+
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
 
         public func reset() { state.reset() }
     }
@@ -66,7 +70,12 @@ extension Metrics {
             accumulateError(into: &state, yTrue: yTrue, yPred: yPred, sampleWeight: sampleWeight, metric: name) { $0.square() }
         }
 
-        public func result() -> Float { state.count == 0 ? 0 : Float((state.total / state.count).squareRoot()) }
+        public func result() -> Float { deferredResult().value }
+
+        public func deferredResult() -> DeferredScalar {
+            let meanSquare = state.deferredMean
+            return DeferredScalar { meanSquare.value.squareRoot() }
+        }
 
         public func reset() { state.reset() }
     }

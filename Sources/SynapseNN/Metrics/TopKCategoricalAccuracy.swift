@@ -35,6 +35,8 @@ extension Metrics {
 
         public func result() -> Float { state.mean }
 
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
+
         public func reset() { state.reset() }
     }
 
@@ -70,6 +72,8 @@ extension Metrics {
         }
 
         public func result() -> Float { state.mean }
+
+        public func deferredResult() -> DeferredScalar { state.deferredMean }
 
         public func reset() { state.reset() }
     }

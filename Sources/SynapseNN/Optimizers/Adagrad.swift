@@ -55,10 +55,7 @@ open class Adagrad: Optimizer {
 
     /// One Adagrad step for `parameter` (see the type's formulas).
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
-        let accumulator = state("sum", for: parameter)
-            ?? Tensor.full(parameter.shape, value: initialAccumulatorValue, device: parameter.value.device)
-        let sum = accumulator + gradient.square()
-        setState(sum, "sum", for: parameter)
-        parameter.assign(parameter.value - learningRate * (gradient / (sum.sqrt() + epsilon)))
+        applyFusedUpdate(.adagrad(learningRate: learningRate, epsilon: epsilon), to: parameter, gradient: gradient,
+                         slotNames: stateSlotNames, initialSlotValue: initialAccumulatorValue)
     }
 }

@@ -228,22 +228,25 @@ open class Optimizer {
     }
 
     /// Applies `rule` to `parameter` with one fused kernel, in place. The state
-    /// tensors named `slotNames` (in the rule's order) start at zeros and are kept
-    /// in this optimizer's state, so they are saved in checkpoints.
+    /// tensors named `slotNames` (in the rule's order) start at `initialSlotValue`
+    /// and are kept in this optimizer's state, so they are saved in checkpoints.
     ///
     /// - Parameters:
     ///   - rule: the update and its constants for this step.
     ///   - parameter: the parameter to update.
     ///   - gradient: its gradient, same shape.
     ///   - slotNames: one name per state tensor of `rule` (see ``stateSlotNames``).
+    ///   - initialSlotValue: the value every state tensor starts at (0 by default;
+    ///     Adagrad's initial accumulator value).
     public func applyFusedUpdate(_ rule: ParameterUpdateRule, to parameter: Parameter, gradient: Tensor,
-                                 slotNames: [String]) {
+                                 slotNames: [String], initialSlotValue: Float = 0) {
         let key = ObjectIdentifier(parameter)
+        let device = parameter.value.device
         // Taken out of the dictionary while updated, so the kernel owns them
         // uniquely and writes in place instead of copying.
         var states = slots.removeValue(forKey: key) ?? [:]
-        var tensors = slotNames.map { states.removeValue(forKey: $0).map { $0.to(parameter.value.device) }
-            ?? Tensor.zeros(parameter.shape, device: parameter.value.device) }
+        var tensors = slotNames.map { states.removeValue(forKey: $0).map { $0.to(device) }
+            ?? Tensor.full(parameter.shape, value: initialSlotValue, device: device) }
         parameter.updateInPlace { value in
             value.applyUpdate(rule, gradient: gradient, slots: &tensors)
         }

@@ -70,28 +70,8 @@ open class RMSprop: Optimizer {
 
     /// One RMSprop step for `parameter` (see the type's formulas).
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
-        let squared = gradient.square()
-        let squareAverage = state("square_avg", for: parameter).map { rho * $0 + (1 - rho) * squared }
-            ?? (1 - rho) * squared
-        setState(squareAverage, "square_avg", for: parameter)
-        var denominator: Tensor
-        if centered {
-            // PyTorch: grad_avg.lerp_(grad, 1 − ρ).
-            let gradientAverage = state("grad_avg", for: parameter).map { $0 + (1 - rho) * (gradient - $0) }
-                ?? (1 - rho) * gradient
-            setState(gradientAverage, "grad_avg", for: parameter)
-            denominator = (squareAverage - gradientAverage.square()).sqrt()
-        } else {
-            denominator = squareAverage.sqrt()
-        }
-        denominator = denominator + epsilon
-        if momentum > 0 {
-            let scaled = gradient / denominator
-            let buffer = state("momentum_buffer", for: parameter).map { momentum * $0 + scaled } ?? scaled
-            setState(buffer, "momentum_buffer", for: parameter)
-            parameter.assign(parameter.value - learningRate * buffer)
-        } else {
-            parameter.assign(parameter.value - learningRate * (gradient / denominator))
-        }
+        applyFusedUpdate(.rmsprop(learningRate: learningRate, rho: rho, epsilon: epsilon, momentum: momentum,
+                                  centered: centered),
+                         to: parameter, gradient: gradient, slotNames: stateSlotNames)
     }
 }

@@ -1,6 +1,3 @@
-/// Values reported to callbacks: "loss", metric names, "val_loss", "val_accuracy", ...
-public typealias Logs = [String: Float]
-
 /// Hooks into `fit`, `evaluate` and `predict`, as Keras' callbacks. Every hook has a
 /// do-nothing default; implement the ones you need.
 ///

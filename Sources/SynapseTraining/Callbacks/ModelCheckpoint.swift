@@ -127,10 +127,10 @@ public final class ModelCheckpoint: Callback {
         guard let earlier = earlierHistory, earlier !== current, let first = current.epochs.first else { return current }
         let combined = History()
         for (row, epoch) in earlier.epochs.enumerated() where epoch < first {
-            combined.record(epoch: epoch, logs: earlier.values.compactMapValues { $0[row] })
+            combined.record(epoch: epoch, logs: Logs(earlier.values.compactMapValues { $0[row] }))
         }
         for (row, epoch) in current.epochs.enumerated() {
-            combined.record(epoch: epoch, logs: current.values.compactMapValues { $0[row] })
+            combined.record(epoch: epoch, logs: Logs(current.values.compactMapValues { $0[row] }))
         }
         return combined
     }

@@ -1,8 +1,8 @@
 import CKernels
 
 /// Fused optimizer updates: one parallel pass over parameter, gradient and state.
-/// Adam runs in C (`Sources/CKernels`) for packed square roots; SGD and the weight
-/// moving average here.
+/// Adam, RMSprop and Adagrad run in C (`Sources/CKernels/optimizer_updates.c`) for
+/// packed square roots; SGD and the weight moving average here.
 ///
 /// The SGD loop works on `SIMD16<Float>` lanes with the rule's options resolved
 /// before the loop (per-element branches kept the compiler from vectorising). The
@@ -31,6 +31,21 @@ extension CPUBackend {
                 synapse_adam_update(p + start, g + start, m + start, v + start, vMax.map { $0 + start },
                                     range.count, adam.stepSize, adam.beta1, adam.beta2, adam.epsilon,
                                     adam.secondCorrectionRoot, adam.l2, adam.decayFactor)
+            }
+        case .rmsprop(let learningRate, let rho, let epsilon, let momentum, let centered):
+            let squareAverage = slots[0].kernelPointer(as: Float.self)
+            let gradientAverage = centered ? slots[1].kernelPointer(as: Float.self) : nil
+            let buffer = momentum > 0 ? slots[slots.count - 1].kernelPointer(as: Float.self) : nil
+            Parallel.forRanges(count) { range in
+                let start = range.lowerBound
+                synapse_rmsprop_update(p + start, g + start, squareAverage + start, gradientAverage.map { $0 + start },
+                                       buffer.map { $0 + start }, range.count, learningRate, rho, epsilon, momentum)
+            }
+        case .adagrad(let learningRate, let epsilon):
+            let sum = slots[0].kernelPointer(as: Float.self)
+            Parallel.forRanges(count) { range in
+                let start = range.lowerBound
+                synapse_adagrad_update(p + start, g + start, sum + start, range.count, learningRate, epsilon)
             }
         case .movingAverage(let momentum):
             Parallel.forRanges(count) { range in

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// The CPU backend: oneDNN for matrix products, Synapse's own loops (on the same
 /// OpenMP team) for elementwise, reduction and data-movement kernels.
@@ -13,6 +14,9 @@ import Glibc
 final class CPUBackend: Backend {
     let device: Device
     let allocator: any DeviceAllocator = HostAllocator()
+    /// How many times ``download(_:into:)`` has run: the tests count the device reads
+    /// a training step makes on the isolated device.
+    let downloadCount = Atomic<Int>(0)
 
     /// The CPU backend, or (with `device: .isolated`) the isolated test device's.
     ///
@@ -20,6 +24,12 @@ final class CPUBackend: Backend {
     init(device: Device = .cpu) {
         precondition(device == .cpu || device == .isolated, "CPUBackend serves the cpu and isolated devices only")
         self.device = device
+    }
+
+    /// Denormals flushed to zero on the calling thread for the duration (the kernel
+    /// team's workers always flush).
+    func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R {
+        try FloatingPointMode.withFlushedDenormals(body)
     }
 
     var name: String {
@@ -48,6 +58,7 @@ final class CPUBackend: Backend {
 
     func download(_ storage: TensorStorage, into bytes: UnsafeMutableRawBufferPointer) {
         precondition(bytes.count <= storage.byteCount)
+        downloadCount.add(1, ordering: .relaxed)
         if let base = bytes.baseAddress {
             parallelCopy(from: storage.address, to: base, byteCount: bytes.count)
         }

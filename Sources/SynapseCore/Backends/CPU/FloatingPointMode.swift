@@ -17,7 +17,8 @@ import CKernels
 /// Where the mode applies:
 /// - the kernel team's worker threads, always;
 /// - the calling thread during a matrix product or a parallel kernel, and during
-///   `Model`'s `fit`, `evaluate` and `predict` (through ``withFlushedDenormals(_:)``);
+///   anything run in the CPU backend's execution context
+///   (``withExecutionContext(on:_:)``, which `Model`'s `fit`, `evaluate` and `predict` use);
 ///   the thread's own mode is restored afterwards, so code outside keeps IEEE
 ///   arithmetic (a JSON parser still reads `1e-40` as a denormal).
 ///
@@ -33,16 +34,10 @@ public enum FloatingPointMode {
     /// Runs `body` with denormals flushed on the calling thread (when
     /// ``flushesDenormals``), then restores the thread's previous mode.
     ///
-    /// A hand-written training loop can wrap its steps so that the small kernels
-    /// that run inline on the calling thread flush as well:
-    ///
-    /// ```swift
-    /// FloatingPointMode.withFlushedDenormals {
-    ///     for (x, y) in batches { step(x, y) }
-    /// }
-    /// ```
+    /// The CPU backend's execution context; code outside the backend enters it
+    /// through ``withExecutionContext(on:_:)``.
     @inline(__always)
-    public static func withFlushedDenormals<Result>(_ body: () throws -> Result) rethrows -> Result {
+    static func withFlushedDenormals<Result>(_ body: () throws -> Result) rethrows -> Result {
         guard flushesDenormals else { return try body() }
         let saved = synapse_enter_flush_denormals()
         defer { synapse_restore_float_control(saved) }

@@ -1,0 +1,126 @@
+/// The training and evaluation loops. Every `fit` and `evaluate` ends here: the
+/// in-memory variants wrap their tensors in a ``DataLoader`` (one shuffle, seeded
+/// per epoch).
+///
+/// A step reads nothing back from the device: the loss and the metrics accumulate
+/// where the model computes, and callbacks receive them as deferred values
+/// (``Logs``), read only by those that look (the progress bar when it redraws,
+/// History at the end of an epoch).
+extension Model {
+    /// Trains on the batches of `loader` for `epochs` epochs; the loader reshuffles
+    /// every epoch from its seed and the epoch number.
+    ///
+    /// - Parameters:
+    ///   - loader: the training batches; they move to ``executionDevice`` as they are drawn.
+    ///   - epochs: the index of the last epoch, as Keras (see ``fit(x:y:epochs:batchSize:validationSplit:validationData:shuffle:callbacks:verbose:initialEpoch:)``).
+    ///   - validationData: an optional loader evaluated after every epoch.
+    ///   - callbacks: hooks; a ``History`` and, with `verbose > 0`, a ``ProgressBar`` are added.
+    ///   - verbose: 0 silent, 1 progress bar, 2 one line per epoch.
+    ///   - initialEpoch: the epoch to start at, to resume a run.
+    /// - Returns: the loss and metrics of every epoch (`val_` prefixed for validation).
+    @discardableResult
+    public func fit(_ loader: DataLoader, epochs: Int = 1, validationData: DataLoader? = nil,
+                    callbacks: [any Callback] = [], verbose: Int = 1, initialEpoch: Int = 0) -> History {
+        train(epochs: epochs, initialEpoch: initialEpoch, batchCount: loader.batchCount,
+              batches: { loader.batches(epoch: $0) }, validationData: validationData, callbacks: callbacks,
+              verbose: verbose)
+    }
+
+    /// The epoch loop of every `fit`: `batches(epoch)` gives each epoch's batches.
+    func train(epochs: Int, initialEpoch: Int, batchCount: Int, batches: (Int) -> DataLoader.Batches,
+               validationData: DataLoader?, callbacks: [any Callback], verbose: Int) -> History {
+        require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
+        _ = requireCompiled()
+        let history = History()
+        var all: [any Callback] = [history]
+        if verbose > 0 {
+            all.append(ProgressBar(epochs: epochs, stepsPerEpoch: batchCount,
+                                   inPlace: verbose == 1 ? ProgressBar.standardOutputIsTerminal : false))
+        }
+        all += callbacks
+        let list = CallbackList(all)
+        list.setModel(self)
+        stopTraining = false
+        setHistory(history)
+        list.trainBegin()
+        var epochLogs = Logs()
+        withExecutionContext(on: executionDevice) {
+            for epoch in initialEpoch..<Swift.max(initialEpoch, epochs) {
+                list.epochBegin(epoch)
+                epochLogs = trainEpoch(batches(epoch), list: list)
+                if let validationData {
+                    // As Keras, validation runs the test hooks of the same callbacks.
+                    let validation = evaluate(validationData, callbacks: all)
+                    for key in validation.keys { epochLogs[deferred: "val_" + key] = validation[deferred: key] }
+                }
+                list.epochEnd(epoch, epochLogs)
+                if stopTraining { break }
+            }
+            // As Keras: an optimizer that averages the weights leaves the averages in place.
+            if epochs > initialEpoch { optimizer?.finalizeVariableValues() }
+        }
+        list.trainEnd(epochLogs)
+        return history
+    }
+
+    /// One pass over `batches`; returns the epoch's running logs after its last step.
+    private func trainEpoch(_ batches: DataLoader.Batches, list: CallbackList) -> Logs {
+        let device = executionDevice
+        let loss = Metrics.Mean(name: "loss")
+        metrics.forEach { $0.reset() }
+        var logs = Logs()
+        for (step, batch) in batches.enumerated() {
+            list.trainBatchBegin(step)
+            logs = trainStep(x: batch.x.to(device), y: batch.y.to(device))
+            track(loss, from: logs, samples: batch.x.shape.first ?? 1)
+            logs[deferred: "loss"] = loss.deferredResult()
+            for metric in metrics { logs[deferred: metric.name] = metric.deferredResult() }
+            list.trainBatchEnd(step, logs)
+            if stopTraining { break }
+        }
+        return logs
+    }
+
+    /// Loss and metrics over every batch of `loader`, in inference mode.
+    ///
+    /// - Parameters:
+    ///   - loader: the batches; they move to ``executionDevice`` as they are drawn.
+    ///   - verbose: 1 or more prints the results on one line; 0 (the default) is silent.
+    ///   - callbacks: receive the test hooks (begin, per batch, end).
+    /// - Returns: "loss" (the mean over samples of the batch losses) and each compiled metric's name.
+    @discardableResult
+    public func evaluate(_ loader: DataLoader, verbose: Int = 0, callbacks: [any Callback] = []) -> Logs {
+        let list = CallbackList(callbacks)
+        list.setModel(self)
+        list.testBegin()
+        let device = executionDevice
+        let loss = Metrics.Mean(name: "loss")
+        metrics.forEach { $0.reset() }
+        withExecutionContext(on: device) {
+            for (index, batch) in loader.batches(epoch: 0).enumerated() {
+                list.testBatchBegin(index)
+                let logs = testStep(x: batch.x.to(device), y: batch.y.to(device))
+                track(loss, from: logs, samples: batch.x.shape.first ?? 1)
+                list.testBatchEnd(index, logs)
+            }
+        }
+        var result = Logs(deferred: ["loss": loss.deferredResult()])
+        for metric in metrics { result[deferred: metric.name] = metric.deferredResult() }
+        list.testEnd(result)
+        if verbose > 0 {
+            print(result.keys.sorted().map { "\($0): \(ProgressBar.format(result[$0]!))" }.joined(separator: " - "))
+        }
+        return result
+    }
+
+    /// Adds a step's loss to the running mean, weighted by the batch's samples: on
+    /// the device when the step returned it as a tensor, else its host value.
+    private func track(_ loss: Metrics.Mean, from logs: Logs, samples: Int) {
+        guard let value = logs[deferred: "loss"] else { return loss.update(.nan, weight: Float(samples)) }
+        if let tensor = value.tensor, tensor.dtype == .float32 {
+            loss.update(tensor, weight: Float(samples))
+        } else {
+            loss.update(value.value, weight: Float(samples))
+        }
+    }
+}
