@@ -62,13 +62,13 @@ final class VAE: Model {
     override func trainStep(x: Tensor, y: Tensor) -> Logs {
         let (loss, reconstruction, kl) = negativeELBO(x, training: true)
         applyGradients(of: loss)
-        return ["loss": loss.item, "reconstruction": reconstruction.item, "kl": kl.item]
+        return Logs(tensors: ["loss": loss, "reconstruction": reconstruction, "kl": kl])
     }
 
     /// The same objective for `evaluate`, without gradients.
     override func testStep(x: Tensor, y: Tensor) -> Logs {
         let (loss, reconstruction, kl) = withoutGradient { negativeELBO(x, training: false) }
-        return ["loss": loss.item, "reconstruction": reconstruction.item, "kl": kl.item]
+        return Logs(tensors: ["loss": loss, "reconstruction": reconstruction, "kl": kl])
     }
 }
 

@@ -37,7 +37,7 @@ final class SmallVAE: Model {
     override func trainStep(x: Tensor, y: Tensor) -> Logs {
         let (loss, reconstruction, kl) = negativeELBO(x, training: true)
         applyGradients(of: loss)
-        return ["loss": loss.item, "reconstruction": reconstruction.item, "kl": kl.item]
+        return Logs(tensors: ["loss": loss, "reconstruction": reconstruction, "kl": kl])
     }
 
     override func testStep(x: Tensor, y: Tensor) -> Logs {

@@ -211,6 +211,23 @@ public protocol Backend: AnyObject, Sendable {
     func im2col(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// Adjoint of ``im2col(_:geometry:)``: sums patch rows back into an NHWC image batch.
     func col2im(_ columns: TensorStorage, geometry: WindowGeometry) -> TensorStorage
+    /// 2-D convolution (cross-correlation) of a float32 NHWC batch `geometry.inputShape`
+    /// with a kernel `[windowH·windowW·channels, outChannels]`; result
+    /// `[batch·outH·outW, outChannels]`. Also returns what the backend wants to keep
+    /// for ``conv2DKernelGradient(_:_:geometry:outChannels:saved:)`` (the default's
+    /// im2col matrix), or `nil`. A default composes im2col and the GEMM.
+    func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+                outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?)
+    /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its input
+    /// (the transposed convolution): `gradient` `[batch·outH·outW, outChannels]` and
+    /// the kernel → `geometry.inputShape`.
+    func conv2DInputGradient(_ gradient: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+                             outChannels: Int) -> TensorStorage
+    /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its kernel:
+    /// input and `gradient` → `[windowH·windowW·channels, outChannels]`. `saved` is what
+    /// the forward returned for this input, or `nil`.
+    func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
+                              outChannels: Int, saved: TensorStorage?) -> TensorStorage
     /// Max pooling per channel; also returns, per output, the flat input index of the
     /// maximum (int32), for the backward pass.
     func maxPool2D(_ x: TensorStorage, geometry: WindowGeometry) -> (output: TensorStorage, indices: TensorStorage)

@@ -62,6 +62,12 @@ public struct WindowGeometry: Sendable, Hashable {
     public var patchCount: Int { batch * outputHeight * outputWidth }
     /// Columns of the im2col matrix: one per (window row, window column, channel).
     public var patchSize: Int { windowHeight * windowWidth * channels }
+    /// A 1×1 window with stride 1 and no padding: every patch is one pixel, so the
+    /// image is its own patch matrix.
+    public var isPointwise: Bool {
+        windowHeight == 1 && windowWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
+            && outputHeight == inputHeight && outputWidth == inputWidth
+    }
     public var inputShape: [Int] { [batch, inputHeight, inputWidth, channels] }
     public var outputShape: [Int] { [batch, outputHeight, outputWidth, channels] }
 }

@@ -1,10 +1,16 @@
-/// 2-D convolution and transposed convolution on NHWC images, through im2col and
-/// the GEMM.
+/// 2-D convolution and transposed convolution on NHWC images.
 ///
-/// The convolution is composed of two differentiable steps: ``patches(_:)``
-/// (im2col, whose backward is col2im) and a matrix product with the kernel seen as
-/// `[windowH·windowW·inChannels, outChannels]`. Both backward passes are therefore
-/// GEMMs too: `dKernel = patchesᵀ · dY`, `dPatches = dY · kernelᵀ`, then col2im.
+/// Three primitives, each a backend kernel (``Backend/conv2D(_:_:geometry:outChannels:)``
+/// and its two gradients; the default composes im2col and the GEMM, a GPU backend
+/// uses its own convolution): the convolution `y = conv(x, K)`, its input gradient
+/// `conv_x(g, K)` (the transposed convolution) and its kernel gradient `conv_K(x, g)`.
+/// All three are partial derivatives of one trilinear form `⟨conv(x, K), g⟩`, so
+/// each one's vector-Jacobian product is written with the other two and the family
+/// can be differentiated any number of times:
+///
+///     conv(x, K):    dx = conv_x(dy, K),   dK = conv_K(x, dy)
+///     conv_x(g, K):  dg = conv(dz, K),     dK = conv_K(dz, g)
+///     conv_K(x, g):  dx = conv_x(g, dV),   dg = conv(x, dV)
 extension Tensor {
     /// The im2col matrix of an NHWC batch: one row per output pixel holding its
     /// window, `[batch·outH·outW, windowH·windowW·channels]`. Differentiable.
@@ -51,12 +57,9 @@ extension Tensor {
                                             strides: strides, dilation: dilation, padding: padding) else {
             fatalError("conv2D: a \(kernel.shape[0])×\(kernel.shape[1]) window (dilation \(dilation)) does not fit input of shape \(Shape.describe(shape)) with 'valid' padding")
         }
-        let outChannels = kernel.shape[3]
-        let pointwise = geometry.windowHeight == 1 && geometry.windowWidth == 1 && strides == (1, 1)
-        // A 1×1 convolution with stride 1 needs no patches: the image is the patch matrix.
-        let columns = pointwise ? reshaped(to: [-1, shape[3]]) : patches(geometry)
-        let output = columns.matmul(kernel.reshaped(to: [geometry.patchSize, outChannels]))
-        return output.reshaped(to: [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels])
+        Tensor.requireSameDTypeAndDevice("conv2D", self, kernel)
+        requireDType(.float32, "conv2D")
+        return Tensor.convolution(self, kernel, geometry: geometry)
     }
 
     /// Transposed 2-D convolution (the adjoint of ``conv2D(_:strides:padding:dilation:)``),
@@ -84,8 +87,55 @@ extension Tensor {
             strideHeight: strides.0, strideWidth: strides.1,
             padTop: padding == .same ? Swift.max(windowHeight - strides.0, 0) / 2 : 0,
             padLeft: padding == .same ? Swift.max(windowWidth - strides.1, 0) / 2 : 0)
-        let columns = reshaped(to: [-1, shape[3]])
-            .matmul(kernel.reshaped(to: [geometry.patchSize, shape[3]]), transposeB: true)
-        return columns.foldingPatches(geometry)
+        Tensor.requireSameDTypeAndDevice("conv2DTranspose", self, kernel)
+        requireDType(.float32, "conv2DTranspose")
+        return Tensor.convolutionInputGradient(self, kernel, geometry: geometry)
+    }
+
+    /// `conv(x, K)`: `x` `geometry.inputShape`, `kernel` `[kh, kw, channels, out]` →
+    /// `[batch, outH, outW, out]`.
+    static func convolution(_ x: Tensor, _ kernel: Tensor, geometry: WindowGeometry) -> Tensor {
+        let outChannels = kernel.shape[3]
+        let (storage, saved) = x.backend.conv2D(x.storage, kernel.storage, geometry: geometry, outChannels: outChannels)
+        let result = Tensor(storage: storage, shape: [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels],
+                            dtype: .float32)
+        guard needsRecording(x, kernel) else { return result }
+        let (needsInput, needsKernel) = (x.node != nil, kernel.node != nil)
+        return record(result, op: "conv2D", inputs: x, kernel) { gradient in
+            [needsInput ? convolutionInputGradient(gradient, kernel, geometry: geometry) : nil,
+             needsKernel ? convolutionKernelGradient(x, gradient, geometry: geometry, kernelShape: kernel.shape,
+                                                     saved: saved) : nil]
+        }
+    }
+
+    /// `conv_x(g, K)`, the transposed convolution: `g` `[batch, outH, outW, out]`,
+    /// `kernel` `[kh, kw, channels, out]` → `geometry.inputShape`.
+    static func convolutionInputGradient(_ gradient: Tensor, _ kernel: Tensor, geometry: WindowGeometry) -> Tensor {
+        let storage = gradient.backend.conv2DInputGradient(gradient.storage, kernel.storage, geometry: geometry,
+                                                           outChannels: kernel.shape[3])
+        let result = Tensor(storage: storage, shape: geometry.inputShape, dtype: .float32)
+        guard needsRecording(gradient, kernel) else { return result }
+        let (needsGradient, needsKernel) = (gradient.node != nil, kernel.node != nil)
+        return record(result, op: "conv2DInputGradient", inputs: gradient, kernel) { upstream in
+            [needsGradient ? convolution(upstream, kernel, geometry: geometry) : nil,
+             needsKernel ? convolutionKernelGradient(upstream, gradient, geometry: geometry, kernelShape: kernel.shape,
+                                                     saved: nil) : nil]
+        }
+    }
+
+    /// `conv_K(x, g)`: `x` `geometry.inputShape`, `g` `[batch, outH, outW, out]` →
+    /// `kernelShape` `[kh, kw, channels, out]`. `saved` is the forward's saved state
+    /// for this `x`, if any.
+    static func convolutionKernelGradient(_ x: Tensor, _ gradient: Tensor, geometry: WindowGeometry, kernelShape: [Int],
+                                          saved: TensorStorage?) -> Tensor {
+        let storage = x.backend.conv2DKernelGradient(x.storage, gradient.storage, geometry: geometry,
+                                                     outChannels: kernelShape[3], saved: saved)
+        let result = Tensor(storage: storage, shape: kernelShape, dtype: .float32)
+        guard needsRecording(x, gradient) else { return result }
+        let (needsInput, needsGradient) = (x.node != nil, gradient.node != nil)
+        return record(result, op: "conv2DKernelGradient", inputs: x, gradient) { upstream in
+            [needsInput ? convolutionInputGradient(gradient, upstream, geometry: geometry) : nil,
+             needsGradient ? convolution(x, upstream, geometry: geometry) : nil]
+        }
     }
 }

@@ -28,6 +28,17 @@ public struct Logs: Sendable, ExpressibleByDictionaryLiteral, Sequence, Equatabl
     /// - Parameter deferred: name → value, read on first access.
     public init(deferred: [String: DeferredScalar]) { entries = deferred }
 
+    /// Logs of scalar tensors read only when someone asks: what an overridden
+    /// ``Model/trainStep(x:y:)`` returns so that the step waits for no device read
+    /// (`fit` averages a "loss" given this way on the device).
+    ///
+    /// ```swift
+    /// return Logs(tensors: ["loss": loss, "kl": kl.mean()])
+    /// ```
+    ///
+    /// - Parameter tensors: name → a one-element float tensor on any device.
+    public init(tensors: [String: Tensor]) { entries = tensors.mapValues { DeferredScalar(tensor: $0) } }
+
     public init(dictionaryLiteral elements: (String, Float)...) {
         entries = Dictionary(elements.map { ($0.0, DeferredScalar($0.1)) }, uniquingKeysWith: { $1 })
     }

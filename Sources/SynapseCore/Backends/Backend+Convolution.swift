@@ -1,0 +1,31 @@
+/// The convolution family composed from im2col, col2im and the GEMM: the default of
+/// every backend (the CPU's included), which one with a convolution primitive of
+/// its own (cuDNN, oneDNN) overrides.
+///
+/// With the patch matrix `P = im2col(x)` `[batch·outH·outW, windowH·windowW·channels]`
+/// and the kernel `K` `[windowH·windowW·channels, outChannels]`:
+/// `y = P·K`, `dx = col2im(dy·Kᵀ)`, `dK = Pᵀ·dy`. A 1×1 window with stride 1 needs no
+/// patches: the image itself is `P`.
+extension Backend {
+    public func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+                       outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?) {
+        let columns = geometry.isPointwise ? x : im2col(x, geometry: geometry)
+        let output = matmul(columns, kernel, batch: 1, m: geometry.patchCount, n: outChannels, k: geometry.patchSize,
+                            transposeA: false, transposeB: false, batchStrideA: 0, batchStrideB: 0)
+        return (output, geometry.isPointwise ? nil : columns)
+    }
+
+    public func conv2DInputGradient(_ gradient: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+                                    outChannels: Int) -> TensorStorage {
+        let columns = matmul(gradient, kernel, batch: 1, m: geometry.patchCount, n: geometry.patchSize, k: outChannels,
+                             transposeA: false, transposeB: true, batchStrideA: 0, batchStrideB: 0)
+        return geometry.isPointwise ? columns : col2im(columns, geometry: geometry)
+    }
+
+    public func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
+                                     outChannels: Int, saved: TensorStorage?) -> TensorStorage {
+        let columns = saved ?? (geometry.isPointwise ? x : im2col(x, geometry: geometry))
+        return matmul(columns, gradient, batch: 1, m: geometry.patchSize, n: outChannels, k: geometry.patchCount,
+                      transposeA: true, transposeB: false, batchStrideA: 0, batchStrideB: 0)
+    }
+}
