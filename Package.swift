@@ -144,7 +144,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseIOTests",
-            dependencies: ["SynapseIO"]),
+            dependencies: ["SynapseIO"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseDataTests",
             dependencies: ["SynapseData"],

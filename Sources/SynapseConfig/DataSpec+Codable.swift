@@ -1,6 +1,7 @@
 /// Data sources in saved preprocessing JSON: `{"kind": "bundled", "name": "mnist"}`,
 /// `{"kind": "csv", "path": ..., "label": ..., "header": ..., "delimiter": ..., "features": ...}`,
-/// `{"kind": "idx", "images": ..., "labels": ..., "test_images": ..., "test_labels": ...}`.
+/// `{"kind": "idx", "images": ..., "labels": ..., "test_images": ..., "test_labels": ...}`,
+/// `{"kind": "npz", "path": ...}`.
 extension DataSpec.Source {
     private enum CodingKeys: String, CodingKey {
         case kind, name, path, label, header, delimiter, features, images, labels
@@ -22,6 +23,8 @@ extension DataSpec.Source {
             self = .idx(images: try container.decode(String.self, forKey: .images), labels: try container.decode(String.self, forKey: .labels),
                         testImages: try container.decodeIfPresent(String.self, forKey: .testImages),
                         testLabels: try container.decodeIfPresent(String.self, forKey: .testLabels))
+        case "npz":
+            self = .npz(path: try container.decode(String.self, forKey: .path))
         case let kind:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown data source kind \"\(kind)\"")
         }
@@ -47,6 +50,9 @@ extension DataSpec.Source {
             try container.encode(labels, forKey: .labels)
             try container.encodeIfPresent(testImages, forKey: .testImages)
             try container.encodeIfPresent(testLabels, forKey: .testLabels)
+        case .npz(let path):
+            try container.encode("npz", forKey: .kind)
+            try container.encode(path, forKey: .path)
         }
     }
 }

@@ -65,8 +65,41 @@ extension DataSpec {
             } else {
                 data = splitTensors(train.x, Self.labels(train.y, labels))
             }
+        case .npz(let path):
+            data = try loadArchive(URL(fileURLWithPath: path), labels: labels)
         }
         return data
+    }
+
+    /// `x` and `y` of a NumPy archive (and `x_test`, `y_test` when both are there):
+    /// inputs as float32, labels as ``LabelKind`` asks.
+    private func loadArchive(_ url: URL, labels: LabelKind) throws -> LoadedData {
+        let arrays = try NumPy.loadArchive(url)
+        func array(_ name: String) throws -> Tensor {
+            guard let tensor = arrays[name] else {
+                throw NumPyError(path: url.path, "the archive has no array '\(name)' (it has \(arrays.keys.sorted().joined(separator: ", "))); save it with np.savez(path, x=..., y=...)")
+            }
+            return tensor
+        }
+        func labelTensor(_ tensor: Tensor, _ name: String) throws -> Tensor {
+            guard tensor.rank == 1 || (tensor.rank == 2 && tensor.shape[1] == 1) else {
+                throw NumPyError(path: url.path, "'\(name)' must hold one label per sample, [N] or [N, 1], not \(Shape.describe(tensor.shape))")
+            }
+            let flat = tensor.reshaped(to: [tensor.shape[0]])
+            return labels == .classes ? flat.to(.int32) : flat.to(.float32).reshaped(to: [tensor.shape[0], 1])
+        }
+        func pair(_ xName: String, _ yName: String) throws -> (x: Tensor, y: Tensor) {
+            let (x, y) = (try array(xName).to(.float32), try labelTensor(try array(yName), yName))
+            guard x.rank >= 1, x.shape[0] == y.shape[0] else {
+                throw NumPyError(path: url.path, "'\(xName)' has \(x.rank == 0 ? 0 : x.shape[0]) samples but '\(yName)' has \(y.shape[0])")
+            }
+            return (x, y)
+        }
+        let train = try pair("x", "y")
+        guard arrays["x_test"] != nil || arrays["y_test"] != nil else { return splitTensors(train.x, train.y) }
+        let test = try pair("x_test", "y_test")
+        return LoadedData(xTrain: Self.first(train.x, limit), yTrain: Self.first(train.y, limit),
+                          xTest: Self.first(test.x, testLimit), yTest: Self.first(test.y, testLimit))
     }
 
     /// Reads an IDX image file (`[N, rows, columns]` or `[N, features]`, bytes scaled

@@ -17,6 +17,10 @@ import Foundation
 /// ```
 /// ```yaml
 /// data:
+///   npz: arrays.npz         # np.savez(..., x=..., y=...) and optionally x_test=, y_test=
+/// ```
+/// ```yaml
+/// data:
 ///   images: train-images-idx3-ubyte.gz
 ///   labels: train-labels-idx1-ubyte.gz
 ///   test_images: t10k-images-idx3-ubyte.gz   # optional; otherwise test_split applies
@@ -31,6 +35,8 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case csv(path: String, label: String, header: Bool, delimiter: String, features: [String]?)
         /// IDX files (MNIST's format), images `[N, rows, columns]` (or `[N, features]`) and labels `[N]`.
         case idx(images: String, labels: String, testImages: String?, testLabels: String?)
+        /// A NumPy archive with arrays `x` and `y` (and optionally `x_test` and `y_test`).
+        case npz(path: String)
     }
 
     /// The bundled data sets `dataset:` may name.
@@ -64,6 +70,7 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case .bundled(let name): name
         case .csv(let path, let label, _, _, _): "CSV \((path as NSString).lastPathComponent) (label \(label))"
         case .idx(let images, _, _, _): "IDX \((images as NSString).lastPathComponent)"
+        case .npz(let path): "NumPy \((path as NSString).lastPathComponent)"
         }
     }
 
@@ -73,12 +80,12 @@ public struct DataSpec: Codable, Sendable, Equatable {
     /// - Throws: ``ConfigError`` naming the key and line of the first mistake.
     public static func parse(_ node: ConfigNode, baseDirectory: URL, seed: UInt64) throws -> DataSpec {
         let keys = ["dataset", "csv", "label", "header", "delimiter", "features", "images", "labels",
-                    "test_images", "test_labels", "test_split", "limit", "test_limit"]
+                    "test_images", "test_labels", "npz", "test_split", "limit", "test_limit"]
         let entries = try node.mapping(allowed: keys)
         let given = entries.map(\.key)
-        let kinds = ["dataset", "csv", "images"].filter(given.contains)
+        let kinds = ["dataset", "csv", "images", "npz"].filter(given.contains)
         guard kinds.count == 1 else {
-            throw node.error(kinds.isEmpty ? "needs one of dataset: (\(bundledNames.joined(separator: ", "))), csv: FILE or images: FILE"
+            throw node.error(kinds.isEmpty ? "needs one of dataset: (\(bundledNames.joined(separator: ", "))), csv: FILE, images: FILE or npz: FILE"
                                            : "give only one of \(kinds.joined(separator: ", "))")
         }
         func file(_ key: String) throws -> String {
@@ -103,6 +110,8 @@ public struct DataSpec: Codable, Sendable, Equatable {
             let features = try node["features"].map { try $0.sequence().map { try $0.string() } }
             source = .csv(path: try file("csv"), label: label, header: try node["header"]?.bool() ?? false,
                           delimiter: delimiter, features: features)
+        case "npz":
+            source = .npz(path: try file("npz"))
         default:
             let hasTestImages = node["test_images"] != nil
             guard hasTestImages == (node["test_labels"] != nil) else {

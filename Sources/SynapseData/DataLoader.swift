@@ -1,4 +1,5 @@
-/// Iterates over a ``TensorDataset`` in mini-batches (PyTorch's `DataLoader`).
+/// Iterates over a ``Dataset`` in mini-batches (PyTorch's `DataLoader`): tensors in
+/// memory (``TensorDataset``) or files mapped from disk (``MappedDataset``).
 ///
 /// With `shuffle`, each epoch visits the samples in a different order that
 /// depends only on the seed and the epoch number: epoch `e` uses the Philox
@@ -19,7 +20,7 @@
 /// ```
 public struct DataLoader: Sequence, Sendable {
     /// The samples.
-    public let dataset: TensorDataset
+    public let dataset: any Dataset
     /// Samples per batch (the last batch may be smaller unless ``dropLast``).
     public let batchSize: Int
     /// Whether each epoch visits the samples in a new random order.
@@ -30,6 +31,11 @@ public struct DataLoader: Sequence, Sendable {
     public let seed: UInt64
     /// The epoch whose order plain iteration (`for batch in loader`) uses; 0 by default.
     public var epoch: Int = 0
+    /// Background threads that prepare batches ahead of the training loop (0: batches
+    /// are made on the iterating thread when asked for).
+    public let workers: Int
+    /// How many batches the workers may have ready ahead of the one being consumed.
+    public let prefetch: Int
 
     /// A loader over `dataset`.
     ///
@@ -39,10 +45,20 @@ public struct DataLoader: Sequence, Sendable {
     ///   - seed: the shuffle seed; `nil` draws one from the global generator, so
     ///     `Random.seed(_:)` makes the run repeatable.
     ///   - dropLast: skip the last incomplete batch (default false).
-    /// - Precondition: `batchSize > 0`.
-    public init(_ dataset: TensorDataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
-                dropLast: Bool = false) {
+    ///   - workers: background threads preparing batches (PyTorch's `num_workers`;
+    ///     default 0, batches made when asked for). Worth it when a batch costs
+    ///     time to make: files read from disk, decoding, augmentation. Batches come
+    ///     in the same order, with the same contents, whatever the number.
+    ///   - prefetch: batches prepared ahead (default 2 per worker, as PyTorch's
+    ///     `prefetch_factor`); only with `workers > 0`.
+    /// - Precondition: `batchSize > 0`, `workers >= 0`, `prefetch >= 1`.
+    public init(_ dataset: some Dataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
+                dropLast: Bool = false, workers: Int = 0, prefetch: Int? = nil) {
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
+        require(workers >= 0, "DataLoader: workers must not be negative, got \(workers)")
+        require(prefetch.map { $0 >= 1 } ?? true, "DataLoader: prefetch must be at least 1, got \(prefetch ?? 0)")
+        self.workers = workers
+        self.prefetch = prefetch ?? 2 * Swift.max(workers, 1)
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
@@ -68,7 +84,7 @@ public struct DataLoader: Sequence, Sendable {
     /// The batches of one epoch.
     public func batches(epoch: Int) -> Batches {
         Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount,
-                inDataOrder: !shuffle)
+                inDataOrder: !shuffle, workers: workers, prefetch: prefetch)
     }
 
     /// An iterator over the batches of ``epoch``.
@@ -81,7 +97,7 @@ public struct DataLoader: Sequence, Sendable {
 
     /// The batches of one epoch, in order; each is `(x, y)` with at most `batchSize` rows.
     public struct Batches: Sequence, Sendable {
-        let dataset: TensorDataset
+        let dataset: any Dataset
         /// The sample order of this epoch.
         public let order: [Int]
         let batchSize: Int
@@ -89,6 +105,8 @@ public struct DataLoader: Sequence, Sendable {
         public let batchCount: Int
         /// Whether `order` is `0..<count`: batches are then views of the data, not copies.
         let inDataOrder: Bool
+        let workers: Int
+        let prefetch: Int
 
         /// The `index`-th batch.
         ///
@@ -101,21 +119,25 @@ public struct DataLoader: Sequence, Sendable {
         }
 
         /// An iterator over the batches.
-        public func makeIterator() -> Iterator { Iterator(batches: self) }
+        public func makeIterator() -> Iterator {
+            Iterator(batches: self, prefetcher: workers > 0 && batchCount > 0 ? BatchPrefetcher.start(self) : nil)
+        }
 
         /// The number of batches.
         public var underestimatedCount: Int { batchCount }
 
-        /// Yields the batches one at a time, gathering each when it is asked for.
+        /// Yields the batches one at a time: made when asked for, or taken from the
+        /// background workers when the loader has them.
         public struct Iterator: IteratorProtocol, Sendable {
             let batches: Batches
+            let prefetcher: BatchPrefetcher.Handle?
             var position = 0
 
             /// The next batch, or nil after the last.
             public mutating func next() -> (x: Tensor, y: Tensor)? {
                 guard position < batches.batchCount else { return nil }
                 defer { position += 1 }
-                return batches[position]
+                return prefetcher?.take(position) ?? batches[position]
             }
         }
     }

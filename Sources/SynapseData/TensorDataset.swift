@@ -9,7 +9,7 @@
 /// let (x0, y0) = dataset[0]                 // one sample, first axis dropped
 /// let batch = dataset.batch(at: [4, 1, 7])  // x [3, …], y [3, …]
 /// ```
-public struct TensorDataset: Sendable {
+public struct TensorDataset: Dataset {
     /// All inputs.
     public let x: Tensor
     /// All targets.

@@ -17,17 +17,28 @@ public enum CompressionError: Error, CustomStringConvertible, Equatable {
 
 /// The one file that talks to zlib: gzip and zlib streams, and CRC-32.
 public enum Zlib {
-    /// Decompresses a gzip (or zlib) stream.
+    /// How a deflate stream is wrapped.
+    public enum Container: Sendable {
+        /// A gzip (RFC 1952) or zlib (RFC 1950) header and trailer, detected.
+        case gzipOrZlib
+        /// Bare deflate data (RFC 1951), as ZIP archives store it.
+        case raw
+    }
+
+    /// Decompresses a gzip, zlib or raw deflate stream.
     ///
     /// - Parameters:
     ///   - data: the compressed bytes.
+    ///   - container: how the stream is wrapped (gzip or zlib by default).
     ///   - maximumSize: stop with ``CompressionError/tooLarge(limit:)`` beyond this
     ///     many output bytes, so a hostile file cannot exhaust memory.
     /// - Throws: ``CompressionError`` when the stream is damaged or truncated.
-    public static func decompress(_ data: [UInt8], maximumSize: Int = 1 << 31) throws -> [UInt8] {
+    public static func decompress(_ data: [UInt8], container: Container = .gzipOrZlib,
+                                  maximumSize: Int = 1 << 31) throws -> [UInt8] {
         var stream = z_stream()
-        // 32 + MAX_WBITS: detect gzip or zlib headers automatically.
-        guard inflateInit2_(&stream, 32 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        // 32 + MAX_WBITS detects gzip or zlib headers; −MAX_WBITS reads bare deflate.
+        let windowBits = container == .raw ? -MAX_WBITS : 32 + MAX_WBITS
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw CompressionError.corrupt("cannot initialise zlib")
         }
         defer { inflateEnd(&stream) }
@@ -52,7 +63,7 @@ public enum Zlib {
                     output.append(contentsOf: buffer[0..<produced])
                 }
                 // A concatenated gzip member: restart for the next one.
-                if status == Z_STREAM_END && stream.avail_in > 0 {
+                if status == Z_STREAM_END && stream.avail_in > 0 && container == .gzipOrZlib {
                     inflateReset(&stream)
                     status = Z_OK
                 }
@@ -78,9 +89,18 @@ public enum Zlib {
 
     /// Compresses bytes as a gzip file (RFC 1952).
     public static func gzip(_ data: [UInt8], level: Int = 6) -> [UInt8] {
-        var stream = z_stream()
         // 16 + MAX_WBITS: write a gzip header and trailer.
-        var status = deflateInit2_(&stream, Int32(level), Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+        deflateStream(data, level: level, windowBits: 16 + MAX_WBITS)
+    }
+
+    /// Compresses bytes as bare deflate data (RFC 1951), as ZIP archives store it.
+    public static func deflateRaw(_ data: [UInt8], level: Int = 6) -> [UInt8] {
+        deflateStream(data, level: level, windowBits: -MAX_WBITS)
+    }
+
+    private static func deflateStream(_ data: [UInt8], level: Int, windowBits: Int32) -> [UInt8] {
+        var stream = z_stream()
+        var status = deflateInit2_(&stream, Int32(level), Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY,
                                    ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "zlib deflateInit2 failed with status \(status)")
         defer { deflateEnd(&stream) }

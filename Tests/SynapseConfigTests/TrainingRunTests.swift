@@ -34,4 +34,45 @@ struct TrainingRunTests {
         let rows = Prediction.predict(saved, inputs: try Prediction.readInputs([inputs], saved: saved), topK: 1)
         #expect(rows.map { $0.classes?.first?.index } == [1, 0], "\(rows)")
     }
+
+    @Test("A NumPy archive with x, y, x_test and y_test trains from a configuration")
+    func numPyArchive() throws {
+        let folder = try F.folder()
+        var generator = RandomGenerator(seed: 9)
+        let x = Tensor.randomUniform([300, 2], generator: &generator)
+        let y = (x.sum(alongAxis: 1) .> 1).to(.int32)
+        try NumPy.saveArchive(["x": x.narrowed(axis: 0, start: 0, length: 240), "y": y.narrowed(axis: 0, start: 0, length: 240),
+                               "x_test": x.narrowed(axis: 0, start: 240, length: 60),
+                               "y_test": y.narrowed(axis: 0, start: 240, length: 60)],
+                              to: folder.appendingPathComponent("arrays.npz"), compressed: true)
+        let text = """
+            name: archive
+            data:
+              npz: arrays.npz
+            model:
+              - Dense: {units: 16, activation: relu}
+              - Dense: {units: 2, activation: softmax}
+            training:
+              optimizer: {name: adam, learning_rate: 0.02}
+              loss: sparse_categorical_crossentropy
+              metrics: [accuracy]
+              epochs: 30
+              batch_size: 16
+            """
+        let config = try TrainingConfig.load(from: try F.file("run.yaml", text, in: folder))
+        #expect(config.data.source == .npz(path: folder.appendingPathComponent("arrays.npz").standardizedFileURL.path))
+        let result = try TrainingRun(config: config, options: .init(outputDirectory: folder.appendingPathComponent("out"),
+                                                                    verbose: 0)).run()
+        let test = try #require(result.test)
+        #expect(try #require(test["accuracy"]) > 0.9, "\(test)")
+
+        try NumPy.saveArchive(["x": x], to: folder.appendingPathComponent("arrays.npz"))
+        do {
+            _ = try TrainingRun(config: config, options: .init(outputDirectory: folder.appendingPathComponent("out2"),
+                                                               verbose: 0)).run()
+            Issue.record("an archive without y trained")
+        } catch {
+            #expect("\(error)".contains("arrays.npz: the archive has no array 'y' (it has x)"), "\(error)")
+        }
+    }
 }

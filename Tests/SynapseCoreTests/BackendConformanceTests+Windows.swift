@@ -53,6 +53,38 @@ extension BackendConformanceTests {
         #expect(backend.floats(backend.col2im(backend.store(columns), geometry: g), inputCount) == expectedImage)
     }
 
+    @Test("convolution and its two gradients match the sum over window taps",
+          arguments: backendNames, windowGeometries)
+    func convolution(name: String, geometry g: WindowGeometry) {
+        let backend = Self.backend(name)
+        let outChannels = 3
+        let inputCount = Shape.elementCount(g.inputShape)
+        let outputCount = g.patchCount * outChannels
+        // Small integers: every sum is exact whatever the order.
+        let x = (0..<inputCount).map { Float($0 % 7) - 3 }
+        let kernel = (0..<(g.patchSize * outChannels)).map { Float($0 % 5) - 2 }
+        let gradient = (0..<outputCount).map { Float($0 % 3) - 1 }
+        var output = [Float](repeating: 0, count: outputCount)
+        var inputGradient = [Float](repeating: 0, count: inputCount)
+        var kernelGradient = [Float](repeating: 0, count: kernel.count)
+        Self.forEachTap(g) { row, column, input in
+            for o in 0..<outChannels {
+                output[row * outChannels + o] += x[input] * kernel[column * outChannels + o]
+                inputGradient[input] += gradient[row * outChannels + o] * kernel[column * outChannels + o]
+                kernelGradient[column * outChannels + o] += x[input] * gradient[row * outChannels + o]
+            }
+        }
+        let (result, saved) = backend.conv2D(backend.store(x), backend.store(kernel), geometry: g, outChannels: outChannels)
+        #expect(backend.floats(result, outputCount) == output)
+        #expect(backend.floats(backend.conv2DInputGradient(backend.store(gradient), backend.store(kernel), geometry: g,
+                                                           outChannels: outChannels), inputCount) == inputGradient)
+        for kept in [saved, nil] {
+            let computed = backend.conv2DKernelGradient(backend.store(x), backend.store(gradient), geometry: g,
+                                                        outChannels: outChannels, saved: kept)
+            #expect(backend.floats(computed, kernel.count) == kernelGradient, "saved state \(kept == nil ? "absent" : "reused")")
+        }
+    }
+
     @Test("max pooling takes each window's maximum and routes gradients to it",
           arguments: backendNames, windowGeometries)
     func maxPool(name: String, geometry g: WindowGeometry) {

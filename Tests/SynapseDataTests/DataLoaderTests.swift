@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SynapseData
 
@@ -85,5 +86,31 @@ struct DataLoaderTests {
         let dataset = TensorDataset(x: Tensor.zeros([0, 2]), y: Tensor.zeros([0, 1]))
         let loader = DataLoader(dataset, batchSize: 4, shuffle: true, seed: 0)
         #expect(loader.batchCount == 0 && Array(loader).isEmpty)
+    }
+
+    /// A data set whose batches take time to make, in an order that varies with the
+    /// threads' timing: what background workers must hide and must not reorder.
+    struct SlowDataset: Dataset {
+        let base = DataLoaderTests.dataset
+        var count: Int { base.count }
+        func batch(at indices: [Int]) -> (x: Tensor, y: Tensor) {
+            usleep(UInt32(1_000 * (indices.first.map { 7 - $0 % 7 } ?? 1)))
+            return base.batch(at: indices)
+        }
+    }
+
+    @Test("background workers give the same batches in the same order", arguments: [1, 3])
+    func workersKeepOrder(workers: Int) {
+        let plain = DataLoader(SlowDataset(), batchSize: 2, shuffle: true, seed: 5)
+        let threaded = DataLoader(SlowDataset(), batchSize: 2, shuffle: true, seed: 5, workers: workers, prefetch: 2)
+        for epoch in 0..<3 {
+            let expected = plain.batches(epoch: epoch).map { $0.x.scalars + $0.y.scalars }
+            #expect(threaded.batches(epoch: epoch).map { $0.x.scalars + $0.y.scalars } == expected, "epoch \(epoch)")
+        }
+        // A loop that stops early leaves no worker waiting forever.
+        for batch in threaded.batches(epoch: 0) {
+            #expect(batch.x.shape[0] == 2)
+            break
+        }
     }
 }

@@ -99,6 +99,19 @@ struct DeviceTrainingTests {
         }
     }
 
+    @Test("a VAE with seeded sampling noise and its own training step (the vae example's model in small)")
+    func vae() async {
+        await #expect(processExitsWith: .success) {
+            var generator = RandomGenerator(seed: 6)
+            let x = Tensor.randomUniform([48, 784], generator: &generator)
+            DeviceTrainingTests.expectSame("vae", x: x, y: x, epochs: 2, batchSize: 16) {
+                let model = SmallVAE()
+                model.compile(optimizer: Adam(learningRate: 1e-3))
+                return model
+            }
+        }
+    }
+
     /// Device reads so far on the isolated device (every `download`).
     static var isolatedReads: Int { (Backends.isolated as! CPUBackend).downloadCount.load(ordering: .relaxed) }
 
