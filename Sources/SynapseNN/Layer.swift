@@ -152,6 +152,16 @@ open class Layer {
         ownParameters + sublayers.flatMap(\.parameters)
     }
 
+    /// The first of ``parameters``, found without collecting them all (the device
+    /// a model computes on is read from it on every call).
+    public var firstParameter: Parameter? {
+        if let own = ownParameters.first { return own }
+        for layer in sublayers {
+            if let first = layer.firstParameter { return first }
+        }
+        return nil
+    }
+
     /// Parameters an optimizer should update.
     public var trainableParameters: [Parameter] { parameters.filter(\.isTrainable) }
 

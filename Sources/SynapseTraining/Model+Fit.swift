@@ -114,7 +114,7 @@ extension Model {
     /// built, ``Device/current`` (where they will be built). `fit`, `evaluate` and
     /// `predict` move their data there (`predict` returns its result on the input's device).
     public var executionDevice: Device {
-        parameters.first?.value.device ?? .current
+        firstParameter?.value.device ?? .current
     }
 
     private func requireMatchingSamples(_ x: Tensor, _ y: Tensor, op: String) {

@@ -39,6 +39,18 @@ public enum ElementwiseGradient: Sendable, Hashable {
     case sigmoid
     /// `g · (1 − y²)` from the saved output.
     case tanh
+
+    /// The op's name in the autograd graph ("reluGradient", ...): literals, so that
+    /// naming a node on the hot path costs no string formatting.
+    public var nodeName: String {
+        switch self {
+        case .relu: "reluGradient"
+        case .leakyRelu: "leakyReluGradient"
+        case .clamp: "clampGradient"
+        case .sigmoid: "sigmoidGradient"
+        case .tanh: "tanhGradient"
+        }
+    }
 }
 
 /// The distributions the backends' Philox generators draw from.

@@ -85,6 +85,9 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: shape, dtype: target)
         guard dtype.isFloatingPoint && target.isFloatingPoint else { return result }
         let source = dtype
-        return Tensor.record(result, op: "to(\(target))", input: self) { gradient in [gradient.to(source)] }
+        guard Tensor.needsRecording(self) else { return result }
+        return Tensor.record(result, op: target == .float64 ? "to(float64)" : "to(float32)", input: self) { gradient in
+            [gradient.to(source)]
+        }
     }
 }

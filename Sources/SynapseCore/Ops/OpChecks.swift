@@ -14,14 +14,28 @@ extension Tensor {
 
     /// Stops with a message naming `op` unless every operand has the first one's
     /// dtype and device.
-    static func requireSameDTypeAndDevice(_ op: String, _ operands: Tensor...) {
-        guard let first = operands.first else { return }
-        for operand in operands.dropFirst() {
-            require(operand.device == first.device,
-                    "\(op): operands are on different devices (\(first.device) and \(operand.device)); move one with .to(.\(first.device))")
-            require(operand.dtype == first.dtype,
-                    "\(op): operands have different dtypes (\(first.dtype) and \(operand.dtype)); convert one explicitly with .to(.\(first.dtype))")
+    @inline(__always)
+    static func requireSameDTypeAndDevice(_ op: @autoclosure () -> String, _ first: Tensor, _ second: Tensor) {
+        guard first.storage.device == second.storage.device, first.dtype == second.dtype else {
+            mismatch(op(), first, second)
         }
+    }
+
+    /// The three-operand form (a product with a bias).
+    @inline(__always)
+    static func requireSameDTypeAndDevice(_ op: @autoclosure () -> String, _ first: Tensor, _ second: Tensor,
+                                          _ third: Tensor) {
+        requireSameDTypeAndDevice(op(), first, second)
+        requireSameDTypeAndDevice(op(), first, third)
+    }
+
+    /// Stops with the op, both devices or both dtypes (only on a mismatch: the
+    /// message is never formatted on the hot path).
+    private static func mismatch(_ op: String, _ first: Tensor, _ operand: Tensor) -> Never {
+        if operand.device != first.device {
+            fatalError("\(op): operands are on different devices (\(first.device) and \(operand.device)); move one with .to(.\(first.device))")
+        }
+        fatalError("\(op): operands have different dtypes (\(first.dtype) and \(operand.dtype)); convert one explicitly with .to(.\(first.dtype))")
     }
 
     /// A rank-0 constant of this tensor's dtype on this tensor's device (how scalars

@@ -80,12 +80,12 @@ extension Tensor {
     ///   everywhere; for sigmoid and tanh (saved output `y`) it is
     ///   `g·(1 − 2y)` and `−2g·y` times the incoming gradient.
     static func elementwiseGradient(_ op: ElementwiseGradient, saved: Tensor, upstream: Tensor) -> Tensor {
-        requireSameDTypeAndDevice("elementwiseGradient(\(op))", upstream, saved)
+        requireSameDTypeAndDevice(op.nodeName, upstream, saved)
         let storage = upstream.backend.elementwiseGradient(op, saved: saved.storage, upstream: upstream.storage,
                                                            dtype: upstream.dtype, count: upstream.scalarCount)
         let result = Tensor(storage: storage, shape: upstream.shape, dtype: upstream.dtype)
         guard needsRecording(saved, upstream) else { return result }
-        return record(result, op: "\(op)Gradient", inputs: saved, upstream) { incoming in
+        return record(result, op: op.nodeName, inputs: saved, upstream) { incoming in
             let viaUpstream = elementwiseGradient(op, saved: saved, upstream: incoming)
             switch op {
             case .relu, .leakyRelu, .clamp:
