@@ -14,6 +14,10 @@ public enum TextDataError: Error, CustomStringConvertible, Equatable {
     case unexpectedCount(path: String, expected: Int, found: Int)
     /// A saved vocabulary (``Tokenizer`` or ``CharacterVocabulary`` JSON) is not valid.
     case invalidVocabulary(path: String, reason: String)
+    /// A text file is not valid UTF-8 (`offset`: the first bad byte).
+    case invalidUTF8(path: String, offset: Int)
+    /// A folder meant to hold one subfolder per class holds none with text files.
+    case noClassFolders(path: String, extensions: [String])
 
     /// A readable explanation naming the file.
     public var description: String {
@@ -25,6 +29,10 @@ public enum TextDataError: Error, CustomStringConvertible, Equatable {
         case .unexpectedCount(let path, let expected, let found):
             "\(path): expected \(expected) records, found \(found); the file may be damaged or a different version"
         case .invalidVocabulary(let path, let reason): "\(path): not a valid saved vocabulary: \(reason)"
+        case .invalidUTF8(let path, let offset):
+            "\(path): not UTF-8 text (invalid byte at offset \(offset)); convert it (iconv -t UTF-8) or skip invalid files"
+        case .noClassFolders(let path, let extensions):
+            "\(path): no class subfolders with \(extensions.map { "." + $0 }.joined(separator: " or ")) files; expected \(path)/CLASS_NAME/FILE"
         }
     }
 }
