@@ -28,7 +28,7 @@ public enum PNGEncoder {
     }
 
     /// The eight bytes every PNG file starts with.
-    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    public static var signature: [UInt8] { PNGFormat.signature }
 
     /// Encodes RGBA pixels, row-major from the top-left, 4 bytes per pixel.
     ///
@@ -121,21 +121,13 @@ public enum PNGEncoder {
             case 1: predictor = a
             case 2: predictor = b
             case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
-            default: predictor = paeth(a, b, c)
+            default: predictor = PNGFormat.paeth(a, b, c)
             }
             let residual = x &- predictor
             out[index] = residual
             score += abs(Int(Int8(bitPattern: residual)))
         }
         return score
-    }
-
-    /// The Paeth predictor: whichever of left, above and upper-left is closest to `a + b − c`.
-    static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
-        let estimate = Int(a) + Int(b) - Int(c)
-        let (distanceA, distanceB, distanceC) = (abs(estimate - Int(a)), abs(estimate - Int(b)), abs(estimate - Int(c)))
-        if distanceA <= distanceB && distanceA <= distanceC { return a }
-        return distanceB <= distanceC ? b : c
     }
 
     private static func appendChunk(_ type: String, _ data: [UInt8], to file: inout [UInt8]) {

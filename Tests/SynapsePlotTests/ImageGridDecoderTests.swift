@@ -1,6 +1,7 @@
 import Foundation
 import SynapseCore
 import Testing
+import SynapseIO
 @testable import SynapsePlot
 
 /// Runs `scripts/check_png.py`, a PNG decoder written with Python's standard library

@@ -1,4 +1,4 @@
-import SynapseIO
+@testable import SynapseIO
 import Testing
 @testable import SynapsePlot
 
@@ -31,7 +31,7 @@ private enum HandmadePNG {
                 case 1: a
                 case 2: b
                 case 3: UInt8((Int(a) + Int(b)) / 2)
-                default: PNGEncoder.paeth(a, b, c)
+                default: PNGFormat.paeth(a, b, c)
                 }
                 raw.append(x &- predictor)
             }

@@ -75,10 +75,10 @@ struct PNGEncoderTests {
 
     @Test("the Paeth predictor picks the nearest of left, above and upper-left")
     func paeth() {
-        #expect(PNGEncoder.paeth(10, 20, 10) == 20)   // estimate 20: above
-        #expect(PNGEncoder.paeth(20, 10, 10) == 20)   // estimate 20: left
-        #expect(PNGEncoder.paeth(10, 10, 30) == 10)   // estimate -10: left wins ties
-        #expect(PNGEncoder.paeth(100, 0, 50) == 50)   // estimate 50: upper-left
+        #expect(PNGFormat.paeth(10, 20, 10) == 20)   // estimate 20: above
+        #expect(PNGFormat.paeth(20, 10, 10) == 20)   // estimate 20: left
+        #expect(PNGFormat.paeth(10, 10, 30) == 10)   // estimate -10: left wins ties
+        #expect(PNGFormat.paeth(100, 0, 50) == 50)   // estimate 50: upper-left
     }
 
     @Test("a corrupted byte is caught by the reader's CRC check")

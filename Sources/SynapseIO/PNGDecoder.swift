@@ -1,5 +1,3 @@
-import SynapseIO
-
 /// Errors from decoding PNG files; each names the file and what is wrong.
 public enum PNGDecodingError: Error, CustomStringConvertible, Equatable {
     /// The bytes are not a PNG file, or its structure is damaged.
@@ -72,7 +70,7 @@ public enum PNGDecoder {
     /// Decodes a PNG file's bytes; `path` is only used in error messages.
     public static func decode(_ bytes: [UInt8], path: String = "<png>") throws -> DecodedImage {
         func invalid(_ reason: String) -> PNGDecodingError { .invalid(path: path, reason: reason) }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == PNGEncoder.signature else {
+        guard bytes.count >= 8, Array(bytes[0..<8]) == PNGFormat.signature else {
             throw invalid("the file does not start with the PNG signature")
         }
         func uint32(_ offset: Int) -> Int {
@@ -158,12 +156,32 @@ public enum PNGDecoder {
                 case 1: predictor = a
                 case 2: predictor = b
                 case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
-                case 4: predictor = PNGEncoder.paeth(a, b, c)
+                case 4: predictor = PNGFormat.paeth(a, b, c)
                 default: throw PNGDecodingError.invalid(path: path, reason: "row \(row) has unknown filter type \(filter)")
                 }
                 pixels[output + index] = x &+ predictor
             }
         }
         return pixels
+    }
+}
+
+/// What the PNG reader and writer share: the signature and the Paeth predictor.
+public enum PNGFormat {
+    /// The eight bytes every PNG file starts with.
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// The Paeth predictor: whichever of left (`a`), above (`b`) and upper-left (`c`)
+    /// is closest to `a + b − c`.
+    ///
+    /// - Parameters:
+    ///   - a: the byte to the left.
+    ///   - b: the byte above.
+    ///   - c: the byte above-left.
+    public static func paeth(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+        let estimate = Int(a) + Int(b) - Int(c)
+        let (distanceA, distanceB, distanceC) = (abs(estimate - Int(a)), abs(estimate - Int(b)), abs(estimate - Int(c)))
+        if distanceA <= distanceB && distanceA <= distanceC { return a }
+        return distanceB <= distanceC ? b : c
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import SynapseData
+@testable import SynapseTraining
+
+/// Images in class folders: scanning, bilinear resizing with Keras' aspect-ratio
+/// options, damaged files, and a model trained through background workers.
+@Suite("Image folders")
+struct ImageFolderTests {
+    /// Writes `images` (path → grey pixels, width, height) as PNG files under a new folder.
+    static func folder(_ images: [String: (pixels: [UInt8], width: Int, height: Int)],
+                       raw: [String: [UInt8]] = [:]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("synapse-images-\(UUID().uuidString)")
+        for (path, image) in images {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(PNGEncoder.encode(grayscale: image.pixels, width: image.width, height: image.height)).write(to: url)
+        }
+        for (path, bytes) in raw {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        return root
+    }
+
+    @Test("classes are sorted folder names; pixels are 0...255 floats, resized bilinearly with half-pixel centres")
+    func scansAndResizes() throws {
+        let root = try Self.folder(["b/1.png": ([0, 255], 2, 1), "b/0.png": ([7, 7, 7, 7], 2, 2), "a/x.png": ([9], 1, 1)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = try ImageFolder(root, size: (1, 4), colorMode: .grayscale)
+        #expect(images.classNames == ["a", "b"] && images.labels == [0, 1, 1])
+        #expect(images.paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["x.png", "0.png", "1.png"])
+        let batch = images.batch(at: [2, 0])
+        #expect(batch.x.shape == [2, 1, 4, 1] && batch.y.intScalars == [1, 0])
+        // TensorFlow's bilinear resize of [0, 255] to 4 columns.
+        #expect(batch.x.scalars == [0, 63.75, 191.25, 255, 9, 9, 9, 9])
+        let rgb = try ImageFolder(root, size: (2, 2), colorMode: .rgb).batch(at: [1])
+        #expect(rgb.x.shape == [1, 2, 2, 3] && rgb.x.scalars == [Float](repeating: 7, count: 12))
+    }
+
+    @Test("crop and pad to the target aspect ratio, centred, as Keras' options")
+    func aspectRatio() throws {
+        // 4 wide, 2 high: columns 10, 20, 30, 40.
+        let root = try Self.folder(["c/wide.png": ([10, 20, 30, 40, 10, 20, 30, 40], 4, 2)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cropped = try ImageFolder(root, size: (2, 2), colorMode: .grayscale, aspectRatio: .crop).batch(at: [0])
+        #expect(cropped.x.scalars == [20, 30, 20, 30])
+        let padded = try ImageFolder(root, size: (4, 4), colorMode: .grayscale, aspectRatio: .pad).batch(at: [0])
+        #expect(padded.x.scalars == [0, 0, 0, 0, 10, 20, 30, 40, 10, 20, 30, 40, 0, 0, 0, 0])
+        let stretched = try ImageFolder(root, size: (2, 2), colorMode: .grayscale).batch(at: [0])
+        #expect(stretched.x.scalars == [15, 35, 15, 35])
+    }
+
+    @Test("a damaged file is refused with its path, or skipped and listed")
+    func damagedFiles() throws {
+        let good = PNGEncoder.encode(grayscale: [1, 2, 3, 4], width: 2, height: 2)
+        let root = try Self.folder(["k/good.png": ([1, 2, 3, 4], 2, 2)],
+                                   raw: ["k/truncated.png": Array(good.prefix(good.count / 2)), "k/text.png": Array("hello".utf8)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        do {
+            _ = try ImageFolder(root, size: (2, 2))
+            Issue.record("a damaged folder was accepted")
+        } catch {
+            #expect("\(error)".contains(root.appendingPathComponent("k/text.png").path), "\(error)")
+        }
+        let skipping = try ImageFolder(root, size: (2, 2), skipInvalidFiles: true)
+        #expect(skipping.count == 1 && skipping.skipped.count == 2)
+        #expect(skipping.skipped.allSatisfy { $0.reason.contains($0.path) })
+    }
+
+    @Test("a model trains from an image folder through background workers")
+    func trains() throws {
+        var images: [String: (pixels: [UInt8], width: Int, height: Int)] = [:]
+        for index in 0..<40 {
+            let shade = UInt8(20 + index % 7)
+            images["dark/\(index).png"] = ((0..<64).map { UInt8($0 % 3) &+ shade }, 8, 8)
+            images["light/\(index).png"] = ((0..<64).map { 230 &- UInt8($0 % 3) &- shade / 4 }, 8, 8)
+        }
+        let root = try Self.folder(images)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = try ImageFolder(root, size: (6, 6), colorMode: .grayscale)
+        Random.seed(4)
+        let model = Sequential {
+            Rescaling(scale: 1.0 / 255)
+            Flatten()
+            Dense(2, activation: .softmax)
+        }
+        try model.compile(optimizer: Adam(learningRate: 0.05), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
+        let history = model.fit(DataLoader(data, batchSize: 16, shuffle: true, seed: 2, workers: 2), epochs: 6, verbose: 0)
+        let evaluation = model.evaluate(DataLoader(data, batchSize: 32, workers: 1))
+        #expect((evaluation["accuracy"] ?? 0) > 0.95, "\(evaluation) after \(history.values)")
+    }
+}
