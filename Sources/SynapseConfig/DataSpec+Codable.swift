@@ -1,11 +1,12 @@
 /// Data sources in saved preprocessing JSON: `{"kind": "bundled", "name": "mnist"}`,
 /// `{"kind": "csv", "path": ..., "label": ..., "header": ..., "delimiter": ..., "features": ...}`,
 /// `{"kind": "idx", "images": ..., "labels": ..., "test_images": ..., "test_labels": ...}`,
-/// `{"kind": "npz", "path": ...}`.
+/// `{"kind": "npz", "path": ...}`, `{"kind": "image_folder", "path": ..., "test_path": ..., "height": ..., "width": ..., "grayscale": ...}`.
 extension DataSpec.Source {
     private enum CodingKeys: String, CodingKey {
         case kind, name, path, label, header, delimiter, features, images, labels
         case testImages = "test_images", testLabels = "test_labels"
+        case testPath = "test_path", height, width, grayscale
     }
 
     /// Reads the JSON form above.
@@ -25,6 +26,12 @@ extension DataSpec.Source {
                         testLabels: try container.decodeIfPresent(String.self, forKey: .testLabels))
         case "npz":
             self = .npz(path: try container.decode(String.self, forKey: .path))
+        case "image_folder":
+            self = .imageFolder(path: try container.decode(String.self, forKey: .path),
+                                testPath: try container.decodeIfPresent(String.self, forKey: .testPath),
+                                height: try container.decode(Int.self, forKey: .height),
+                                width: try container.decode(Int.self, forKey: .width),
+                                grayscale: try container.decode(Bool.self, forKey: .grayscale))
         case let kind:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown data source kind \"\(kind)\"")
         }
@@ -53,6 +60,13 @@ extension DataSpec.Source {
         case .npz(let path):
             try container.encode("npz", forKey: .kind)
             try container.encode(path, forKey: .path)
+        case .imageFolder(let path, let testPath, let height, let width, let grayscale):
+            try container.encode("image_folder", forKey: .kind)
+            try container.encode(path, forKey: .path)
+            try container.encodeIfPresent(testPath, forKey: .testPath)
+            try container.encode(height, forKey: .height)
+            try container.encode(width, forKey: .width)
+            try container.encode(grayscale, forKey: .grayscale)
         }
     }
 }

@@ -67,6 +67,26 @@ extension DataSpec {
             }
         case .npz(let path):
             data = try loadArchive(URL(fileURLWithPath: path), labels: labels)
+        case .imageFolder(let path, let testPath, let height, let width, let grayscale):
+            func load(_ path: String) throws -> (x: Tensor, y: Tensor, classNames: [String]) {
+                let folder = try ImageFolder(URL(fileURLWithPath: path), size: (height, width),
+                                             colorMode: grayscale ? .grayscale : .rgb)
+                let all = folder.batch(in: 0..<folder.count)
+                // Scaled to [0, 1], as the IDX images of this format are.
+                return (all.x / 255, Self.labels(all.y, labels), folder.classNames)
+            }
+            let train = try load(path)
+            if let testPath {
+                let test = try load(testPath)
+                guard test.classNames == train.classNames else {
+                    throw DataSetError.mismatchedClasses(path: testPath, expected: train.classNames, found: test.classNames)
+                }
+                data = LoadedData(xTrain: Self.first(train.x, limit), yTrain: Self.first(train.y, limit),
+                                  xTest: Self.first(test.x, testLimit), yTest: Self.first(test.y, testLimit))
+            } else {
+                data = splitTensors(train.x, train.y)
+            }
+            data.classNames = train.classNames
         }
         return data
     }

@@ -17,6 +17,13 @@ import Foundation
 /// ```
 /// ```yaml
 /// data:
+///   images_from: digits/          # one subfolder of PNG files per class
+///   test_images_from: digits-test/ # optional; otherwise test_split applies
+///   image_size: [28, 28]          # height, width (default 256 × 256, as Keras)
+///   color_mode: grayscale         # or rgb (the default)
+/// ```
+/// ```yaml
+/// data:
 ///   npz: arrays.npz         # np.savez(..., x=..., y=...) and optionally x_test=, y_test=
 /// ```
 /// ```yaml
@@ -37,6 +44,8 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case idx(images: String, labels: String, testImages: String?, testLabels: String?)
         /// A NumPy archive with arrays `x` and `y` (and optionally `x_test` and `y_test`).
         case npz(path: String)
+        /// PNG images in class folders (``ImageFolder``), resized to `height` × `width`.
+        case imageFolder(path: String, testPath: String?, height: Int, width: Int, grayscale: Bool)
     }
 
     /// The bundled data sets `dataset:` may name.
@@ -71,6 +80,7 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case .csv(let path, let label, _, _, _): "CSV \((path as NSString).lastPathComponent) (label \(label))"
         case .idx(let images, _, _, _): "IDX \((images as NSString).lastPathComponent)"
         case .npz(let path): "NumPy \((path as NSString).lastPathComponent)"
+        case .imageFolder(let path, _, _, _, _): "images in \((path as NSString).lastPathComponent)/"
         }
     }
 
@@ -80,12 +90,13 @@ public struct DataSpec: Codable, Sendable, Equatable {
     /// - Throws: ``ConfigError`` naming the key and line of the first mistake.
     public static func parse(_ node: ConfigNode, baseDirectory: URL, seed: UInt64) throws -> DataSpec {
         let keys = ["dataset", "csv", "label", "header", "delimiter", "features", "images", "labels",
-                    "test_images", "test_labels", "npz", "test_split", "limit", "test_limit"]
+                    "test_images", "test_labels", "npz", "images_from", "test_images_from", "image_size", "color_mode",
+                    "test_split", "limit", "test_limit"]
         let entries = try node.mapping(allowed: keys)
         let given = entries.map(\.key)
-        let kinds = ["dataset", "csv", "images", "npz"].filter(given.contains)
+        let kinds = ["dataset", "csv", "images", "npz", "images_from"].filter(given.contains)
         guard kinds.count == 1 else {
-            throw node.error(kinds.isEmpty ? "needs one of dataset: (\(bundledNames.joined(separator: ", "))), csv: FILE, images: FILE or npz: FILE"
+            throw node.error(kinds.isEmpty ? "needs one of dataset: (\(bundledNames.joined(separator: ", "))), csv: FILE, images: FILE, npz: FILE or images_from: DIR"
                                            : "give only one of \(kinds.joined(separator: ", "))")
         }
         func file(_ key: String) throws -> String {
@@ -112,6 +123,17 @@ public struct DataSpec: Codable, Sendable, Equatable {
                           delimiter: delimiter, features: features)
         case "npz":
             source = .npz(path: try file("npz"))
+        case "images_from":
+            var size = (256, 256)
+            if let sizeNode = node["image_size"] {
+                let values = try sizeNode.sequence().map { try $0.int(in: 1...65_536) }
+                guard values.count == 2 else { throw sizeNode.error("must be [height, width]") }
+                size = (values[0], values[1])
+            }
+            let mode = try node["color_mode"]?.choice(["rgb", "grayscale"]) ?? "rgb"
+            source = .imageFolder(path: try file("images_from"),
+                                  testPath: node["test_images_from"] != nil ? try file("test_images_from") : nil,
+                                  height: size.0, width: size.1, grayscale: mode == "grayscale")
         default:
             let hasTestImages = node["test_images"] != nil
             guard hasTestImages == (node["test_labels"] != nil) else {
@@ -123,6 +145,9 @@ public struct DataSpec: Codable, Sendable, Equatable {
         }
         for key in ["label", "header", "delimiter", "features"] where node[key] != nil && kinds[0] != "csv" {
             throw ConfigError(file: node.file, line: node.line(of: key), key: node[key]!.path, message: "only applies to csv: data")
+        }
+        for key in ["test_images_from", "image_size", "color_mode"] where node[key] != nil && kinds[0] != "images_from" {
+            throw ConfigError(file: node.file, line: node.line(of: key), key: node[key]!.path, message: "only applies to images_from: data")
         }
         let testSplit = try node["test_split"]?.double("a number in [0, 1)") { $0 >= 0 && $0 < 1 } ?? 0.2
         let limit = try node["limit"]?.int(in: 1...Int.max)

@@ -4,6 +4,8 @@ public enum DataSetError: Error, CustomStringConvertible, Equatable {
     case missingFile(dataSet: String, path: String)
     /// The file was read but does not have the data set's known shape.
     case unexpectedShape(dataSet: String, path: String, expected: [Int], found: [Int])
+    /// A test folder whose classes are not the training folder's.
+    case mismatchedClasses(path: String, expected: [String], found: [String])
 
     /// A readable explanation naming the path and how to point the loader elsewhere.
     public var description: String {
@@ -13,6 +15,8 @@ public enum DataSetError: Error, CustomStringConvertible, Equatable {
                 + "\(DataDirectory.environmentVariable) to the folder that holds the repository's Data/ contents"
         case .unexpectedShape(let dataSet, let path, let expected, let found):
             return "\(dataSet): \(path) has shape \(found), expected \(expected); the file may be damaged or a different version"
+        case .mismatchedClasses(let path, let expected, let found):
+            return "\(path): its classes \(found) differ from the training folder's \(expected); give both folders the same class subfolders"
         }
     }
 }

@@ -75,4 +75,57 @@ struct TrainingRunTests {
             #expect("\(error)".contains("arrays.npz: the archive has no array 'y' (it has x)"), "\(error)")
         }
     }
+
+    @Test("Image folders train from a configuration; a test folder with other classes is refused")
+    func imageFolders() throws {
+        let folder = try F.folder()
+        // Two classes of 10×10 PNGs: dark and light, with a little texture.
+        func write(_ root: String, count: Int) throws {
+            for index in 0..<count {
+                for (name, base) in [("dark", 30), ("light", 200)] {
+                    let pixels = (0..<100).map { UInt8(base + ($0 * 7 + index * 3) % 20) }
+                    let url = folder.appendingPathComponent("\(root)/\(name)/\(index).png")
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(PNGEncoder.encode(grayscale: pixels, width: 10, height: 10)).write(to: url)
+                }
+            }
+        }
+        try write("train", count: 30)
+        try write("test", count: 10)
+        let text = """
+            name: shades
+            data:
+              images_from: train
+              test_images_from: test
+              image_size: [8, 8]
+              color_mode: grayscale
+            model:
+              - Flatten: {}
+              - Dense: {units: 2, activation: softmax}
+            training:
+              optimizer: {name: adam, learning_rate: 0.05}
+              loss: sparse_categorical_crossentropy
+              metrics: [accuracy]
+              epochs: 10
+              batch_size: 8
+            """
+        let config = try TrainingConfig.load(from: try F.file("run.yaml", text, in: folder))
+        let result = try TrainingRun(config: config, options: .init(outputDirectory: folder.appendingPathComponent("out"),
+                                                                    verbose: 0)).run()
+        let test = try #require(result.test)
+        #expect(try #require(test["accuracy"]) > 0.95, "\(test)")
+
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("test/light"),
+                                         to: folder.appendingPathComponent("test/bright"))
+        do {
+            _ = try TrainingRun(config: config, options: .init(outputDirectory: folder.appendingPathComponent("out2"),
+                                                               verbose: 0)).run()
+            Issue.record("a test folder with other classes was accepted")
+        } catch {
+            #expect("\(error)".contains("differ from the training folder's [\"dark\", \"light\"]"), "\(error)")
+        }
+        let misplaced = try F.error("name: x\ndata:\n  csv: d.csv\n  image_size: [8, 8]\nmodel:\n  - Dense: {units: 1}\ntraining:\n  loss: mse\n",
+                                    extra: ["d.csv": "1,2\n"])
+        #expect(misplaced?.message.contains("only applies to images_from: data") == true, "\(String(describing: misplaced))")
+    }
 }
