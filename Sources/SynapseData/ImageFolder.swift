@@ -76,25 +76,11 @@ public struct ImageFolder: Dataset {
                 aspectRatio: AspectRatio = .stretch, extensions: Set<String> = ["png"], verifyFiles: Bool = true,
                 skipInvalidFiles: Bool = false) throws {
         require(size.height > 0 && size.width > 0, "ImageFolder: size must be positive, got \(size)")
-        let manager = FileManager.default
-        func entries(_ url: URL) throws -> [URL] {
-            do {
-                return try manager.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey],
-                                                      options: [.skipsHiddenFiles])
-                    .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            } catch {
-                throw TextDataError.unreadable(path: url.path, reason: (error as NSError).localizedDescription)
-            }
-        }
-        func isDirectory(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
         var (classNames, paths, labels) = ([String](), [String](), [Int32]())
         var skipped: [(path: String, reason: String)] = []
-        for folder in try entries(directory) where isDirectory(folder) {
-            let files = try entries(folder).filter { !isDirectory($0) && extensions.contains($0.pathExtension.lowercased()) }
-            guard !files.isEmpty else { continue }
-            let label = Int32(classNames.count)
-            classNames.append(folder.lastPathComponent)
-            for file in files {
+        for (label, entry) in try ClassFolders.scan(directory, extensions: extensions).enumerated() {
+            classNames.append(entry.name)
+            for file in entry.files {
                 if verifyFiles {
                     do {
                         _ = try Self.decode(file.path)
@@ -107,11 +93,8 @@ public struct ImageFolder: Dataset {
                     }
                 }
                 paths.append(file.path)
-                labels.append(label)
+                labels.append(Int32(label))
             }
-        }
-        guard !classNames.isEmpty else {
-            throw TextDataError.noClassFolders(path: directory.path, extensions: extensions.sorted())
         }
         (self.classNames, self.paths, self.labels, self.skipped) = (classNames, paths, labels, skipped)
         (self.size, self.colorMode, self.aspectRatio) = (size, colorMode, aspectRatio)

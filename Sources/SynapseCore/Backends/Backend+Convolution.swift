@@ -7,6 +7,15 @@
 /// `y = P·K`, `dx = col2im(dy·Kᵀ)`, `dK = Pᵀ·dy`. A 1×1 window with stride 1 needs no
 /// patches: the image itself is `P`.
 extension Backend {
+    /// `y = im2col(x) · K` (see ``Backend/conv2D(_:_:geometry:outChannels:)``); keeps the
+    /// patch matrix for the kernel gradient.
+    ///
+    /// - Parameters:
+    ///   - x: float32 `geometry.inputShape`.
+    ///   - kernel: float32 `[patchSize, outChannels]`.
+    ///   - geometry: the windows.
+    ///   - outChannels: the output channels.
+    /// - Returns: `[patchCount, outChannels]` and the patch matrix (`nil` for a pointwise window).
     public func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
                        outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?) {
         let columns = geometry.isPointwise ? x : im2col(x, geometry: geometry)
@@ -15,6 +24,14 @@ extension Backend {
         return (output, geometry.isPointwise ? nil : columns)
     }
 
+    /// `dx = col2im(dy · Kᵀ)`.
+    ///
+    /// - Parameters:
+    ///   - gradient: float32 `[patchCount, outChannels]`.
+    ///   - kernel: float32 `[patchSize, outChannels]`.
+    ///   - geometry: the windows.
+    ///   - outChannels: the output channels.
+    /// - Returns: float32 `geometry.inputShape`.
     public func conv2DInputGradient(_ gradient: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
                                     outChannels: Int) -> TensorStorage {
         let columns = matmul(gradient, kernel, batch: 1, m: geometry.patchCount, n: geometry.patchSize, k: outChannels,
@@ -22,6 +39,15 @@ extension Backend {
         return geometry.isPointwise ? columns : col2im(columns, geometry: geometry)
     }
 
+    /// `dK = im2col(x)ᵀ · dy`, reusing the forward's patch matrix when given.
+    ///
+    /// - Parameters:
+    ///   - x: float32 `geometry.inputShape`.
+    ///   - gradient: float32 `[patchCount, outChannels]`.
+    ///   - geometry: the windows.
+    ///   - outChannels: the output channels.
+    ///   - saved: the patch matrix ``conv2D(_:_:geometry:outChannels:)`` returned, or `nil`.
+    /// - Returns: float32 `[patchSize, outChannels]`.
     public func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
                                      outChannels: Int, saved: TensorStorage?) -> TensorStorage {
         let columns = saved ?? (geometry.isPointwise ? x : im2col(x, geometry: geometry))

@@ -402,6 +402,10 @@ extension Device {
 }
 
 extension Backend {
+    /// The default execution context: runs `body` on the calling thread as it is.
+    ///
+    /// - Parameter body: the work.
+    /// - Returns: what `body` returns.
     public func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R { try body() }
 
     /// A float32 ``matmul(_:_:bias:dtype:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.

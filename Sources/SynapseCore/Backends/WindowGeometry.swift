@@ -2,12 +2,19 @@
 /// their adjoints. Sizes are in pixels; padding is what is added before the first
 /// row/column (the rest of the padding goes after, as TensorFlow's "same").
 public struct WindowGeometry: Sendable, Hashable {
+    /// Images in the batch.
     public var batch: Int
+    /// The input's height and width in pixels, and its channels.
     public var inputHeight: Int, inputWidth: Int, channels: Int
+    /// The output's height and width in pixels (one per window position).
     public var outputHeight: Int, outputWidth: Int
+    /// The window's height and width in taps.
     public var windowHeight: Int, windowWidth: Int
+    /// The step between window positions, in pixels.
     public var strideHeight: Int, strideWidth: Int
+    /// The spacing between a window's taps (1: adjacent pixels).
     public var dilationHeight: Int, dilationWidth: Int
+    /// The padding before the first row and the first column.
     public var padTop: Int, padLeft: Int
 
     /// Keras padding modes.

@@ -37,29 +37,12 @@ public struct TextFolder: Sendable {
     /// - Throws: ``TextDataError`` naming the file or folder.
     public static func load(_ directory: URL, extensions: Set<String> = ["txt"],
                             skipInvalidFiles: Bool = false) throws -> TextFolder {
-        let manager = FileManager.default
-        func visibleEntries(of url: URL) throws -> [URL] {
-            do {
-                return try manager.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey],
-                                                      options: [.skipsHiddenFiles])
-                    .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            } catch {
-                throw TextDataError.unreadable(path: url.path, reason: (error as NSError).localizedDescription)
-            }
-        }
-        func isDirectory(_ url: URL) -> Bool { (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
-
         var result = TextFolder(texts: LabeledTexts(texts: [], labels: []), classNames: [], paths: [], skipped: [])
         var texts: [String] = []
         var labels: [Int] = []
-        for classFolder in try visibleEntries(of: directory) where isDirectory(classFolder) {
-            let files = try visibleEntries(of: classFolder).filter {
-                !isDirectory($0) && extensions.contains($0.pathExtension.lowercased())
-            }
-            guard !files.isEmpty else { continue }
-            let label = result.classNames.count
-            result.classNames.append(classFolder.lastPathComponent)
-            for file in files {
+        for (label, entry) in try ClassFolders.scan(directory, extensions: extensions).enumerated() {
+            result.classNames.append(entry.name)
+            for file in entry.files {
                 do {
                     texts.append(try Self.text(at: file))
                     labels.append(label)
@@ -68,9 +51,6 @@ public struct TextFolder: Sendable {
                     result.skipped.append((file.path, error.description))
                 }
             }
-        }
-        guard !result.classNames.isEmpty else {
-            throw TextDataError.noClassFolders(path: directory.path, extensions: extensions.sorted())
         }
         result.texts = LabeledTexts(texts: texts, labels: labels)
         return result
