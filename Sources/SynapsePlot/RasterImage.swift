@@ -1,4 +1,5 @@
 import SynapseCore
+import SynapseIO
 /// A point in image coordinates: x to the right, y downwards, in pixels; pixel
 /// `(i, j)` covers the square from `(i, j)` to `(i + 1, j + 1)`.
 public struct Point: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import SynapseIO
 import Testing
 @testable import SynapsePlot
 

@@ -6,6 +6,8 @@ import SynapseIO
 public enum TextDataError: Error, CustomStringConvertible, Equatable {
     /// The file exists but could not be read.
     case unreadable(path: String, reason: String)
+    /// A file or folder could not be written.
+    case unwritable(path: String, reason: String)
     /// The gzip stream is damaged or truncated.
     case corruptCompression(path: String, reason: String)
     /// A line does not have the data set's format (`line` counts from 1).
@@ -23,6 +25,7 @@ public enum TextDataError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read the file: \(reason)"
+        case .unwritable(let path, let reason): "\(path): cannot write: \(reason)"
         case .corruptCompression(let path, let reason):
             "\(path): damaged gzip data (\(reason)); the file may be truncated — restore it from the repository"
         case .malformedLine(let path, let line, let reason): "\(path), line \(line): \(reason)"

@@ -44,11 +44,6 @@ public enum PNGEncoder {
         encode(pixels: gray, width: width, height: height, format: .grayscale8)
     }
 
-    /// Encodes a raster image (RGBA).
-    public static func encode(_ image: RasterImage) -> [UInt8] {
-        encode(rgba: image.pixels, width: image.width, height: image.height)
-    }
-
     /// Encodes pixels in `format`, row-major from the top-left.
     ///
     /// - Parameter level: zlib compression level, 0 (store) – 9 (smallest); default 6.
