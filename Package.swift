@@ -26,6 +26,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Kernels written in C where Swift cannot vectorise them (packed square roots).
         .target(
@@ -38,7 +41,7 @@ let package = Package(
             dependencies: ["CDNNL", "CKernels"]),
         .target(
             name: "SynapseIO",
-            dependencies: ["SynapseCore", "CZlib"]),
+            dependencies: ["SynapseCore", "CZlib", "CTurboJPEG"]),
         .target(
             name: "SynapseData",
             dependencies: ["SynapseCore", "SynapseIO"]),

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Predictions of a saved model for inputs read from files: CSV rows, IDX images
-/// or PNG images, transformed with the model's preprocessing.
+/// or PNG and JPEG images, transformed with the model's preprocessing.
 ///
 /// ```swift
 /// let saved = try SavedModel.load(from: modelURL)
@@ -56,14 +56,14 @@ public enum Prediction {
         return x.reshaped(to: [x.shape[0]] + shape)
     }
 
-    /// Reads samples from CSV, IDX or PNG files (by extension; IDX files are any
-    /// other file, gzip or not).
+    /// Reads samples from CSV, IDX or image (PNG, JPEG) files (by extension; IDX
+    /// files are any other file, gzip or not).
     ///
     /// CSV: a header is recognised when its first row is not all numbers; the
     /// training features are picked by name when the header has them, otherwise the
     /// rows must have the model's feature count (or one more: the label column, which
-    /// is dropped). PNG: 8-bit images of the model's height and width, converted to
-    /// grey or RGB as the model takes, scaled to [0, 1].
+    /// is dropped). PNG and JPEG: converted to grey or RGB as the model takes, resized
+    /// (bilinear) to the model's height and width, scaled to [0, 1].
     public static func readInputs(_ urls: [URL], saved: SavedModel) throws -> Inputs {
         var tensors: [Tensor] = []
         var sources: [String] = []
@@ -77,8 +77,8 @@ public enum Prediction {
                 let x = try readCSV(url, preprocessing: saved.preprocessing, featureCount: shape.reduce(1, *))
                 tensors.append(try shaped(x, for: saved.preprocessing ?? Preprocessing(), model: saved.model))
                 sources += (0..<x.shape[0]).map { "\(name):\($0 + 1)" }
-            case "png":
-                tensors.append(try readPNG(url, shape: shape))
+            case let fileExtension where ImageDecoder.fileExtensions.contains(fileExtension):
+                tensors.append(try readImage(url, shape: shape))
                 sources.append(name)
             default:
                 let x = try DataSpec.loadIDX(images: url.path, labels: nil, limit: nil).x
@@ -110,16 +110,31 @@ public enum Prediction {
         throw UsageError("\(url.path): rows have \(table.columnCount) columns but the model takes \(featureCount) features")
     }
 
-    private static func readPNG(_ url: URL, shape: [Int]) throws -> Tensor {
-        let image = try PNGDecoder.decode(Array(try Data(contentsOf: url)), path: url.path)
-        let (height, width, channels) = shape.count == 3 ? (shape[0], shape[1], shape[2])
-                                                         : (image.height, image.width, shape.reduce(1, *) == image.width * image.height * 3 ? 3 : 1)
-        guard image.width == width, image.height == height, channels == 1 || channels == 3 else {
-            throw UsageError("\(url.path): the image is \(image.width)×\(image.height) but the model takes \(Shape.describe(shape)) inputs")
+    /// An image file (PNG or JPEG) as one sample: converted to the model's channels
+    /// (1: grey, 3: RGB) and resized (bilinear) to its height and width, scaled to
+    /// [0, 1] as training from IDX files or image folders scales it.
+    private static func readImage(_ url: URL, shape: [Int]) throws -> Tensor {
+        let image = try ImageDecoder.decode(contentsOf: url)
+        let size: (height: Int, width: Int)
+        let channels: Int
+        if shape.count == 3 {
+            (size, channels) = ((shape[0], shape[1]), shape[2])
+        } else if shape.count == 2 {
+            (size, channels) = ((shape[0], shape[1]), 1)
+        } else {
+            // A flat input (an MLP on 784 pixels): the image must already have that many pixels.
+            let perSample = shape.reduce(1, *)
+            channels = perSample == image.width * image.height * 3 ? 3 : 1
+            size = (image.height, image.width)
+            guard image.width * image.height * channels == perSample else {
+                throw UsageError("\(url.path): the image is \(image.width)×\(image.height) but the model takes flat inputs of \(Shape.describe(shape)); it can only be resized for models that take [height, width, channels]")
+            }
         }
-        let pixels = channels == 1 ? image.grayscale() : image.rgb()
-        let x = Tensor(pixels.map { Float($0) / 255 }, shape: [1, height, width, channels])
-        return shape.count == 3 ? x : x.reshaped(to: [1] + shape)
+        guard channels == 1 || channels == 3 else {
+            throw UsageError("\(url.path): the model takes \(Shape.describe(shape)) inputs: \(channels) channels, not an image's 1 (grey) or 3 (RGB)")
+        }
+        let pixels = ImageFolder.pixels(of: image, size: size, colorMode: channels == 1 ? .grayscale : .rgb) / 255
+        return pixels.reshaped(to: [1] + shape)
     }
 
     /// Runs the model on preprocessed inputs. Classifiers (a known class count equal

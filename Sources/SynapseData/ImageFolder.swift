@@ -17,7 +17,8 @@ import SynapseIO
 ///   Keras; add `Rescaling(1.0 / 255)` to the model), 1 channel for `.grayscale`, 3
 ///   for `.rgb`. Targets: int32 class ids `[batch]`.
 /// - Class names are the subfolder names, sorted; files are sorted within a class.
-///   PNG files (8-bit grey, grey + alpha, RGB, RGBA) are read.
+///   PNG (8-bit grey, grey + alpha, RGB, RGBA) and JPEG (grey, colour) files are
+///   read, recognised by their first bytes (``ImageDecoder``).
 ///
 /// ```swift
 /// let digits = try ImageFolder(URL(fileURLWithPath: "digits"), size: (28, 28), colorMode: .grayscale)
@@ -66,14 +67,15 @@ public struct ImageFolder: Dataset {
     ///   - size: the output `(height, width)` (Keras' default is 256 × 256).
     ///   - colorMode: `.rgb` by default.
     ///   - aspectRatio: `.stretch` by default.
-    ///   - extensions: file extensions read, lower-case (default `["png"]`).
+    ///   - extensions: file extensions read, lower-case (default `png`, `jpg`, `jpeg`).
     ///   - verifyFiles: decode every file once now, so that a damaged one is found
     ///     before training rather than in the middle of an epoch (default true).
     ///   - skipInvalidFiles: skip (and list in ``skipped``) files that fail the check
     ///     instead of throwing (default false).
-    /// - Throws: ``PNGDecodingError`` or ``TextDataError`` naming the file or folder.
+    /// - Throws: ``ImageDecodingError`` naming a damaged, truncated or unsupported file,
+    ///   ``TextDataError`` naming a folder that cannot be listed or holds no classes.
     public init(_ directory: URL, size: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
-                aspectRatio: AspectRatio = .stretch, extensions: Set<String> = ["png"], verifyFiles: Bool = true,
+                aspectRatio: AspectRatio = .stretch, extensions: Set<String> = ImageDecoder.fileExtensions, verifyFiles: Bool = true,
                 skipInvalidFiles: Bool = false) throws {
         require(size.height > 0 && size.width > 0, "ImageFolder: size must be positive, got \(size)")
         var (classNames, paths, labels) = ([String](), [String](), [Int32]())
@@ -84,10 +86,7 @@ public struct ImageFolder: Dataset {
                 if verifyFiles {
                     do {
                         _ = try Self.decode(file.path)
-                    } catch let error as PNGDecodingError where skipInvalidFiles {
-                        skipped.append((file.path, error.description))
-                        continue
-                    } catch let error as TextDataError where skipInvalidFiles {
+                    } catch let error as ImageDecodingError where skipInvalidFiles {
                         skipped.append((file.path, error.description))
                         continue
                     }
@@ -112,24 +111,43 @@ public struct ImageFolder: Dataset {
             } catch {
                 preconditionFailure("ImageFolder: \(error) (the file changed after the folder was scanned)")
             }
-            let samples = colorMode == .grayscale ? image.grayscale() : image.rgb()
             pixels.withUnsafeMutableBufferPointer { buffer in
-                ImageResize.resize(samples, height: image.height, width: image.width, channels: channels,
-                                   into: buffer.baseAddress! + position * height * width * channels,
-                                   height: height, width: width, aspectRatio: aspectRatio)
+                Self.resample(image, into: buffer.baseAddress! + position * height * width * channels,
+                              size: size, colorMode: colorMode, aspectRatio: aspectRatio)
             }
         }
         return (Tensor(pixels, shape: [indices.count, height, width, channels]),
                 Tensor(int32: indices.map { labels[$0] }, shape: [indices.count]))
     }
 
-    static func decode(_ path: String) throws -> DecodedImage {
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw TextDataError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+    /// One decoded image as the folder's batches hold it: converted to `colorMode`'s
+    /// channels and resized (bilinear) to `size`, values in 0...255 — for preparing an
+    /// image outside a folder (one to predict on) exactly as training saw it.
+    ///
+    /// - Parameters:
+    ///   - image: the decoded file (``ImageDecoder``).
+    ///   - size: the output `(height, width)`.
+    ///   - colorMode: the output channels.
+    ///   - aspectRatio: how another aspect ratio is handled (default `.stretch`).
+    /// - Returns: float32 `[height, width, channels]`.
+    public static func pixels(of image: DecodedImage, size: (height: Int, width: Int), colorMode: ColorMode,
+                              aspectRatio: AspectRatio = .stretch) -> Tensor {
+        require(size.height > 0 && size.width > 0, "ImageFolder.pixels: size must be positive, got \(size)")
+        var pixels = [Float](repeating: 0, count: size.height * size.width * colorMode.channels)
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            resample(image, into: buffer.baseAddress!, size: size, colorMode: colorMode, aspectRatio: aspectRatio)
         }
-        return try PNGDecoder.decode(bytes, path: path)
+        return Tensor(pixels, shape: [size.height, size.width, colorMode.channels])
+    }
+
+    private static func resample(_ image: DecodedImage, into output: UnsafeMutablePointer<Float>,
+                                 size: (height: Int, width: Int), colorMode: ColorMode, aspectRatio: AspectRatio) {
+        let samples = colorMode == .grayscale ? image.grayscale() : image.rgb()
+        ImageResize.resize(samples, height: image.height, width: image.width, channels: colorMode.channels,
+                           into: output, height: size.height, width: size.width, aspectRatio: aspectRatio)
+    }
+
+    static func decode(_ path: String) throws -> DecodedImage {
+        try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: path))
     }
 }

@@ -1,63 +1,8 @@
-/// Errors from decoding PNG files; each names the file and what is wrong.
-public enum PNGDecodingError: Error, CustomStringConvertible, Equatable {
-    /// The bytes are not a PNG file, or its structure is damaged.
-    case invalid(path: String, reason: String)
-    /// A valid PNG this decoder does not read (16-bit, palette, interlaced, ...).
-    case unsupported(path: String, reason: String)
-
-    /// `<path>: not a valid PNG file: <reason>` or `<path>: unsupported PNG: <reason>`.
-    public var description: String {
-        switch self {
-        case .invalid(let path, let reason): "\(path): not a valid PNG file: \(reason)"
-        case .unsupported(let path, let reason): "\(path): unsupported PNG: \(reason)"
-        }
-    }
-}
-
-/// A decoded image: 8-bit samples, row-major from the top-left, `channels` per pixel.
-public struct DecodedImage: Sendable, Equatable {
-    /// Width in pixels.
-    public let width: Int
-    /// Height in pixels.
-    public let height: Int
-    /// Samples per pixel: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA.
-    public let channels: Int
-    /// `width * height * channels` samples.
-    public let pixels: [UInt8]
-
-    /// One grey byte per pixel (ITU-R BT.601 luma for colour images; alpha ignored).
-    public func grayscale() -> [UInt8] {
-        switch channels {
-        case 1: return pixels
-        case 2: return stride(from: 0, to: pixels.count, by: 2).map { pixels[$0] }
-        default:
-            return stride(from: 0, to: pixels.count, by: channels).map { index in
-                let luma = 0.299 * Double(pixels[index]) + 0.587 * Double(pixels[index + 1]) + 0.114 * Double(pixels[index + 2])
-                return UInt8(Swift.min(255, luma.rounded()))
-            }
-        }
-    }
-
-    /// Three bytes (R, G, B) per pixel (grey repeated; alpha ignored).
-    public func rgb() -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(width * height * 3)
-        for index in stride(from: 0, to: pixels.count, by: channels) {
-            if channels <= 2 {
-                output += [pixels[index], pixels[index], pixels[index]]
-            } else {
-                output += [pixels[index], pixels[index + 1], pixels[index + 2]]
-            }
-        }
-        return output
-    }
-}
-
 /// A small PNG decoder for 8-bit greyscale, grey + alpha, RGB and RGBA images
 /// without interlacing (what image tools write by default, and what ``PNGEncoder``
 /// writes). It checks the signature and every chunk's CRC, inflates the IDAT data
 /// with the zlib of ``Zlib`` and undoes all five row filters. Damaged or hostile
-/// files throw ``PNGDecodingError``; nothing is read out of bounds.
+/// files throw ``ImageDecodingError``; nothing is read out of bounds.
 ///
 /// ```swift
 /// let image = try PNGDecoder.decode(bytes, path: "digit.png")
@@ -69,7 +14,7 @@ public enum PNGDecoder {
 
     /// Decodes a PNG file's bytes; `path` is only used in error messages.
     public static func decode(_ bytes: [UInt8], path: String = "<png>") throws -> DecodedImage {
-        func invalid(_ reason: String) -> PNGDecodingError { .invalid(path: path, reason: reason) }
+        func invalid(_ reason: String) -> ImageDecodingError { .invalid(path: path, format: "PNG", reason: reason) }
         guard bytes.count >= 8, Array(bytes[0..<8]) == PNGFormat.signature else {
             throw invalid("the file does not start with the PNG signature")
         }
@@ -101,7 +46,7 @@ public enum PNGDecoder {
             case "IEND":
                 sawEnd = true
             case "PLTE":
-                throw PNGDecodingError.unsupported(path: path, reason: "palette images are not supported; save as grey, RGB or RGBA")
+                throw ImageDecodingError.unsupported(path: path, format: "PNG", reason: "palette images are not supported; save as grey, RGB or RGBA")
             default:
                 break
             }
@@ -114,16 +59,16 @@ public enum PNGDecoder {
         let (depth, colorType, compression, filterMethod, interlace) = (header[8], header[9], header[10], header[11], header[12])
         guard width > 0, height > 0 else { throw invalid("the image size is \(width)×\(height)") }
         guard width <= maximumPixels / height else {
-            throw PNGDecodingError.unsupported(path: path, reason: "\(width)×\(height) is larger than \(maximumPixels) pixels")
+            throw ImageDecodingError.unsupported(path: path, format: "PNG", reason: "\(width)×\(height) is larger than \(maximumPixels) pixels")
         }
         guard compression == 0, filterMethod == 0 else { throw invalid("unknown compression or filter method") }
         let channelsByType: [UInt8: Int] = [0: 1, 4: 2, 2: 3, 6: 4]
         guard let channels = channelsByType[colorType] else {
-            throw PNGDecodingError.unsupported(path: path, reason: colorType == 3 ? "palette images are not supported; save as grey, RGB or RGBA"
+            throw ImageDecodingError.unsupported(path: path, format: "PNG", reason: colorType == 3 ? "palette images are not supported; save as grey, RGB or RGBA"
                                                                                  : "colour type \(colorType)")
         }
-        guard depth == 8 else { throw PNGDecodingError.unsupported(path: path, reason: "bit depth \(depth) (only 8 bits per sample are read)") }
-        guard interlace == 0 else { throw PNGDecodingError.unsupported(path: path, reason: "interlaced images are not supported") }
+        guard depth == 8 else { throw ImageDecodingError.unsupported(path: path, format: "PNG", reason: "bit depth \(depth) (only 8 bits per sample are read)") }
+        guard interlace == 0 else { throw ImageDecodingError.unsupported(path: path, format: "PNG", reason: "interlaced images are not supported") }
         guard !compressed.isEmpty else { throw invalid("there is no image data (IDAT)") }
         let stride = width * channels
         let expected = height * (stride + 1)
@@ -157,7 +102,7 @@ public enum PNGDecoder {
                 case 2: predictor = b
                 case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
                 case 4: predictor = PNGFormat.paeth(a, b, c)
-                default: throw PNGDecodingError.invalid(path: path, reason: "row \(row) has unknown filter type \(filter)")
+                default: throw ImageDecodingError.invalid(path: path, format: "PNG", reason: "row \(row) has unknown filter type \(filter)")
                 }
                 pixels[output + index] = x &+ predictor
             }

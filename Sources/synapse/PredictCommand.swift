@@ -3,11 +3,11 @@ import Foundation
 import SynapseConfig
 
 /// `synapse predict MODEL --input FILE`: a saved model's predictions for CSV rows,
-/// IDX images or PNG images, as CSV or JSON.
+/// IDX images or PNG and JPEG images (resized to the model's input), as CSV or JSON.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Predict with a saved model on CSV rows, IDX images or PNG images.",
+        abstract: "Predict with a saved model on CSV rows, IDX images or PNG and JPEG images.",
         discussion: """
             Inputs get the preprocessing the model was trained with. Classifiers print the best class, \
             its label and probability (--top-k for more); other models print their outputs.
@@ -16,7 +16,7 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: "A model file (model.safetensors from synapse train).")
     var model: String
 
-    @Option(name: .customLong("input"), help: "A .csv, .png or IDX file (repeat for several).")
+    @Option(name: .customLong("input"), help: "A .csv, .png, .jpg or IDX file (repeat for several); images are resized to the model's input.")
     var inputs: [String] = []
 
     @Option(help: "The output format: csv or json (default: from --output's extension, else csv).")

@@ -92,4 +92,50 @@ struct ImageFolderTests {
         let evaluation = model.evaluate(DataLoader(data, batchSize: 32, workers: 1))
         #expect((evaluation["accuracy"] ?? 0) > 0.95, "\(evaluation) after \(history.values)")
     }
+
+    @Test("JPEG and PNG files sit side by side in one folder; colour JPEGs become grey or RGB")
+    func jpegFiles() throws {
+        // A 16 × 8 picture: left half red, right half blue, as a colour JPEG and a grey one.
+        let rgb = (0..<(16 * 8)).flatMap { pixel -> [UInt8] in pixel % 16 < 8 ? [200, 30, 30] : [30, 30, 200] }
+        let grey = [UInt8](repeating: 90, count: 16 * 8)
+        let root = try Self.folder(["png/a.png": ([90, 90, 90, 90], 2, 2)],
+                                   raw: ["colour/a.jpg": try JPEGEncoder.encode(rgb, width: 16, height: 8, channels: 3, quality: 95,
+                                                                                 subsampling: .none),
+                                         "grey/b.JPEG": try JPEGEncoder.encode(grey, width: 16, height: 8, channels: 1)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let images = try ImageFolder(root, size: (4, 8), colorMode: .rgb)
+        #expect(images.classNames == ["colour", "grey", "png"])
+        let batch = images.batch(at: [0, 1, 2])
+        #expect(batch.x.shape == [3, 4, 8, 3])
+        let values = batch.x.scalars
+        func pixel(_ sample: Int, _ row: Int, _ column: Int) -> [Float] {
+            let start = ((sample * 4 + row) * 8 + column) * 3
+            return Array(values[start..<(start + 3)])
+        }
+        // JPEG is lossy: within a few levels of the drawn colours.
+        func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 6 } }
+        #expect(close(pixel(0, 1, 0), [200, 30, 30]) && close(pixel(0, 2, 7), [30, 30, 200]), "\(pixel(0, 1, 0)) \(pixel(0, 2, 7))")
+        #expect(close(pixel(1, 3, 3), [90, 90, 90]) && pixel(2, 0, 0) == [90, 90, 90])
+        let greyscale = try ImageFolder(root, size: (4, 8), colorMode: .grayscale).batch(at: [0])
+        // BT.601 luma of the red half: 0.299·200 + 0.587·30 + 0.114·30.
+        #expect(abs(greyscale.x.scalars[0] - 80.8) <= 5, "\(greyscale.x.scalars[0])")
+    }
+
+    @Test("ImageFolder.write lays out class folders that read back to the same pixels and labels")
+    func writesFolders() throws {
+        let x = Tensor((0..<(5 * 3 * 2)).map { Float($0 % 11) / 10 }, shape: [5, 3, 2, 1])
+        let y = Tensor(int32: [2, 0, 2, 1, 0], shape: [5])
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("synapse-write-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try ImageFolder.write(x, labels: y, to: root, classNames: ["zero", "one", "two"]) == 5)
+        let images = try ImageFolder(root, size: (3, 2), colorMode: .grayscale)
+        #expect(images.classNames == ["one", "two", "zero"])
+        #expect(images.paths.map { URL(fileURLWithPath: $0).lastPathComponent } == ["3.png", "0.png", "2.png", "1.png", "4.png"])
+        // Back in sample order 0...4: labels by name, pixels rounded to bytes.
+        let names = ["zero", "one", "two"]
+        let order = [1, 3, 2, 0, 4]   // data-set position of samples 0...4
+        let batch = images.batch(at: order)
+        #expect(batch.y.intScalars.map { images.classNames[Int($0)] } == y.intScalars.map { names[Int($0)] })
+        #expect(zip(batch.x.scalars, x.scalars).allSatisfy { abs($0 / 255 - $1) < 0.5 / 255 + 1e-6 })
+    }
 }
