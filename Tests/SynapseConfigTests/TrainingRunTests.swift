@@ -116,6 +116,18 @@ struct TrainingRunTests {
         let test = try #require(result.test)
         #expect(try #require(test["accuracy"]) > 0.95, "\(test)")
 
+        // Prediction resizes images of any size and format to the model's 8 × 8 grey input.
+        let saved = try SavedModel.load(from: folder.appendingPathComponent("out/model.safetensors"))
+        let lightJPEG = try F.file("light.jpg", "", in: folder)
+        try Data(try JPEGEncoder.encode([UInt8](repeating: 205, count: 24 * 24 * 3), width: 24, height: 24, channels: 3))
+            .write(to: lightJPEG)
+        let darkPNG = folder.appendingPathComponent("dark.png")
+        try Data(PNGEncoder.encode(grayscale: [UInt8](repeating: 35, count: 5 * 7), width: 5, height: 7)).write(to: darkPNG)
+        let inputs = try Prediction.readInputs([lightJPEG, darkPNG], saved: saved)
+        #expect(inputs.x.shape == [2, 8, 8, 1])
+        let rows = Prediction.predict(saved, inputs: inputs, topK: 1)
+        #expect(rows.map { $0.classes?.first?.name } == ["light", "dark"], "\(rows)")
+
         try FileManager.default.moveItem(at: folder.appendingPathComponent("test/light"),
                                          to: folder.appendingPathComponent("test/bright"))
         do {
