@@ -105,6 +105,10 @@ let package = Package(
             dependencies: ["ExampleSupport"],
             path: "Examples/mnist-cnn"),
         .executableTarget(
+            name: "mnist-png-folder",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/mnist-png-folder"),
+        .executableTarget(
             name: "fashion-cnn",
             dependencies: ["ExampleSupport"],
             path: "Examples/fashion-cnn"),

@@ -56,13 +56,16 @@ public enum JPEGDecoder {
 
         let channels = colorspace == Int32(TJCS_GRAY.rawValue) ? 1 : 3
         let pixelFormat = channels == 1 ? TJPF_GRAY : TJPF_RGB
-        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
         let flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS
-        let status = bytes.withUnsafeBufferPointer { source in
-            pixels.withUnsafeMutableBufferPointer { destination in
+        var status: Int32 = 0
+        // Not zero-filled first: libjpeg-turbo writes every byte of a successful decode, and
+        // a hostile header's large size then costs no memory until data fills it.
+        let pixels = [UInt8](unsafeUninitializedCapacity: Int(width) * Int(height) * channels) { destination, count in
+            status = bytes.withUnsafeBufferPointer { source in
                 tjDecompress2(handle, source.baseAddress, UInt(source.count), destination.baseAddress,
                               width, 0, height, pixelFormat.rawValue, flags)
             }
+            count = destination.count
         }
         guard status == 0 else { throw invalid(libraryError()) }
         return DecodedImage(width: Int(width), height: Int(height), channels: channels, pixels: pixels)

@@ -30,11 +30,17 @@ enum CLIRunner {
         var error: String
     }
 
-    /// Runs `synapse` with `arguments` in `directory` (the repository by default),
-    /// with the bundled data found through `SYNAPSE_DATA_DIR`.
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// A built example program next to the tests, if it is there.
+    static func example(_ name: String) -> URL? {
+        guard let url = productsFolder?.appendingPathComponent(name), FileManager.default.isExecutableFile(atPath: url.path) else { return nil }
+        return url
+    }
+
+    /// Runs `synapse` (or `executable`) with `arguments` in `directory` (the repository
+    /// by default), with the bundled data found through `SYNAPSE_DATA_DIR`.
+    static func run(_ arguments: [String], in directory: URL? = nil, executable: URL? = synapse) throws -> Result {
         let process = Process()
-        process.executableURL = synapse
+        process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SYNAPSE_DATA_DIR"] = repository.appendingPathComponent("Data").path

@@ -125,6 +125,35 @@ struct TrainCommandTests {
         expectFiles(["model.safetensors", "history.json", "mnist-cnn_loss.svg"], in: run)
     }
 
+    @Test("mnist-png-folder: 1000 test digits as PNG class folders train to the same accuracy as the arrays; the config trains from the folder",
+          .enabled(if: CLIRunner.example("mnist-png-folder") != nil, "the mnist-png-folder example is not built next to the tests"))
+    func mnistPNGFolder() throws {
+        let folder = try R.temporaryFolder()
+        let images = folder.appendingPathComponent("digits")
+        let example = try R.run(["--folder", images.path, "--limit", "1000", "--epochs", "2", "--json"],
+                                executable: CLIRunner.example("mnist-png-folder"))
+        #expect(example.status == 0, "\(example.output) \(example.error)")
+        let last = try #require(example.output.split(separator: "\n").last.map(String.init))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(example.output)")
+        let (fromFolder, fromArrays) = (try #require(report["folder_accuracy"] as? Double), try #require(report["array_accuracy"] as? Double))
+        #expect(fromFolder == fromArrays && fromFolder > 0.6, "\(report)")
+        let written = try FileManager.default.subpathsOfDirectory(atPath: images.path).filter { $0.hasSuffix(".png") }
+        #expect(written.count == 1000 && written.contains("7/000.png"), "the first test digit is a 7")
+
+        // The shipped configuration, pointed at this folder.
+        let text = try String(contentsOf: R.repository.appendingPathComponent("Examples/configs/mnist-png-folder.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "images_from: ../../runs/mnist-test-png", with: "images_from: \(images.path)")
+        let config = folder.appendingPathComponent("mnist-png-folder.yaml")
+        try Data(text.utf8).write(to: config)
+        let run = folder.appendingPathComponent("run")
+        let train = try R.run(["train", config.path, "--output-dir", run.path, "--epochs", "2", "--quiet"])
+        #expect(train.status == 0, "\(train.error)")
+        #expect(try #require(R.metric("accuracy", in: try testLine(train.output))) > 0.6, "\(train.output)")
+        let predict = try R.run(["predict", run.appendingPathComponent("model.safetensors").path,
+                                 "--input", images.appendingPathComponent("7/000.png").path])
+        #expect(predict.status == 0 && predict.output.contains("000.png,7,"), "\(predict.output) \(predict.error)")
+    }
+
     @Test("A mistaken configuration is refused before training with file, line and key")
     func configError() throws {
         let folder = try R.temporaryFolder()

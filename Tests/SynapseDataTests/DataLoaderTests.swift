@@ -25,6 +25,19 @@ struct DataLoaderTests {
         #expect(Self.ids(Self.dataset.batch(in: 4..<6)) == [4, 5])
     }
 
+    @Test("a seeded split holds every sample once, the same for the same seed; subsets batch through their base")
+    func seededSplit() {
+        let (training, validation) = Self.dataset.split(validationFraction: 0.25, seed: 7)
+        #expect(training.count == 7 && validation.count == 3)
+        #expect(Set(training.indices + validation.indices) == Set(0..<10))
+        let again = Self.dataset.split(validationFraction: 0.25, seed: 7)
+        #expect(again.training.indices == training.indices && again.validation.indices == validation.indices)
+        #expect(Self.dataset.split(validationFraction: 0.25, seed: 8).validation.indices != validation.indices)
+        #expect(Self.ids(validation.batch(at: [2, 0])) == [validation.indices[2], validation.indices[0]])
+        let loaded = DataLoader(training, batchSize: 4).flatMap { Self.ids($0) }
+        #expect(loaded == training.indices)
+    }
+
     @Test("batch counts with and without dropLast", arguments: [
         (3, false, 4, [3, 3, 3, 1]), (3, true, 3, [3, 3, 3]), (5, false, 2, [5, 5]), (5, true, 2, [5, 5]),
         (16, false, 1, [10]), (16, true, 0, []), (1, false, 10, [Int](repeating: 1, count: 10)),
