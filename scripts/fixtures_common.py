@@ -16,9 +16,10 @@ VENV = os.environ.get("SYNAPSE_VENV", os.path.expanduser("~/.cache/synapse-venv"
 # one PyTorch's CUDA 13 wheels use; the Swift tests compile every CUDA kernel source
 # for sm_90 with it (Tests/SynapseCoreTests/CUDANVRTCCompilerTests.swift) and are
 # skipped, saying so, where it is missing.
-# pillow: the JPEG and PNG reference decodes (fixtures_images.py).
-REQUIREMENTS = ["numpy", "torch", "safetensors", "pillow", "nvidia-cuda-nvrtc>=13,<14"]
-PROBE = ("import numpy, torch, safetensors, PIL, importlib.metadata as m; "
+# pillow and pypng: the JPEG and PNG files of fixtures_images.py (pypng writes the
+# 16-bit, low-bit and interlaced PNGs Pillow cannot).
+REQUIREMENTS = ["numpy", "torch", "safetensors", "pillow", "pypng", "nvidia-cuda-nvrtc>=13,<14"]
+PROBE = ("import numpy, torch, safetensors, PIL, png, importlib.metadata as m; "
          "m.version('nvidia-cuda-nvrtc')")
 
 

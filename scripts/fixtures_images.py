@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """Writes the JPEG and PNG files that Synapse's image-decoder tests read
-(Tests/SynapseIOTests/Fixtures/images), each with Pillow's decode of it as a .npy
-file beside it (NAME.jpg -> NAME.npy, uint8 [height, width] or [height, width, 3]).
+(Tests/SynapseIOTests/Fixtures/images), each with the pixels it must decode to as
+a .npy file beside it (NAME.jpg -> NAME.npy, uint8 [height, width] or
+[height, width, channels]).
+
+JPEG: Pillow writes the file and its decode is the reference. PNG: Pillow writes the
+palette and 1-bit files, pypng the 16-bit, 2/4-bit and Adam7-interlaced ones (which
+Pillow cannot write); the reference is Pillow's decode where Pillow gives 8-bit
+samples, else the source array with 16-bit samples cut to their high byte and
+1-4-bit grey scaled to 0...255 (libpng's conversions).
 
     python3 scripts/fixtures_images.py
 
@@ -58,7 +65,68 @@ def main(argv):
     buffer = io.BytesIO()
     grey.save(buffer, "PNG")
     open(path("png_named.jpg"), "wb").write(buffer.getvalue())
+    write_pngs(out, np, Image)
     print(f"wrote {len(os.listdir(out))} files to {out}")
+
+
+def write_pngs(out, np, Image):
+    import png
+
+    def path(name):
+        return os.path.join(out, name)
+
+    def reference(name, array):
+        np.save(path(os.path.splitext(name)[0] + ".npy"), np.ascontiguousarray(array.astype(np.uint8)))
+
+    # 13 x 11: odd sizes, so every Adam7 pass has a ragged edge.
+    y, x = np.mgrid[0:11, 0:13]
+    rgb = np.stack([x * 19, y * 23, (x * y * 7) % 256], axis=-1).astype(np.uint8)
+
+    # Palette (Pillow): 8-bit indices, then with transparency (decodes to RGBA).
+    paletted = Image.fromarray(rgb, "RGB").quantize(colors=16)
+    paletted.save(path("palette.png"))
+    reference("palette.png", np.asarray(Image.open(path("palette.png")).convert("RGB")))
+    paletted.info["transparency"] = bytes([0, 128] + [255] * 14)
+    paletted.save(path("palette_alpha.png"), transparency=bytes([0, 128] + [255] * 14))
+    reference("palette_alpha.png", np.asarray(Image.open(path("palette_alpha.png")).convert("RGBA")))
+
+    # 1-bit grey (Pillow mode "1"): 0 or 255.
+    bits = ((x + y) % 3 == 0)
+    Image.fromarray(bits).save(path("grey_1bit.png"))
+    reference("grey_1bit.png", bits * 255)
+
+    # pypng: 4-bit grey, 2-bit palette, 16-bit grey and RGB, interlaced RGBA and 16-bit grey.
+    grey4 = (x + y) % 16
+    png.Writer(13, 11, greyscale=True, bitdepth=4).write(open(path("grey_4bit.png"), "wb"), grey4.tolist())
+    reference("grey_4bit.png", grey4 * 17)
+
+    palette4 = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (250, 250, 250)]
+    indices = (x * 3 + y) % 4
+    png.Writer(13, 11, palette=palette4, bitdepth=2).write(open(path("palette_2bit.png"), "wb"), indices.tolist())
+    reference("palette_2bit.png", np.array(palette4)[indices])
+
+    grey16 = (x * 5000 + y * 300).astype(np.uint16)
+    png.Writer(13, 11, greyscale=True, bitdepth=16).write(open(path("grey_16bit.png"), "wb"), grey16.tolist())
+    reference("grey_16bit.png", grey16 >> 8)
+
+    rgb16 = (rgb.astype(np.uint16) * 257 + 100).clip(0, 65535)
+    png.Writer(13, 11, greyscale=False, bitdepth=16).write(open(path("rgb_16bit.png"), "wb"),
+                                                          rgb16.reshape(11, 13 * 3).tolist())
+    reference("rgb_16bit.png", rgb16 >> 8)
+
+    rgba = np.concatenate([rgb, ((x * 11 + y * 13) % 256)[..., None].astype(np.uint8)], axis=-1)
+    png.Writer(13, 11, greyscale=False, alpha=True, interlace=True).write(
+        open(path("rgba_interlaced.png"), "wb"), rgba.reshape(11, 13 * 4).tolist())
+    reference("rgba_interlaced.png", np.asarray(Image.open(path("rgba_interlaced.png")).convert("RGBA")))
+    assert (np.asarray(Image.open(path("rgba_interlaced.png")).convert("RGBA")) == rgba).all()
+
+    png.Writer(13, 11, greyscale=True, bitdepth=16, interlace=True).write(
+        open(path("grey_16bit_interlaced.png"), "wb"), grey16.tolist())
+    reference("grey_16bit_interlaced.png", grey16 >> 8)
+
+    png.Writer(13, 11, palette=palette4, bitdepth=2, interlace=True).write(
+        open(path("palette_2bit_interlaced.png"), "wb"), indices.tolist())
+    reference("palette_2bit_interlaced.png", np.array(palette4)[indices])
 
 
 if __name__ == "__main__":

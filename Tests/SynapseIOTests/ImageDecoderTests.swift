@@ -98,4 +98,16 @@ import Testing
         guard case .unsupported(_, _, let reason)? = error else { Issue.record("expected .unsupported, got \(String(describing: error))"); return }
         #expect(reason.contains("32767×32767"))
     }
+
+    @Test("PNG of every type (palette, 1-16 bits, Adam7) decodes to the reference pixels", arguments: [
+        ("palette.png", 3), ("palette_alpha.png", 4), ("palette_2bit.png", 3), ("palette_2bit_interlaced.png", 3),
+        ("grey_1bit.png", 1), ("grey_4bit.png", 1), ("grey_16bit.png", 1), ("grey_16bit_interlaced.png", 1),
+        ("rgb_16bit.png", 3), ("rgba_interlaced.png", 4),
+    ])
+    func pngTypes(_ name: String, channels: Int) throws {
+        let image = try ImageDecoder.decode(contentsOf: Self.fixture(name))
+        let reference = try NumPy.load(Self.fixture(name.replacingOccurrences(of: ".png", with: ".npy")))
+        #expect(image.width == 13 && image.height == 11 && image.channels == channels, "\(name): \(image.width)×\(image.height)×\(image.channels)")
+        #expect(image.pixels.map(Int32.init) == reference.to(.int32).intScalars, "\(name)")
+    }
 }

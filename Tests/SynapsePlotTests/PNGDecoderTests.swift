@@ -104,12 +104,16 @@ struct PNGDecoderTests {
         #expect(message(damaged).contains("wrong CRC"))
         #expect(message(Array(good.prefix(good.count - 12))).contains("without an IEND chunk"))
         #expect(message(Array(good.prefix(30))).contains("cut short") || message(Array(good.prefix(30))).contains("runs past the end"))
-        let sixteen = HandmadePNG.file(pixels: [0, 0, 0, 0], width: 1, height: 2, colorType: 0, channels: 2, filters: [0], depth: 16)
-        #expect(message(sixteen) == "x.png: unsupported PNG: bit depth 16 (only 8 bits per sample are read)")
-        let interlaced = HandmadePNG.file(pixels: [1, 2], width: 1, height: 2, colorType: 0, channels: 1, filters: [0], interlace: 1)
-        #expect(message(interlaced) == "x.png: unsupported PNG: interlaced images are not supported")
-        let palette = HandmadePNG.file(pixels: [1, 2], width: 1, height: 2, colorType: 3, channels: 1, filters: [0])
-        #expect(message(palette).contains("palette images are not supported"))
+        let rgbFourBit = HandmadePNG.file(pixels: [0, 0, 0, 0], width: 1, height: 2, colorType: 2, channels: 2, filters: [0], depth: 4)
+        #expect(message(rgbFourBit) == "x.png: unsupported PNG: bit depth 4 is not allowed for colour type 2")
+        let noPalette = HandmadePNG.file(pixels: [1, 2], width: 1, height: 2, colorType: 3, channels: 1, filters: [0])
+        #expect(message(noPalette) == "x.png: not a valid PNG file: a palette image has no PLTE chunk")
+        var outOfPalette = noPalette
+        let paletteChunk = HandmadePNG.chunk("PLTE", [9, 9, 9, 8, 8, 8])   // entries 0 and 1; pixel 2 is out of range
+        outOfPalette.insert(contentsOf: paletteChunk, at: 8 + 25)
+        #expect(message(outOfPalette) == "x.png: not a valid PNG file: pixel (0, 1) uses palette entry 2 of 2")
+        let unknownInterlace = HandmadePNG.file(pixels: [1, 2], width: 1, height: 2, colorType: 0, channels: 1, filters: [0], interlace: 2)
+        #expect(message(unknownInterlace) == "x.png: not a valid PNG file: unknown compression, filter or interlace method")
         let badFilter = HandmadePNG.file(pixels: [1, 2], width: 1, height: 2, colorType: 0, channels: 1, filters: [9])
         #expect(message(badFilter) == "x.png: not a valid PNG file: row 0 has unknown filter type 9")
     }
