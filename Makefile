@@ -64,10 +64,11 @@ bench-xor: deps
 interop: deps
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/pytorch_interop.py
 
-# libFuzzer + AddressSanitizer on the safetensors reader; FUZZ_RUNS inputs (scripts/fuzz.sh).
+# libFuzzer + AddressSanitizer on the safetensors reader and the PNG/JPEG decoders;
+# FUZZ_RUNS inputs for each (scripts/fuzz.sh).
 FUZZ_RUNS ?= 1000000
 fuzz: deps
-	scripts/fuzz.sh $(FUZZ_RUNS)
+	scripts/fuzz.sh all $(FUZZ_RUNS)
 
 # Removes the default build folder only (other .build-* folders are left alone).
 clean:
