@@ -15,7 +15,8 @@ import SynapseIO
 ///
 /// - Inputs: float32 `[batch, height, width, channels]` with values in 0...255 (as
 ///   Keras; add `Rescaling(1.0 / 255)` to the model), 1 channel for `.grayscale`, 3
-///   for `.rgb`. Targets: int32 class ids `[batch]`.
+///   for `.rgb`. Targets: int32 class ids `[batch]`, or float32 one-hot rows
+///   `[batch, classes]` with `labelMode: .oneHot`.
 /// - Class names are the subfolder names, sorted; files are sorted within a class.
 ///   PNG (8-bit grey, grey + alpha, RGB, RGBA) and JPEG (grey, colour) files are
 ///   read, recognised by their first bytes (``ImageDecoder``).
@@ -45,6 +46,14 @@ public struct ImageFolder: Dataset {
         case pad
     }
 
+    /// How a batch gives the classes (Keras' `label_mode`).
+    public enum LabelMode: Sendable {
+        /// Int32 class ids `[batch]`, for `sparse_categorical_crossentropy` (Keras' `"int"`).
+        case integer
+        /// Float32 one-hot rows `[batch, classes]`, for `categorical_crossentropy` (Keras' `"categorical"`).
+        case oneHot
+    }
+
     /// The class names; label `i` means `classNames[i]`.
     public let classNames: [String]
     /// Every image file, in data-set order.
@@ -57,6 +66,8 @@ public struct ImageFolder: Dataset {
     public let colorMode: ColorMode
     /// How other aspect ratios are handled.
     public let aspectRatio: AspectRatio
+    /// How batches give the classes.
+    public let labelMode: LabelMode
     /// Files skipped at scanning, with the reason (only with `skipInvalidFiles`).
     public let skipped: [(path: String, reason: String)]
 
@@ -67,6 +78,7 @@ public struct ImageFolder: Dataset {
     ///   - size: the output `(height, width)` (Keras' default is 256 × 256).
     ///   - colorMode: `.rgb` by default.
     ///   - aspectRatio: `.stretch` by default.
+    ///   - labelMode: class ids (`.integer`, the default) or one-hot rows.
     ///   - extensions: file extensions read, lower-case (default `png`, `jpg`, `jpeg`).
     ///   - verifyFiles: decode every file once now, so that a damaged one is found
     ///     before training rather than in the middle of an epoch (default true).
@@ -75,7 +87,7 @@ public struct ImageFolder: Dataset {
     /// - Throws: ``ImageDecodingError`` naming a damaged, truncated or unsupported file,
     ///   ``TextDataError`` naming a folder that cannot be listed or holds no classes.
     public init(_ directory: URL, size: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
-                aspectRatio: AspectRatio = .stretch, extensions: Set<String> = ImageDecoder.fileExtensions, verifyFiles: Bool = true,
+                aspectRatio: AspectRatio = .stretch, labelMode: LabelMode = .integer, extensions: Set<String> = ImageDecoder.fileExtensions, verifyFiles: Bool = true,
                 skipInvalidFiles: Bool = false) throws {
         require(size.height > 0 && size.width > 0, "ImageFolder: size must be positive, got \(size)")
         var (classNames, paths, labels) = ([String](), [String](), [Int32]())
@@ -96,7 +108,7 @@ public struct ImageFolder: Dataset {
             }
         }
         (self.classNames, self.paths, self.labels, self.skipped) = (classNames, paths, labels, skipped)
-        (self.size, self.colorMode, self.aspectRatio) = (size, colorMode, aspectRatio)
+        (self.size, self.colorMode, self.aspectRatio, self.labelMode) = (size, colorMode, aspectRatio, labelMode)
     }
 
     public var count: Int { paths.count }
@@ -116,8 +128,9 @@ public struct ImageFolder: Dataset {
                               size: size, colorMode: colorMode, aspectRatio: aspectRatio)
             }
         }
+        let classes = Tensor(int32: indices.map { labels[$0] }, shape: [indices.count])
         return (Tensor(pixels, shape: [indices.count, height, width, channels]),
-                Tensor(int32: indices.map { labels[$0] }, shape: [indices.count]))
+                labelMode == .integer ? classes : classes.oneHot(depth: classNames.count))
     }
 
     /// One decoded image as the folder's batches hold it: converted to `colorMode`'s

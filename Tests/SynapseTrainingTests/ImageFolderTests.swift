@@ -36,6 +36,8 @@ struct ImageFolderTests {
         #expect(batch.x.shape == [2, 1, 4, 1] && batch.y.intScalars == [1, 0])
         // TensorFlow's bilinear resize of [0, 255] to 4 columns.
         #expect(batch.x.scalars == [0, 63.75, 191.25, 255, 9, 9, 9, 9])
+        let oneHot = try ImageFolder(root, size: (1, 4), colorMode: .grayscale, labelMode: .oneHot).batch(at: [2, 0])
+        #expect(oneHot.y.shape == [2, 2] && oneHot.y.dtype == .float32 && oneHot.y.scalars == [0, 1, 1, 0])
         let rgb = try ImageFolder(root, size: (2, 2), colorMode: .rgb).batch(at: [1])
         #expect(rgb.x.shape == [1, 2, 2, 3] && rgb.x.scalars == [Float](repeating: 7, count: 12))
     }
