@@ -54,9 +54,14 @@ let package = Package(
         .target(
             name: "SynapseTraining",
             dependencies: ["SynapseCore", "SynapseNN", "SynapseData", "SynapsePlot"]),
+        // Explaining predictions: gradients, SmoothGrad, integrated gradients, Grad-CAM, occlusion.
+        .target(
+            name: "SynapseExplain",
+            dependencies: ["SynapseCore", "SynapseNN", "SynapseTraining", "SynapsePlot"]),
         .target(
             name: "Synapse",
-            dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining"]),
+            dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining",
+                           "SynapseExplain"]),
 
         // Training from a YAML/JSON config file: data, preprocessing, model, optimizer, callbacks.
         .target(
@@ -167,6 +172,10 @@ let package = Package(
         .testTarget(
             name: "SynapseTrainingTests",
             dependencies: ["Synapse"]),
+        .testTarget(
+            name: "SynapseExplainTests",
+            dependencies: ["Synapse"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseConfigTests",
             dependencies: ["SynapseConfig"]),

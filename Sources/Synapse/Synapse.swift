@@ -5,3 +5,4 @@
 @_exported import SynapsePlot
 @_exported import SynapseNN
 @_exported import SynapseTraining
+@_exported import SynapseExplain
