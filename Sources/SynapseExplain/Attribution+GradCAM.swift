@@ -12,7 +12,8 @@ extension Attribution {
     ///   - model: a ``Sequential`` model taking images `[N, height, width, channels]`.
     ///   - inputs: float `[N, height, width, channels]`.
     ///   - layer: the name of a layer with 4-D output `[N, h, w, c]` (default: the
-    ///     last such layer, the one nearest the classifier).
+    ///     last convolutional layer, the one nearest the classifier, as the paper; the
+    ///     last layer with 4-D output when there is none).
     ///   - target: the output explained (default: each input's predicted class).
     ///   - relu: keep only positive evidence (default true, as the paper; Captum's
     ///     `relu_attributions`).
@@ -25,7 +26,9 @@ extension Attribution {
                                resizeToInput: Bool = true) throws -> Tensor {
         require(inputs.rank == 4, "gradCAM: inputs must be images [N, height, width, channels], got \(Shape.describe(inputs.shape))")
         let targets = targetIndices(model, inputs: inputs, target: target)
-        let split = try LayerSplit(model, at: layer, inputs: inputs) { $0.rank == 4 }
+        let split = try LayerSplit(model, at: layer, inputs: inputs) { layer, output in
+            output.rank == 4 && String(describing: type(of: layer)).contains("Conv")
+        } fallback: { _, output in output.rank == 4 }
         guard split.activation.rank == 4 else {
             throw AttributionError.unsuitableLayer(name: split.layerName, reason: "its output \(Shape.describe(split.activation.shape)) is not [N, height, width, channels]")
         }
@@ -67,9 +70,10 @@ struct LayerSplit {
     let rest: (Tensor) -> Tensor
 
     /// - Parameters:
-    ///   - name: the layer to cut after; `nil` picks the last layer whose output
-    ///     satisfies `fits`.
-    init(_ model: Sequential, at name: String?, inputs: Tensor, fits: (Tensor) -> Bool) throws {
+    ///   - name: the layer to cut after; `nil` picks the last layer that (with its
+    ///     output) satisfies `fits`, else the last that satisfies `fallback`.
+    init(_ model: Sequential, at name: String?, inputs: Tensor, fits: (Layer, Tensor) -> Bool,
+         fallback: ((Layer, Tensor) -> Bool)? = nil) throws {
         let layers = model.layers
         // Every layer's output once, to find the cut and keep its activation and mask.
         var outputs: [(output: Tensor, mask: Tensor?)] = []
@@ -89,7 +93,8 @@ struct LayerSplit {
             }
             index = found
         } else {
-            guard let found = outputs.indices.last(where: { fits(outputs[$0].output) }) else {
+            guard let found = outputs.indices.last(where: { fits(layers[$0], outputs[$0].output) })
+                    ?? fallback.flatMap({ fallback in outputs.indices.last { fallback(layers[$0], outputs[$0].output) } }) else {
                 throw AttributionError.layerNotFound(name: nil, available: layers.map(\.name))
             }
             index = found

@@ -25,7 +25,7 @@ extension Attribution {
             throw AttributionError.layerNotFound(name: nil, available: model.layers.map { "\($0.name) (\(type(of: $0)))" })
         }
         let targets = targetIndices(model, inputs: tokens, target: target)
-        let split = try LayerSplit(model, at: embedding.name, inputs: tokens) { _ in true }
+        let split = try LayerSplit(model, at: embedding.name, inputs: tokens) { _, _ in true }
         let vectors = split.activation
         let attributions = integratedGradients(split.rest, inputs: vectors, targets: targets,
                                                baseline: Tensor.zeros(vectors.shape, dtype: vectors.dtype, device: vectors.device),

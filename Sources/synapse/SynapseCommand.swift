@@ -8,7 +8,7 @@ struct SynapseCommand: AsyncParsableCommand {
         commandName: "synapse",
         abstract: "Train, inspect and serve neural networks with Synapse.",
         version: SystemInfo.synapseVersion,
-        subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self,
+        subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self, ExplainCommand.self,
                       ExportTorchCommand.self, ImportTorchCommand.self, RunModelCommand.self,
                       TrainCommand.self, EvaluateCommand.self, PredictCommand.self, PlotCommand.self,
                       ServeCommand.self])
