@@ -154,6 +154,46 @@ struct TrainCommandTests {
         #expect(predict.status == 0 && predict.output.contains("000.png,7,"), "\(predict.output) \(predict.error)")
     }
 
+    @Test("synapse explain: a heat-map grid of IDX digits titled with prediction and truth, every method; texts as an HTML page")
+    func explain() throws {
+        let folder = try R.temporaryFolder()
+        let run = folder.appendingPathComponent("run")
+        let train = try R.run(["train", "Examples/configs/mnist-cnn.yaml", "--output-dir", run.path, "--limit", "2000", "--epochs", "1", "--quiet"])
+        #expect(train.status == 0, "\(train.error)")
+        let model = run.appendingPathComponent("model.safetensors").path
+        for method in ["integrated-gradients", "saliency", "gradient-x-input", "smoothgrad", "grad-cam", "occlusion"] {
+            let picture = folder.appendingPathComponent("\(method).png")
+            let result = try R.run(["explain", model, "--input", "Data/mnist/t10k-images-idx3-ubyte.gz",
+                                    "--labels", "Data/mnist/t10k-labels-idx1-ubyte.gz", "--limit", "4", "--method", method,
+                                    "--steps", "16", "--output", picture.path])
+            #expect(result.status == 0, "\(method): \(result.error)")
+            let lines = result.output.split(separator: "\n")
+            #expect(lines.count == 5 && lines[0].hasPrefix("t10k-images-idx3-ubyte.gz[0]: predicted ") && lines[0].contains("true 7"),
+                    "\(method): \(result.output)")
+            let bytes = try Data(contentsOf: picture)
+            #expect(bytes.count > 1000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(method)")
+        }
+        let wrongLayer = try R.run(["explain", model, "--input", "Data/mnist/t10k-images-idx3-ubyte.gz", "--method", "grad-cam",
+                                    "--layer", "nope", "--output", folder.appendingPathComponent("x.png").path])
+        #expect(wrongLayer.status == 1 && wrongLayer.error.contains("no layer named 'nope'"), "\(wrongLayer.error)")
+        let noVocabulary = try R.run(["explain", model, "--text", "a fine film", "--output", folder.appendingPathComponent("x.html").path])
+        #expect(noVocabulary.status == 1 && noVocabulary.error.contains("no vocabulary"), "\(noVocabulary.error)")
+
+        // A small text model with its vocabulary, from the text-lstm example.
+        guard let textLSTM = CLIRunner.example("text-lstm") else { return }
+        let textModel = folder.appendingPathComponent("text/model.safetensors")
+        try FileManager.default.createDirectory(at: textModel.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let trained = try R.run(["--epochs", "1", "--train-limit", "300", "--test-limit", "50", "--num-words", "2000", "--maxlen", "40",
+                                 "--save", textModel.path], executable: textLSTM)
+        #expect(trained.status == 0, "\(trained.error)")
+        let page = folder.appendingPathComponent("review.html")
+        let explained = try R.run(["explain", textModel.path, "--text", "A wonderful film, I loved it.", "--text", "Dull & <boring>.",
+                                   "--steps", "16", "--output", page.path])
+        #expect(explained.status == 0 && explained.output.hasPrefix("text 1: predicted "), "\(explained.output) \(explained.error)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains(">wonderful</span>") && html.contains(">film</span>") && html.contains(">dull</span>"), "\(html)")
+    }
+
     @Test("A mistaken configuration is refused before training with file, line and key")
     func configError() throws {
         let folder = try R.temporaryFolder()
