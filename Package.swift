@@ -171,7 +171,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseTrainingTests",
-            dependencies: ["Synapse"]),
+            dependencies: ["Synapse"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseExplainTests",
             dependencies: ["Synapse"],
