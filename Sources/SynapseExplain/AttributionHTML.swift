@@ -1,4 +1,5 @@
 import SynapseCore
+import SynapsePlot
 import Foundation
 
 /// An HTML page of text attributions: every token of each text on a background
@@ -53,19 +54,6 @@ public enum AttributionHTML {
         return html + "</body></html>\n"
     }
 
-    /// `text` with HTML's special characters escaped.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// `text` with HTML's special characters escaped (the SVG writer's XML escaping).
+    static func escape(_ text: String) -> String { XMLEscaping.escape(text) }
 }
