@@ -58,6 +58,7 @@ public enum Explanation {
         /// The true class's name, when known (`--labels`, or the image's class folder).
         public var truth: String?
 
+        /// Rows are equal when every field is.
         public static func == (lhs: Row, rhs: Row) -> Bool {
             lhs.source == rhs.source && lhs.explained == rhs.explained && lhs.predicted == rhs.predicted && lhs.truth == rhs.truth
         }
