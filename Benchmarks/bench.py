@@ -7,7 +7,7 @@ Run it through scripts/bench.sh (`make bench`), which builds synapse-bench and
 prepares the venv:
 
     python Benchmarks/bench.py --binary PATH [--threads N] [--only W1,W4] [--quick] [--rounds R]
-                               [--repeats R] [--update-baseline]
+                               [--repeats R] [--workers N] [--folder-cache DIR] [--update-baseline]
 """
 import argparse
 import datetime
@@ -36,10 +36,13 @@ WORKLOADS = {
     "W5": ("predict, W1 model in inference mode", "predict", ["predict-latency", "predict-batch"],
            ["synapse", "torch", "keras-jax"]),
     "GEMM": ("sgemm 2048^3 (the ceiling)", "gemm", ["gemm"], ["synapse", "numpy", "torch"]),
+    "W6": ("CNN epoch (W2's model) from a folder of the 60k MNIST PNGs (ImageFolder + DataLoader, shuffled, "
+           "--workers loader workers; the folder scan is timed apart) against the in-memory epoch",
+           "cnn-folder", ["cnn-folder", "cnn-memory", "folder-scan"], ["synapse", "torch"]),
 }
 
 # Training samples per epoch and XOR steps with --quick (development runs).
-QUICK_SAMPLES = {"mlp": 6_000, "cnn": 3_000, "lstm": 640}
+QUICK_SAMPLES = {"mlp": 6_000, "cnn": 3_000, "lstm": 640, "cnn-folder": 3_000}
 QUICK_STEPS = 500
 
 
@@ -54,10 +57,16 @@ def parse_args():
                         help="run every framework's process this many times, interleaved (A B C A B C ...), and "
                              "pool their repeats: on a shared machine whose speed drifts over minutes, each "
                              "framework then sees the same slow and fast spells")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="W6: data-loader workers for every framework (default 1: one background decoder; "
+                             "the training threads keep the cores)")
+    parser.add_argument("--folder-cache", default=os.path.join(tempfile.gettempdir(), "synapse-bench"),
+                        help="W6: where the MNIST PNG folder is written once and reused")
     parser.add_argument("--update-baseline", action="store_true", help="also write results/baseline.json")
     parser.add_argument("--output", default=os.path.join(RESULTS, "latest.json"))
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
+    args.folder_cache = os.path.abspath(args.folder_cache)
     args.only = [w.strip().upper() for w in args.only.split(",") if w.strip()] or list(WORKLOADS)
     for workload in args.only:
         if workload not in WORKLOADS:
@@ -66,6 +75,8 @@ def parse_args():
         parser.error("--repeats must be at least 3")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.workers < 0:
+        parser.error("--workers must not be negative")
     cores = len(os.sched_getaffinity(0))
     if not 1 <= args.threads <= cores:
         parser.error(f"--threads must be between 1 and the {cores} cores this process may use")
@@ -98,10 +109,33 @@ def command(framework, workload, args):
         base += ["--samples", str(QUICK_SAMPLES[workload])]
     if workload == "xor":
         base += ["--steps", str(QUICK_STEPS if args.quick else 2000)]
+    if workload == "cnn-folder":
+        base += ["--folder", mnist_folder(args), "--workers", str(args.workers)]
     pin = ["taskset", "-c", f"0-{args.threads - 1}"] if shutil.which("taskset") else []
     if pin and sorted(os.sched_getaffinity(0))[: args.threads] != list(range(args.threads)):
         pin = ["taskset", "-c", ",".join(str(c) for c in sorted(os.sched_getaffinity(0))[: args.threads])]
     return pin + base
+
+
+def mnist_folder(args):
+    """W6's folder of MNIST training PNGs (all 60,000, or --quick's 3,000) in the cache."""
+    samples = QUICK_SAMPLES["cnn-folder"] if args.quick else 60_000
+    return os.path.join(args.folder_cache, f"mnist-train-png-{samples}")
+
+
+def write_mnist_folder(args, env):
+    """Has synapse-bench write W6's folder unless the cache already holds it (the runner
+    writes it beside and renames it when complete, so an existing folder is whole)."""
+    folder = mnist_folder(args)
+    if os.path.isdir(folder):
+        print(f"  reusing {folder}", file=sys.stderr, flush=True)
+        return
+    os.makedirs(args.folder_cache, exist_ok=True)
+    print(f"  writing {folder} ...", file=sys.stderr, flush=True)
+    cmd = [args.binary, "write-mnist-folder", "--folder", folder]
+    if args.quick:
+        cmd += ["--samples", str(QUICK_SAMPLES["cnn-folder"])]
+    subprocess.run(cmd, env=env, cwd=PEERS, check=True, stdout=subprocess.DEVNULL)
 
 
 def run(framework, workload, args, env):
@@ -179,7 +213,7 @@ def main():
         "machine": {"cpu": cpu_model(), "cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                     "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "unset")},
         "settings": {"threads": args.threads, "repeats": args.repeats, "rounds": args.rounds, "warmup": 1,
-                     "quick": args.quick,
+                     "quick": args.quick, "workers": args.workers,
                      "only": args.only},
         "load_average_before": load_average(),
         "workloads": {},
@@ -188,6 +222,9 @@ def main():
         title, runner, names, frameworks = WORKLOADS[workload_id]
         print(f"running {workload_id} ({title}) ...", file=sys.stderr, flush=True)
         entry = {"title": title, "results": {}}
+        if runner == "cnn-folder":
+            write_mnist_folder(args, env)
+            entry["workers"] = args.workers
         for round_index in range(args.rounds):
             for framework in frameworks:
                 suffix = f" (round {round_index + 1} of {args.rounds})" if args.rounds > 1 else ""

@@ -16,7 +16,13 @@ TARGETS = [
     ("W5 batch throughput", "predict-batch", "best", 1.0, "<="),
 ]
 
-SCALES = {"seconds/epoch": (1, "s"), "seconds/step": (1e6, "us"), "seconds/call": (1e6, "us"),
+# (label, result name, the same framework's result it is divided by, limit): Synapse
+# against itself, e.g. W6's epoch from a folder of files against the in-memory epoch.
+SELF_TARGETS = [
+    ("W6 folder / in-memory", "cnn-folder", "cnn-memory", 1.10),
+]
+
+SCALES = {"seconds/epoch": (1, "s"), "seconds/scan": (1, "s"), "seconds/step": (1e6, "us"), "seconds/call": (1e6, "us"),
           "seconds/batch of 1024": (1e3, "ms")}
 
 
@@ -66,6 +72,14 @@ def evaluate_targets(document):
             other = median(frameworks.get(versus))
             value = mine / other if mine is not None and other else None
         targets.append({"target": label, "value": value, "limit": f"{how} {limit}", "pass": check(value, limit, how)})
+    for label, name, other, limit in SELF_TARGETS:
+        if name not in results or other not in results:
+            continue
+        ratios = {fw: median(r) / median(results[other].get(fw)) for fw, r in results[name].items()
+                  if median(r) is not None and median(results[other].get(fw))}
+        summary[name][f"over_{other}"] = ratios
+        value = ratios.get("synapse")
+        targets.append({"target": label, "value": value, "limit": f"<= {limit}", "pass": check(value, limit, "<=")})
     # Peak memory: below every peer's, for W1 and W2.
     for name, label in (("mlp", "W1 peak memory"), ("cnn", "W2 peak memory")):
         if name in results and "peak_rss_mb" in results[name].get("synapse", {}) and "median" in results[name]["synapse"]:
@@ -120,6 +134,11 @@ def print_table(document, baseline=None):
                                                      if c in results[name] and "median" in results[name][c] else "-"
                                                      for c in COLUMNS] + ["", ""])
     print_rows(header, rows)
+    for label, name, other, _ in SELF_TARGETS:
+        ratios = document["summary"].get(name, {}).get(f"over_{other}")
+        if ratios:
+            print(f"\n{label} ({name} / {other}, each framework against itself): "
+                  + ", ".join(f"{fw} {ratios[fw]:.3f}" for fw in COLUMNS if fw in ratios))
     print()
     target_rows = []
     for target in document["targets"]:

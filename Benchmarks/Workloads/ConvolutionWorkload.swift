@@ -1,15 +1,18 @@
 // W2: one epoch of the Keras MNIST CNN.
 import Synapse
 
-/// W2: Conv2D(32, 3×3, relu) → MaxPool 2 → Conv2D(64, 3×3, relu) → MaxPool 2 →
-/// Conv2D(64, 3×3, relu) → Flatten → Dense(64, relu) → Dense(10, softmax), NHWC,
-/// Adam 1e-3, batch 64, sparse categorical cross-entropy, 60,000 synthetic images.
-func cnnEpoch(_ settings: BenchSettings) {
-    let samples = settings.samples ?? 60_000
-    let data = syntheticClassification(samples: samples, inputShape: [28, 28, 1], classes: 10, seed: 3)
+/// The Keras MNIST CNN of W2 and W6, compiled: Conv2D(32, 3×3, relu) → MaxPool 2 →
+/// Conv2D(64, 3×3, relu) → MaxPool 2 → Conv2D(64, 3×3, relu) → Flatten → Dense(64,
+/// relu) → Dense(10, softmax), NHWC `[28, 28, 1]` inputs, Adam 1e-3, sparse
+/// categorical cross-entropy, weights from `Random.seed(1)`.
+///
+/// - Parameter pixelScale: when given, a leading `Rescaling(scale:)` layer, as a model
+///   fed raw 0...255 pixels (``ImageFolder``) is written; `nil` for inputs already in [0, 1].
+func mnistCNN(pixelScale: Float? = nil) -> Sequential {
     Random.seed(1)
     let model = Sequential(name: "cnn") {
         Input(shape: [28, 28, 1])
+        if let pixelScale { Rescaling(scale: pixelScale) }
         Conv2D(32, kernelSize: 3, activation: .relu)
         MaxPooling2D(2)
         Conv2D(64, kernelSize: 3, activation: .relu)
@@ -20,6 +23,19 @@ func cnnEpoch(_ settings: BenchSettings) {
         Dense(10, activation: .softmax)
     }
     model.compile(optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy())
-    let times = timed(settings) { model.fit(x: data.x, y: data.y, epochs: 1, batchSize: 64, verbose: 0) }
+    return model
+}
+
+/// One epoch of `model` over tensors in memory, batch 64 (W2, and W6's in-memory side).
+func cnnEpochInMemory(_ model: Sequential, x: Tensor, y: Tensor) {
+    model.fit(x: x, y: y, epochs: 1, batchSize: 64, verbose: 0)
+}
+
+/// W2: ``mnistCNN(pixelScale:)``, batch 64, 60,000 synthetic images.
+func cnnEpoch(_ settings: BenchSettings) {
+    let samples = settings.samples ?? 60_000
+    let data = syntheticClassification(samples: samples, inputShape: [28, 28, 1], classes: 10, seed: 3)
+    let model = mnistCNN()
+    let times = timed(settings) { cnnEpochInMemory(model, x: data.x, y: data.y) }
     report("cnn", unit: "seconds/epoch", samples: times, extra: ["epoch_samples": samples])
 }

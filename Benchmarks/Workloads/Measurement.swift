@@ -31,6 +31,18 @@ func timed(_ settings: BenchSettings, _ body: () -> Void) -> [Double] {
     return (0..<settings.repeats).map { _ in seconds(body) }
 }
 
+/// `warmup` untimed calls of each body, then `repeats` rounds that time each body
+/// once, in turn; returns each body's times. Alternating gives the bodies the same
+/// spells of a machine whose speed drifts, so their ratio is fair.
+func timedInterleaved(_ settings: BenchSettings, _ bodies: [() -> Void]) -> [[Double]] {
+    for body in bodies { for _ in 0..<settings.warmup { body() } }
+    var times = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<settings.repeats {
+        for (index, body) in bodies.enumerated() { times[index].append(seconds(body)) }
+    }
+    return times
+}
+
 /// Calls per sample so that one sample of `body` lasts about `target` seconds.
 func callsPerSample(target: Double = 0.2, _ body: () -> Void) -> Int {
     var calls = 1

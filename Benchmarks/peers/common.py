@@ -4,9 +4,12 @@ Every peer runs one workload per process and prints one JSON object per result
 line, as `synapse-bench` does, for Benchmarks/bench.py to collect:
 
     python PEER.py WORKLOAD [--threads N] [--repeats R] [--warmup W] [--samples N] [--steps N]
+                            [--folder DIR] [--workers N]
 """
 import argparse
+import gzip
 import json
+import os
 import time
 
 import numpy as np
@@ -20,6 +23,8 @@ def parse_args(workloads):
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--samples", type=int, default=None, help="training samples per epoch (default: the real size)")
     parser.add_argument("--steps", type=int, default=2000, help="XOR steps per timed sample")
+    parser.add_argument("--folder", default=None, help="W6: the folder of class subfolders of PNG files")
+    parser.add_argument("--workers", type=int, default=1, help="W6: data-loader workers")
     return parser.parse_args()
 
 
@@ -32,6 +37,21 @@ def timed(args, body):
         start = time.perf_counter()
         body()
         samples.append(time.perf_counter() - start)
+    return samples
+
+
+def timed_interleaved(args, bodies):
+    """`args.warmup` untimed calls of each body, then `args.repeats` rounds that time
+    each body once, in turn (the same protocol as synapse-bench); each body's seconds."""
+    for body in bodies:
+        for _ in range(args.warmup):
+            body()
+    samples = [[] for _ in bodies]
+    for _ in range(args.repeats):
+        for index, body in enumerate(bodies):
+            start = time.perf_counter()
+            body()
+            samples[index].append(time.perf_counter() - start)
     return samples
 
 
@@ -104,6 +124,19 @@ def sequences(samples, length, vocabulary, classes, seed):
     x = rng.integers(1, vocabulary, (samples, length), dtype=np.int32)
     y = rng.integers(0, classes, samples, dtype=np.int32)
     return x, y
+
+
+def mnist_train(samples=None):
+    """MNIST's training images (the first `samples`) as float32 [N, 28, 28] in [0, 1]
+    and int64 labels [N], read from the repository's Data/mnist IDX files (or
+    $SYNAPSE_DATA_DIR/mnist), as Synapse's `MNIST.load(split: .train)`."""
+    data = os.environ.get("SYNAPSE_DATA_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Data")
+    with gzip.open(os.path.join(data, "mnist", "train-images-idx3-ubyte.gz")) as file:
+        images = np.frombuffer(file.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)
+    with gzip.open(os.path.join(data, "mnist", "train-labels-idx1-ubyte.gz")) as file:
+        labels = np.frombuffer(file.read(), dtype=np.uint8, offset=8)
+    count = len(images) if samples is None else min(samples, len(images))
+    return images[:count].astype(np.float32) / 255, labels[:count].astype(np.int64)
 
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)

@@ -3,15 +3,19 @@
 Idiomatic PyTorch: nn.Sequential models ending in logits with nn.CrossEntropyLoss
 (which folds the softmax in), a shuffled index permutation per epoch sliced into
 batches (what DataLoader(shuffle=True) does, without its per-sample collation),
-torch.optim.Adam, model.eval() + torch.inference_mode() for prediction.
+torch.optim.Adam, model.eval() + torch.inference_mode() for prediction. W6 reads the
+PNG folder with torchvision's ImageFolder (Grayscale(1) + ToTensor()) through
+DataLoader(batch_size=64, shuffle=True, num_workers=--workers).
 """
+import time
+
 import torch
 from torch import nn
 
-from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, parse_args, per_call, per_call_samples, report,
-                    sequences, timed)
+from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, mnist_train, parse_args, per_call,
+                    per_call_samples, report, sequences, timed, timed_interleaved, unavailable)
 
-args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm"])
+args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm", "cnn-folder"])
 torch.set_num_threads(args.threads)
 torch.set_num_interop_threads(1)
 torch.manual_seed(1)
@@ -47,14 +51,67 @@ def run_mlp():
     epoch_workload("mlp", mlp(), x, y, 128, gflops=MLP_FLOPS_PER_SAMPLE * x.shape[0] / 1e9)
 
 
-def run_cnn():
-    x, y = classification(args.samples or 60_000, (1, 28, 28), 10, seed=3)
-    model = nn.Sequential(
+def cnn():
+    """The Keras MNIST CNN (W2, W6), NCHW, ending in logits."""
+    return nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(64, 64, 3), nn.ReLU(),
         nn.Flatten(), nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))
-    epoch_workload("cnn", model, x, y, 64)
+
+
+def run_cnn():
+    x, y = classification(args.samples or 60_000, (1, 28, 28), 10, seed=3)
+    epoch_workload("cnn", cnn(), x, y, 64)
+
+
+def train_loader_epoch(model, optimizer, loader):
+    """One epoch over a DataLoader's batches (W6's folder side)."""
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+
+
+def run_cnn_folder():
+    """W6: the CNN epoch from the PNG folder (ImageFolder + DataLoader) and, alternating
+    with it, from the same images in memory (W2's loop); the folder scan apart."""
+    names = ["cnn-folder", "cnn-memory", "folder-scan"]
+    try:
+        import torchvision
+        from torchvision import datasets, transforms
+    except ImportError as error:
+        for name in names:
+            unavailable(name, NAME, f"torchvision is not installed ({error})")
+        return
+    start = time.perf_counter()
+    folder = datasets.ImageFolder(args.folder, transform=transforms.Compose([transforms.Grayscale(1),
+                                                                             transforms.ToTensor()]))
+    scan = time.perf_counter() - start
+    x, y = mnist_train(args.samples or 60_000)
+    x, y = torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+    if len(folder) != x.shape[0]:
+        for name in names:
+            unavailable(name, NAME, f"{args.folder} holds {len(folder)} images, not {x.shape[0]}")
+        return
+    loader = torch.utils.data.DataLoader(folder, batch_size=64, shuffle=True, num_workers=args.workers)
+    torch.manual_seed(1)
+    folder_model = cnn()
+    torch.manual_seed(1)
+    memory_model = cnn()
+    folder_optimizer = torch.optim.Adam(folder_model.parameters(), lr=1e-3)
+    memory_optimizer = torch.optim.Adam(memory_model.parameters(), lr=1e-3)
+    folder_times, memory_times = timed_interleaved(args, [
+        lambda: train_loader_epoch(folder_model, folder_optimizer, loader),
+        lambda: train_epoch(memory_model, memory_optimizer, x, y, 64),
+    ])
+    extra = {"epoch_samples": x.shape[0], "workers": args.workers, "torchvision": torchvision.__version__, **EXTRA}
+    report("cnn-folder", NAME, "seconds/epoch", folder_times, **extra)
+    report("cnn-memory", NAME, "seconds/epoch", memory_times, **extra)
+    report("folder-scan", NAME, "seconds/scan", [scan], images=len(folder), verify_files=False, **EXTRA)
 
 
 class ReutersLSTM(nn.Module):
@@ -117,4 +174,5 @@ def run_gemm():
            size=size, **EXTRA)
 
 
-{"mlp": run_mlp, "cnn": run_cnn, "lstm": run_lstm, "xor": run_xor, "predict": run_predict, "gemm": run_gemm}[args.workload]()
+{"mlp": run_mlp, "cnn": run_cnn, "lstm": run_lstm, "xor": run_xor, "predict": run_predict, "gemm": run_gemm,
+ "cnn-folder": run_cnn_folder}[args.workload]()

@@ -94,16 +94,16 @@ public struct ImageFolder: Dataset {
         var skipped: [(path: String, reason: String)] = []
         for (label, entry) in try ClassFolders.scan(directory, extensions: extensions).enumerated() {
             classNames.append(entry.name)
-            for file in entry.files {
+            for path in entry.files {
                 if verifyFiles {
                     do {
-                        _ = try Self.decode(file.path)
+                        _ = try Self.decode(path)
                     } catch let error as ImageDecodingError where skipInvalidFiles {
-                        skipped.append((file.path, error.description))
+                        skipped.append((path, error.description))
                         continue
                     }
                 }
-                paths.append(file.path)
+                paths.append(path)
                 labels.append(Int32(label))
             }
         }

@@ -7,6 +7,15 @@ enum ImageResize {
     static func resize(_ source: [UInt8], height: Int, width: Int, channels: Int,
                        into destination: UnsafeMutablePointer<Float>, height targetHeight: Int, width targetWidth: Int,
                        aspectRatio: ImageFolder.AspectRatio) {
+        if height == targetHeight && width == targetWidth {
+            // Same size: the aspect ratio already matches (nothing to crop or pad) and
+            // every output pixel centre is a source pixel centre, so bilinear
+            // resizing reproduces the image: convert the bytes, nothing more.
+            source.withUnsafeBufferPointer { bytes in
+                for index in 0..<(height * width * channels) { destination[index] = Float(bytes[index]) }
+            }
+            return
+        }
         // The source window (in source pixels, possibly beyond the image when padding).
         var (top, left, windowHeight, windowWidth) = (0.0, 0.0, Double(height), Double(width))
         let target = Double(targetWidth) / Double(targetHeight)

@@ -192,28 +192,49 @@ public enum PNGDecoder {
     /// Undoes the row filters (none, sub, up, average, Paeth) of `height` rows of
     /// `stride` bytes, each after its filter-type byte; `bpp` is the byte distance to
     /// the pixel on the left.
+    ///
+    /// - Precondition: `raw` holds `height` rows of a filter byte and `stride` bytes.
     static func unfilter(_ raw: ArraySlice<UInt8>, height: Int, stride: Int, bpp: Int, path: String) throws -> [UInt8] {
+        precondition(raw.count >= height * (stride + 1) && bpp >= 1, "PNGDecoder.unfilter: \(raw.count) bytes for \(height) rows of \(stride)")
         var pixels = [UInt8](repeating: 0, count: height * stride)
-        let base = raw.startIndex
-        for row in 0..<height {
-            let filter = raw[base + row * (stride + 1)]
-            let input = base + row * (stride + 1) + 1
-            let output = row * stride
-            for index in 0..<stride {
-                let x = raw[input + index]
-                let a: UInt8 = index >= bpp ? pixels[output + index - bpp] : 0
-                let b: UInt8 = row > 0 ? pixels[output - stride + index] : 0
-                let c: UInt8 = row > 0 && index >= bpp ? pixels[output - stride + index - bpp] : 0
-                let predictor: UInt8
-                switch filter {
-                case 0: predictor = 0
-                case 1: predictor = a
-                case 2: predictor = b
-                case 3: predictor = UInt8((Int(a) + Int(b)) / 2)
-                case 4: predictor = PNGFormat.paeth(a, b, c)
-                default: throw ImageDecodingError.invalid(path: path, format: "PNG", reason: "row \(row) has unknown filter type \(filter)")
+        guard stride > 0 else { return pixels }
+        // One loop per filter type over raw pointers: the decoder's inner loop, run for
+        // every byte of every image a data loader reads.
+        try raw.withUnsafeBufferPointer { raw in
+            try pixels.withUnsafeMutableBufferPointer { pixels in
+                let zeros = [UInt8](repeating: 0, count: stride)
+                try zeros.withUnsafeBufferPointer { zeros in
+                    for row in 0..<height {
+                        let filter = raw[row * (stride + 1)]
+                        let filtered = raw.baseAddress! + row * (stride + 1) + 1
+                        let output = pixels.baseAddress! + row * stride
+                        // The row above; the first row's is zeros, as the standard says.
+                        let above = row > 0 ? UnsafePointer(output - stride) : zeros.baseAddress!
+                        let first = Swift.min(bpp, stride)
+                        switch filter {
+                        case 0:
+                            output.update(from: filtered, count: stride)
+                        case 1:
+                            output.update(from: filtered, count: first)
+                            for index in first..<stride { output[index] = filtered[index] &+ output[index - bpp] }
+                        case 2:
+                            for index in 0..<stride { output[index] = filtered[index] &+ above[index] }
+                        case 3:
+                            for index in 0..<first { output[index] = filtered[index] &+ above[index] / 2 }
+                            for index in first..<stride {
+                                output[index] = filtered[index] &+ UInt8((UInt16(output[index - bpp]) + UInt16(above[index])) / 2)
+                            }
+                        case 4:
+                            // Paeth with a = c = 0 predicts b.
+                            for index in 0..<first { output[index] = filtered[index] &+ above[index] }
+                            for index in first..<stride {
+                                output[index] = filtered[index] &+ PNGFormat.paeth(output[index - bpp], above[index], above[index - bpp])
+                            }
+                        default:
+                            throw ImageDecodingError.invalid(path: path, format: "PNG", reason: "row \(row) has unknown filter type \(filter)")
+                        }
+                    }
                 }
-                pixels[output + index] = x &+ predictor
             }
         }
         return pixels

@@ -44,7 +44,9 @@ public enum Zlib {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         output.reserveCapacity(min(maximumSize, max(data.count * 4, 1024)))
-        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        // A small expected output (a PNG image's rows) fits one call of a buffer just
+        // large enough to see the limit passed, rather than a 256 KB one zeroed per call.
+        var chunk = [UInt8](repeating: 0, count: min(1 << 18, max(maximumSize, 0) + 1))
         var status: Int32 = Z_OK
         try data.withUnsafeBufferPointer { input in
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)

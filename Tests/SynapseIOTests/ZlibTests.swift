@@ -35,6 +35,19 @@ struct ZlibTests {
         #expect(throws: CompressionError.tooLarge(limit: 1000)) { try Zlib.decompress(compressed, maximumSize: 1000) }
     }
 
+    @Test("a limit of exactly the output's size decompresses it (PNG rows); one byte less refuses it")
+    func exactLimit() throws {
+        let data = (0..<812).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let compressed = Zlib.compress(data)
+        #expect(try Zlib.decompress(compressed, maximumSize: data.count) == data)
+        #expect(throws: CompressionError.tooLarge(limit: data.count - 1)) {
+            try Zlib.decompress(compressed, maximumSize: data.count - 1)
+        }
+        // Larger than one internal buffer, with the limit just above it.
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 / 5) }
+        #expect(try Zlib.decompress(Zlib.compress(large), maximumSize: large.count) == large)
+    }
+
     @Test("CRC-32 of a known string")
     func crc() {
         // Standard check value of CRC-32 for "123456789".

@@ -55,6 +55,36 @@ struct ImageFolderTests {
         #expect(stretched.x.scalars == [15, 35, 15, 35])
     }
 
+    @Test("an image of the output size is copied unchanged, whatever the aspect-ratio option")
+    func sameSizeIsACopy() throws {
+        // 9 wide, 7 high: in floating point 9 / (9 / 7) is 6.999..., which once cropped a row.
+        let pixels: [UInt8] = (0..<63).map { UInt8($0 * 4) }
+        let root = try Self.folder(["c/odd.png": (pixels, 9, 7)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        for aspectRatio in [ImageFolder.AspectRatio.stretch, .crop, .pad] {
+            let batch = try ImageFolder(root, size: (7, 9), colorMode: .grayscale, aspectRatio: aspectRatio).batch(at: [0])
+            #expect(batch.x.shape == [1, 7, 9, 1] && batch.x.scalars == pixels.map(Float.init), "\(aspectRatio)")
+        }
+        let rgb = try ImageFolder(root, size: (7, 9), colorMode: .rgb).batch(at: [0])
+        #expect(rgb.x.scalars == pixels.flatMap { [Float($0), Float($0), Float($0)] })
+    }
+
+    @Test("a file that cannot be read is refused with its path and the system's reason")
+    func unreadableFile() throws {
+        let root = try Self.folder(["k/a.png": ([1, 2, 3, 4], 2, 2)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let missing = root.appendingPathComponent("k/missing.png").path
+        #expect(throws: ImageDecodingError.unreadable(path: missing, reason: "No such file or directory")) {
+            try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: missing))
+        }
+        let folder = root.appendingPathComponent("k").path
+        #expect(throws: ImageDecodingError.unreadable(path: folder, reason: "Is a directory")) {
+            try ImageDecoder.decode(contentsOf: URL(fileURLWithPath: folder))
+        }
+        let file = root.appendingPathComponent("k/a.png")
+        #expect(try ImageDecoder.decode(contentsOf: file).pixels == [1, 2, 3, 4])
+    }
+
     @Test("a damaged file is refused with its path, or skipped and listed")
     func damagedFiles() throws {
         let good = PNGEncoder.encode(grayscale: [1, 2, 3, 4], width: 2, height: 2)

@@ -42,13 +42,13 @@ public struct TextFolder: Sendable {
         var labels: [Int] = []
         for (label, entry) in try ClassFolders.scan(directory, extensions: extensions).enumerated() {
             result.classNames.append(entry.name)
-            for file in entry.files {
+            for path in entry.files {
                 do {
-                    texts.append(try Self.text(at: file))
+                    texts.append(try Self.text(at: URL(fileURLWithPath: path)))
                     labels.append(label)
-                    result.paths.append(file.path)
+                    result.paths.append(path)
                 } catch let error as TextDataError where skipInvalidFiles {
-                    result.skipped.append((file.path, error.description))
+                    result.skipped.append((path, error.description))
                 }
             }
         }
