@@ -17,7 +17,7 @@ import Foundation
 /// ```
 /// ```yaml
 /// data:
-///   images_from: digits/          # one subfolder of PNG files per class
+///   images_from: digits/          # one subfolder of PNG/JPEG files per class
 ///   test_images_from: digits-test/ # optional; otherwise test_split applies
 ///   image_size: [28, 28]          # height, width (default 256 × 256, as Keras)
 ///   color_mode: grayscale         # or rgb (the default)
@@ -44,7 +44,7 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case idx(images: String, labels: String, testImages: String?, testLabels: String?)
         /// A NumPy archive with arrays `x` and `y` (and optionally `x_test` and `y_test`).
         case npz(path: String)
-        /// PNG images in class folders (``ImageFolder``), resized to `height` × `width`.
+        /// PNG and JPEG images in class folders (``ImageFolder``), resized to `height` × `width`.
         case imageFolder(path: String, testPath: String?, height: Int, width: Int, grayscale: Bool)
     }
 
