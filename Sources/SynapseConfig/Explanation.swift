@@ -85,15 +85,18 @@ public enum Explanation {
             throw UsageError("the model takes \(Shape.describe(Array(inputs.x.shape.dropFirst()))) inputs, not images [height, width, channels]; explain it with --text or CSV rows is not supported")
         }
         let classNames = saved.preprocessing?.classNames
-        var truths: [String?] = inputs.sources.map { _ in nil }
+        let truths: [String?]
         if let trueLabels {
             let labels = try IDXFile(contentsOf: trueLabels).bytes
             truths = (0..<count).map { index in index < labels.count ? name(Int(labels[index]), classNames) : nil }
-        } else {
-            truths = urls.count == count ? urls.map { url in
+        } else if urls.count == count {
+            // One image per file: a class folder's name is its true class.
+            truths = urls.map { url in
                 let folder = url.deletingLastPathComponent().lastPathComponent
                 return classNames?.contains(folder) == true ? folder : nil
-            } : truths
+            }
+        } else {
+            truths = [String?](repeating: nil, count: count)
         }
         let model = saved.model
         let x = (saved.preprocessing ?? Preprocessing()).transform(inputs.x)

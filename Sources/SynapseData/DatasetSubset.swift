@@ -25,8 +25,13 @@ public struct DatasetSubset<Base: Dataset>: Dataset {
         (self.base, self.indices) = (base, indices)
     }
 
+    /// The number of samples in the subset.
     public var count: Int { indices.count }
 
+    /// The subset's samples at `indices`, gathered from ``base`` in one batch.
+    ///
+    /// - Parameter indices: positions in `0..<count`.
+    /// - Returns: inputs and targets, as ``base`` gives them.
     public func batch(at indices: [Int]) -> (x: Tensor, y: Tensor) {
         base.batch(at: indices.map { self.indices[$0] })
     }

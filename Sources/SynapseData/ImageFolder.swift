@@ -111,8 +111,14 @@ public struct ImageFolder: Dataset {
         (self.size, self.colorMode, self.aspectRatio, self.labelMode) = (size, colorMode, aspectRatio, labelMode)
     }
 
+    /// The number of images.
     public var count: Int { paths.count }
 
+    /// The images at `indices`, decoded, converted to ``colorMode`` and resized to ``size``.
+    ///
+    /// - Parameter indices: positions in `0..<count`.
+    /// - Returns: float32 `[indices.count, height, width, channels]` (0...255) and the
+    ///   labels as ``labelMode`` gives them.
     public func batch(at indices: [Int]) -> (x: Tensor, y: Tensor) {
         let (height, width, channels) = (size.height, size.width, colorMode.channels)
         var pixels = [Float](repeating: 0, count: indices.count * height * width * channels)

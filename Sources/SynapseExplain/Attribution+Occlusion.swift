@@ -39,7 +39,7 @@ extension Attribution {
         let masks = windowMasks(sampleShape: sampleShape, window: window, strides: strides)
         let positions = masks.count / sampleSize
 
-        let reference = withoutGradient { Tensor(targetValues(model(inputs, training: false), targets: targets), shape: [count], device: inputs.device) }
+        let reference = withoutGradient { targetOutputs(model(inputs, training: false), targets: targets) }
         let positionsPerChunk = max(1, batchSize / max(count, 1))
         var drops: [Tensor] = []   // [positions, N] in chunks
         withoutGradient {
@@ -49,8 +49,8 @@ extension Attribution {
                                   shape: [chunk.count, 1] + sampleShape, device: inputs.device)
                 let occluded = (inputs.unsqueezed(axis: 0) * (1 - mask) + mask * baseline)
                     .reshaped(to: [chunk.count * count] + sampleShape)
-                let outputs = Tensor(targetValues(model(occluded, training: false), targets: chunk.flatMap { _ in targets }),
-                                     shape: [chunk.count, count], device: inputs.device)
+                let outputs = targetOutputs(model(occluded, training: false), targets: chunk.flatMap { _ in targets })
+                    .reshaped(to: [chunk.count, count])
                 drops.append(reference.unsqueezed(axis: 0) - outputs)
             }
         }

@@ -56,20 +56,23 @@ public enum Attribution {
     /// The sum over the batch of each input's target output: one backward pass of
     /// it gives every input's gradient at once (inputs do not interact in inference).
     static func targetScore(_ outputs: Tensor, targets: [Int]) -> Tensor {
+        targetOutputs(outputs, targets: targets).sum()
+    }
+
+    /// Each input's target output, `[N]`, on the outputs' device.
+    static func targetOutputs(_ outputs: Tensor, targets: [Int]) -> Tensor {
         let flat = outputs.reshaped(to: [outputs.shape[0], -1])
         let width = flat.shape[1]
         require(targets.count == flat.shape[0], "Attribution: \(targets.count) targets for a batch of \(flat.shape[0])")
         require(targets.allSatisfy { $0 >= 0 && $0 < width },
                 "Attribution: target outputs must lie in 0..<\(width) (the model's outputs), got \(targets.filter { $0 < 0 || $0 >= width })")
         let selection = Tensor(int32: targets.map(Int32.init), shape: [targets.count], device: flat.device).oneHot(depth: width)
-        return (flat * selection.to(flat.dtype)).sum()
+        return (flat * selection.to(flat.dtype)).sum(alongAxis: 1)
     }
 
-    /// The target outputs themselves, one per input `[N]`.
+    /// The target outputs read back to the host, one per input.
     static func targetValues(_ outputs: Tensor, targets: [Int]) -> [Float] {
-        let flat = outputs.reshaped(to: [outputs.shape[0], -1]).to(.float32).scalars
-        let width = flat.count / max(targets.count, 1)
-        return targets.enumerated().map { flat[$0.offset * width + $0.element] }
+        targetOutputs(outputs, targets: targets).to(.float32).scalars
     }
 
     /// Gradients of each input's target output with respect to the inputs `[N, ...]`,
