@@ -36,6 +36,10 @@ public struct DataLoader: Sequence, Sendable {
     public let workers: Int
     /// How many batches the workers may have ready ahead of the one being consumed.
     public let prefetch: Int
+    /// Whether batches are Poisson samples (differentially private training): each
+    /// of the ``batchCount`` batches of an epoch takes every sample independently
+    /// with probability ``sampleRate``, so batch sizes vary around ``batchSize``.
+    public let poissonSampling: Bool
 
     /// A loader over `dataset`.
     ///
@@ -51,9 +55,13 @@ public struct DataLoader: Sequence, Sendable {
     ///     in the same order, with the same contents, whatever the number.
     ///   - prefetch: batches prepared ahead (default 2 per worker, as PyTorch's
     ///     `prefetch_factor`); only with `workers > 0`.
+    ///   - poissonSampling: draw each batch by including every sample independently
+    ///     with probability `1 / batchCount` (Opacus' `UniformWithReplacementSampler`),
+    ///     the sampling DP-SGD's privacy guarantee assumes; default false. Implies
+    ///     random order; `shuffle` and `dropLast` are then ignored.
     /// - Precondition: `batchSize > 0`, `workers >= 0`, `prefetch >= 1`.
     public init(_ dataset: some Dataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
-                dropLast: Bool = false, workers: Int = 0, prefetch: Int? = nil) {
+                dropLast: Bool = false, workers: Int = 0, prefetch: Int? = nil, poissonSampling: Bool = false) {
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         require(workers >= 0, "DataLoader: workers must not be negative, got \(workers)")
         require(prefetch.map { $0 >= 1 } ?? true, "DataLoader: prefetch must be at least 1, got \(prefetch ?? 0)")
@@ -61,14 +69,22 @@ public struct DataLoader: Sequence, Sendable {
         self.prefetch = prefetch ?? 2 * Swift.max(workers, 1)
         self.dataset = dataset
         self.batchSize = batchSize
-        self.shuffle = shuffle
-        self.dropLast = dropLast
-        self.seed = seed ?? (shuffle ? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) } : 0)
+        self.poissonSampling = poissonSampling
+        self.shuffle = shuffle || poissonSampling
+        self.dropLast = dropLast && !poissonSampling
+        self.seed = seed ?? (shuffle || poissonSampling ? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) } : 0)
     }
 
     /// The number of batches per epoch (`len(loader)` in PyTorch).
     public var batchCount: Int {
         dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// The probability that a sample is in a batch: `1 / batchCount` with
+    /// ``poissonSampling`` (so a sample is drawn once per epoch on average), else
+    /// the batch's share of the data set.
+    public var sampleRate: Double {
+        poissonSampling ? 1 / Double(Swift.max(batchCount, 1)) : Double(batchSize) / Double(Swift.max(dataset.count, 1))
     }
 
     /// The order in which epoch `epoch` visits the samples.
@@ -83,8 +99,30 @@ public struct DataLoader: Sequence, Sendable {
 
     /// The batches of one epoch.
     public func batches(epoch: Int) -> Batches {
-        Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount,
-                inDataOrder: !shuffle, workers: workers, prefetch: prefetch)
+        if poissonSampling {
+            let (order, bounds) = poissonBatches(epoch: epoch)
+            return Batches(dataset: dataset, order: order, batchSize: batchSize, batchCount: batchCount,
+                           inDataOrder: false, workers: workers, prefetch: prefetch, bounds: bounds)
+        }
+        return Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount,
+                       inDataOrder: !shuffle, workers: workers, prefetch: prefetch, bounds: nil)
+    }
+
+    /// One epoch of Poisson-sampled batches: the samples of every batch one after the
+    /// other in `order`, batch `b` at `order[bounds[b]..<bounds[b + 1]]`. Epoch `e`
+    /// draws from the Philox stream of the seed at block `e · 2³²`, as shuffling does.
+    private func poissonBatches(epoch: Int) -> (order: [Int], bounds: [Int]) {
+        require(epoch >= 0, "DataLoader: epoch must not be negative, got \(epoch)")
+        var generator = RandomGenerator(seed: seed, offset: UInt64(epoch) << 32)
+        let threshold = Float(sampleRate)
+        var order: [Int] = []
+        order.reserveCapacity(dataset.count + batchCount)
+        var bounds = [0]
+        for _ in 0..<batchCount {
+            for sample in 0..<dataset.count where generator.nextUniform() < threshold { order.append(sample) }
+            bounds.append(order.count)
+        }
+        return (order, bounds)
     }
 
     /// An iterator over the batches of ``epoch``.
@@ -107,14 +145,17 @@ public struct DataLoader: Sequence, Sendable {
         let inDataOrder: Bool
         let workers: Int
         let prefetch: Int
+        /// Where each batch starts in `order` (and where the last ends), when batches
+        /// differ in size (Poisson sampling); `nil`: every `batchSize` samples.
+        let bounds: [Int]?
 
-        /// The `index`-th batch.
+        /// The `index`-th batch (an empty one, with no rows, can occur with Poisson sampling).
         ///
         /// - Precondition: `0 <= index < batchCount`.
         public subscript(index: Int) -> (x: Tensor, y: Tensor) {
             require(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")
-            let start = index * batchSize
-            let end = Swift.min(start + batchSize, order.count)
+            let start = bounds?[index] ?? index * batchSize
+            let end = bounds?[index + 1] ?? Swift.min(start + batchSize, order.count)
             return inDataOrder ? dataset.batch(in: start..<end) : dataset.batch(at: Array(order[start..<end]))
         }
 

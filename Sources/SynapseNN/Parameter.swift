@@ -75,6 +75,16 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
         require(value.dtype == .float32, "Parameter '\(name)': an in-place update changed the dtype to \(value.dtype)")
     }
 
+    /// Runs `body` with the values of `parameters` cut from the graph, so a backward
+    /// pass through what `body` computes skips their gradients (differentially
+    /// private training forms them per sample instead). Trainability is restored
+    /// after, with cleared gradients.
+    package static func withGradientsSuspended<R>(_ parameters: [Parameter], _ body: () throws -> R) rethrows -> R {
+        for parameter in parameters { parameter.value.requiresGrad = false }
+        defer { for parameter in parameters { parameter.value.requiresGrad = parameter.isTrainable } }
+        return try body()
+    }
+
     /// Number of scalars.
     public var count: Int { value.scalarCount }
 

@@ -49,9 +49,9 @@ extension Model {
         // starts, so a run resumed from a checkpoint (which restores that generator)
         // visits the samples in the uninterrupted run's order.
         let batches = { (epoch: Int) in
-            DataLoader(dataset, batchSize: batchSize, shuffle: shuffle).batches(epoch: epoch)
+            DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, poissonSampling: self.privacy != nil).batches(epoch: epoch)
         }
-        return train(epochs: epochs, initialEpoch: initialEpoch,
+        return train(epochs: epochs, initialEpoch: initialEpoch, samples: dataset.count,
                      batchCount: DataLoader(dataset, batchSize: batchSize).batchCount, batches: batches,
                      validationData: validationLoader, callbacks: callbacks, verbose: verbose)
     }

@@ -21,16 +21,29 @@ extension Model {
     @discardableResult
     public func fit(_ loader: DataLoader, epochs: Int = 1, validationData: DataLoader? = nil,
                     callbacks: [any Callback] = [], verbose: Int = 1, initialEpoch: Int = 0) -> History {
-        train(epochs: epochs, initialEpoch: initialEpoch, batchCount: loader.batchCount,
+        var loader = loader
+        if privacy != nil && !loader.poissonSampling {
+            // DP-SGD's guarantee assumes Poisson-sampled batches.
+            loader = DataLoader(loader.dataset, batchSize: loader.batchSize, seed: loader.seed, workers: loader.workers,
+                                prefetch: loader.prefetch, poissonSampling: true)
+        }
+        return train(epochs: epochs, initialEpoch: initialEpoch, samples: loader.dataset.count, batchCount: loader.batchCount,
               batches: { loader.batches(epoch: $0) }, validationData: validationData, callbacks: callbacks,
               verbose: verbose)
     }
 
-    /// The epoch loop of every `fit`: `batches(epoch)` gives each epoch's batches.
-    func train(epochs: Int, initialEpoch: Int, batchCount: Int, batches: (Int) -> DataLoader.Batches,
+    /// The epoch loop of every `fit`: `batches(epoch)` gives each epoch's batches
+    /// (Poisson-sampled ones when ``privacy`` is set) of a data set of `samples`.
+    func train(epochs: Int, initialEpoch: Int, samples: Int, batchCount: Int, batches: (Int) -> DataLoader.Batches,
                validationData: DataLoader?, callbacks: [any Callback], verbose: Int) -> History {
         require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
         _ = requireCompiled()
+        if let privacy {
+            do { try privacy.validate(for: self) } catch { fatalError("fit: \(error)") }
+            privateTraining = PrivateTraining(settings: privacy, sampleRate: 1 / Double(Swift.max(batchCount, 1)), samples: samples,
+                                              plannedSteps: batchCount * Swift.max(epochs - initialEpoch, 0))
+        }
+        defer { privateTraining = nil }
         let history = History()
         var all: [any Callback] = [history]
         if verbose > 0 {
@@ -48,6 +61,10 @@ extension Model {
             for epoch in initialEpoch..<Swift.max(initialEpoch, epochs) {
                 list.epochBegin(epoch)
                 epochLogs = trainEpoch(batches(epoch), list: list)
+                if let privateTraining {
+                    privacyGuarantee = privateTraining.guarantee
+                    epochLogs["epsilon"] = Float(privacyGuarantee!.epsilon)
+                }
                 if let validationData {
                     // As Keras, validation runs the test hooks of the same callbacks.
                     let validation = evaluate(validationData, callbacks: all)

@@ -24,6 +24,14 @@ open class Model: Layer {
     public var stopTraining = false
     /// The history of the last `fit`.
     public private(set) var history = History()
+    /// Differentially private training (DP-SGD) for the following `fit` calls;
+    /// `nil` (the default) trains normally. See ``DifferentialPrivacy``.
+    public var privacy: DifferentialPrivacy?
+    /// The (ε, δ) guarantee of the last private `fit` (updated after every epoch),
+    /// or the one a loaded model file records; `nil` for a model trained normally.
+    public internal(set) var privacyGuarantee: PrivacyGuarantee?
+    /// The private `fit` in progress, if any.
+    var privateTraining: PrivateTraining?
 
     /// Configures training with objects.
     ///
@@ -87,7 +95,10 @@ open class Model: Layer {
     ///
     /// Override it for custom objectives (Keras' `train_step`); use
     /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:)`` to keep the rest.
+    /// While ``privacy`` is set, the default step is DP-SGD's (an override that does
+    /// its own backward pass trains without privacy).
     open func trainStep(x: Tensor, y: Tensor) -> Logs {
+        if let privateTraining { return privateTraining.step(self, x: x, y: y) }
         let loss = requireCompiled().loss
         let (prediction, mask) = forwardWithOutputMask(x, training: true)
         var value = loss(y, prediction, mask: mask)

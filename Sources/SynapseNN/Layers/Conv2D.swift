@@ -79,7 +79,7 @@ public final class Conv2D: Layer {
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         var output = input.conv2D(kernel.value, strides: strides, padding: padding, dilation: dilationRate)
         if let bias { output = output + bias.value }
-        return activation(output)
+        return activation(PerSampleGradientTape.record(self, input: input, output: output))
     }
 }
 
@@ -131,9 +131,9 @@ public final class Conv1D: Layer {
         // A sequence is an image one row high.
         let image = input.unsqueezed(axis: 1)
         let kernel2D = kernel.value.unsqueezed(axis: 0)
-        var output = image.conv2D(kernel2D, strides: (1, strides), padding: padding, dilation: (1, dilationRate)).squeezed(axis: 1)
+        var output = image.conv2D(kernel2D, strides: (1, strides), padding: padding, dilation: (1, dilationRate))
         if let bias { output = output + bias.value }
-        return activation(output)
+        return activation(PerSampleGradientTape.record(self, input: image, output: output).squeezed(axis: 1))
     }
 }
 

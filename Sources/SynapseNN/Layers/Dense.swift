@@ -61,6 +61,6 @@ public final class Dense: Layer {
         require(input.shape.last == kernel.shape[0],
                 "\(name): expected inputs with last dimension \(kernel.shape[0]), got shape \(Shape.describe(input.shape))")
         let output = bias.map { input.matmul(kernel.value, bias: $0.value) } ?? input.matmul(kernel.value)
-        return activation(output)
+        return activation(PerSampleGradientTape.record(self, input: input, output: output))
     }
 }

@@ -87,9 +87,10 @@ public final class LayerNormalization: Layer {
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         let mean = input.mean(alongAxis: -1, keepDims: true)
         let variance = input.variance(alongAxes: [-1], keepDims: true)
-        var output = (input - mean) * (variance + epsilon).rsqrt()
+        let normalized = (input - mean) * (variance + epsilon).rsqrt()
+        var output = normalized
         if let gamma { output = output * gamma.value }
         if let beta { output = output + beta.value }
-        return output
+        return PerSampleGradientTape.record(self, input: normalized, output: output)
     }
 }

@@ -42,7 +42,7 @@ public final class Embedding: Layer {
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         let ids = input.dtype == .int32 ? input : input.to(.int32)
-        return embeddings.value.gather(ids, axis: 0)
+        return PerSampleGradientTape.record(self, input: ids, output: embeddings.value.gather(ids, axis: 0))
     }
 
     /// `ids != 0` with `maskZero`, else the incoming mask.

@@ -140,7 +140,8 @@ public class RecurrentLayer: Layer {
         let width = cell.gateCount * units
         var x = input.dtype == .float32 ? input : input.to(.float32)
         if training && dropout > 0 { x = x * Self.dropoutMask([batch, 1, features], rate: dropout, device: x.device) }
-        var projected = x.reshaped(to: [batch * time, features]).matmul(kernel.value)
+        let rows = x.reshaped(to: [batch * time, features])
+        var projected = rows.matmul(kernel.value)
         var recurrentBias: Tensor?
         if let bias {
             if cell == .gru {
@@ -150,12 +151,17 @@ public class RecurrentLayer: Layer {
                 projected = projected + bias.value
             }
         }
+        let recorded = PerSampleGradientTape.recordCall(self, input: rows, output: projected)
+        projected = recorded.output
         let recurrentMask = training && recurrentDropout > 0 ? Self.dropoutMask([batch, units], rate: recurrentDropout, device: x.device) : nil
         let sequence = Tensor.recurrentSequence(cell, projected: projected.reshaped(to: [batch, time, width]),
                                                 recurrentKernel: recurrentKernel.value, recurrentBias: recurrentBias,
                                                 initialStates: initialState, mask: mask.map { $0.dtype == .bool ? $0 : $0 .!= 0 },
                                                 recurrentDropoutMask: recurrentMask, activation: coreActivation,
                                                 recurrentActivation: coreRecurrentActivation, goBackwards: goBackwards)
+        recorded.call?.keep(PerSampleRecurrentState(
+            outputs: sequence.outputs, initialState: initialState.first ?? Tensor.zeros([batch, units], device: x.device),
+            projected: projected, recurrentDropoutMask: recurrentMask).tensors)
         return (returnSequences ? sequence.outputs : sequence.states[0], sequence.states)
     }
 
