@@ -41,7 +41,8 @@ public struct DifferentialPrivacy: Sendable, Codable, Equatable {
     }
 
     /// Checks the settings and that every trainable layer of `model` has per-sample
-    /// gradients (``PerSampleGradientLayer``).
+    /// gradients (``PerSampleGradientLayer``). Layers are known once the model is
+    /// built (a declared ``Input`` builds it here); `fit` checks again at the first batch.
     ///
     /// - Parameter model: the model to train privately.
     /// - Throws: ``PrivacyError`` naming the setting or the layers that do not fit.
@@ -57,6 +58,7 @@ public struct DifferentialPrivacy: Sendable, Codable, Equatable {
         guard noiseMultiplier != nil || targetEpsilon != nil else {
             throw PrivacyError.invalidSetting("give a noise multiplier, a target epsilon, or both")
         }
+        model.buildFromDeclaredInput()
         let unsupported = Self.layersWithoutPerSampleGradients(in: model)
         guard unsupported.isEmpty else { throw PrivacyError.unsupportedLayers(unsupported) }
     }

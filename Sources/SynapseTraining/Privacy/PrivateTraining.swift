@@ -12,6 +12,8 @@ final class PrivateTraining {
     let expectedBatchSize: Double
     private(set) var accountant = PrivacyAccountant()
     private(set) var steps = 0
+    /// Whether the first batch showed every trainable parameter covered by a per-sample rule.
+    private var checkedCoverage = false
 
     /// - Parameters:
     ///   - settings: validated settings.
@@ -71,6 +73,13 @@ final class PrivateTraining {
             // gradients are then exactly the gradient of its own loss.
             (value * Float(batch)).backward()
             sums = Self.clippedGradientSums(of: tape.calls, batchSize: batch, clipNorm: settings.clipNorm)
+            if !checkedCoverage {
+                // A model built only now (no declared input) is checked at its first batch.
+                let uncovered = DifferentialPrivacy.layersWithoutPerSampleGradients(in: model)
+                require(uncovered.isEmpty && parameters.allSatisfy { sums[ObjectIdentifier($0)] != nil },
+                        "fit: \(PrivacyError.unsupportedLayers(uncovered.isEmpty ? ["a custom layer"] : uncovered))")
+                checkedCoverage = true
+            }
             model.updateMetrics(yTrue: y, yPred: prediction.detached())
             lossValue = value.detached()
         }
