@@ -22,7 +22,13 @@ public struct ImageClassificationRun {
     ///   - trainLimit: use only the first samples of the training split (quick runs).
     ///   - standardize: shift and scale all pixels by the training split's mean and
     ///     standard deviation (one pair for the whole image, as MNIST's usual 0.1307/0.3081).
-    public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil, standardize: Bool = false) throws {
+    ///   - privacy: train with DP-SGD under these settings (``Model/privacy``).
+    public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil, standardize: Bool = false,
+                    privacy: DifferentialPrivacy? = nil) throws {
+        if let privacy {
+            try privacy.validate(for: model)
+            model.privacy = privacy
+        }
         let epochs = options.epochs ?? defaultEpochs
         let batchSize = options.batchSize ?? defaultBatchSize
         var (trainX, trainY) = try dataSet.load(split: .train, dataDirectory: options.dataDirectoryURL(), limit: trainLimit)
@@ -58,6 +64,7 @@ public struct ImageClassificationRun {
         let accuracy = test["accuracy"] ?? test.first { $0.key.contains("accuracy") }?.value ?? .nan
         print(String(format: "test accuracy %.4f, test loss %.4f, training time %.1f s (%.1f s/epoch)",
                      accuracy, test["loss"] ?? .nan, seconds, seconds / Double(max(epochs, 1))))
+        if let guarantee = model.privacyGuarantee { print("differential privacy: \(guarantee)") }
         if let path = options.save {
             try model.save(to: URL(fileURLWithPath: path))
             print("saved the trained model to \(path)")
@@ -69,6 +76,12 @@ public struct ImageClassificationRun {
             report.set("test_accuracy", accuracy)
             report.set("test_loss", test["loss"] ?? .nan)
             report.set("train_loss", history.values["loss"]?.last ?? .nan)
+            if let guarantee = model.privacyGuarantee {
+                report.set("epsilon", guarantee.epsilon)
+                report.set("delta", guarantee.delta)
+                report.set("noise_multiplier", guarantee.noiseMultiplier)
+                report.set("clip_norm", guarantee.clipNorm)
+            }
             report.printJSON()
         }
     }

@@ -10,6 +10,7 @@ struct MNISTMLP: ParsableCommand {
         commandName: "mnist-mlp", abstract: "Train a 784-512-256-10 MLP on MNIST.")
 
     @OptionGroup var options: ExampleOptions
+    @OptionGroup var privacy: PrivacyOptions
 
     @Option(name: .customLong("train-limit"), help: "Train on the first N training images only.")
     var trainLimit: Int?
@@ -38,6 +39,7 @@ struct MNISTMLP: ParsableCommand {
         try model.compile(optimizer: optimizer, loss: SparseCategoricalCrossentropy(labelSmoothing: labelSmoothing), metrics: ["accuracy"])
         try ImageClassificationRun(example: "mnist-mlp", dataSet: MNIST.dataSet, options: options,
                                    defaultEpochs: 5, defaultBatchSize: 128).run(model, flatten: true, trainLimit: trainLimit,
-                                                                                  standardize: standardize)
+                                                                                  standardize: standardize,
+                                                                                  privacy: try privacy.settings())
     }
 }

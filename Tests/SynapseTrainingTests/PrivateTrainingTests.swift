@@ -77,9 +77,8 @@ struct PrivateTrainingTests {
     }
 
     /// 4,000 MNIST digits, 4 epochs of DP-SGD (σ = 1, C = 1, batches of 200 on
-    /// average, SGD with momentum) reach 0.83–0.87 test accuracy over seeds; the
-    /// same network without privacy about 0.92; a model broken by the noise or the
-    /// clipping (a wrong scale, gradients of the wrong samples) stays below 0.5.
+    /// average, SGD with momentum, ε ≈ 3.7) reach 0.82–0.83 test accuracy over four
+    /// seeds; clipped without noise 0.86–0.87; an untrained model sits near 0.1.
     @Test("a private MLP learns MNIST (≥ 0.78) and reports ε after every epoch, as the accountant computes it")
     func learnsMNISTPrivately() throws {
         let train = try MNIST.load(split: .train, limit: 4_000)
