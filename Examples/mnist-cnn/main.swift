@@ -26,7 +26,7 @@ struct MNISTCNN: ParsableCommand {
     var emaMomentum: Float = 0.99
 
     @Option(name: .customLong("learning-rate"), help: "SGD's learning rate for private training.")
-    var privateLearningRate: Float = 0.5
+    var privateLearningRate: Float = 0.1
 
     mutating func run() throws {
         Random.seed(options.seed)
@@ -35,7 +35,7 @@ struct MNISTCNN: ParsableCommand {
             try model.compile(optimizer: SGD(learningRate: privateLearningRate, momentum: 0.9),
                               loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
             try ImageClassificationRun(example: "mnist-cnn", dataSet: MNIST.dataSet, options: options,
-                                       defaultEpochs: 15, defaultBatchSize: 256)
+                                       defaultEpochs: 10, defaultBatchSize: 256)
                 .run(model, trainLimit: trainLimit, privacy: settings)
             return
         }

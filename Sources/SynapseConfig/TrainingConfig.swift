@@ -30,11 +30,15 @@ public struct TrainingConfig: Sendable {
     public var training: TrainingSpec
     /// Early stopping, checkpoints, CSV log.
     public var callbacks: CallbackSpec
+    /// Differentially private training (the `privacy:` section), if asked for.
+    public var privacy: DifferentialPrivacy?
+    /// The `privacy:` node, for errors found once the model exists.
+    public var privacyNode: ConfigNode?
     /// The `data:` node, for messages about the data.
     public var dataNode: ConfigNode
 
     /// The top-level keys a configuration may have.
-    public static let sections = ["name", "data", "preprocessing", "model", "training", "callbacks"]
+    public static let sections = ["name", "data", "preprocessing", "model", "training", "callbacks", "privacy"]
 
     /// Reads and checks a configuration file (YAML or JSON).
     ///
@@ -64,8 +68,10 @@ public struct TrainingConfig: Sendable {
         let preprocessing = try Preprocessing.parse(root["preprocessing"])
         let model = try ModelSpec.parse(try required("model"))
         let callbacks = try CallbackSpec.parse(root["callbacks"])
-        let config = TrainingConfig(name: name, file: root.file, data: data, preprocessing: preprocessing, model: model,
+        var config = TrainingConfig(name: name, file: root.file, data: data, preprocessing: preprocessing, model: model,
                                     training: training, callbacks: callbacks, dataNode: dataNode)
+        config.privacy = try PrivacySpec.parse(root["privacy"])
+        config.privacyNode = root["privacy"]
         try config.checkLossAndLabels(root: root)
         return config
     }

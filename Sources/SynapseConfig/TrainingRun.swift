@@ -142,6 +142,15 @@ public struct TrainingRun {
         try checkOutput(outputShape, preprocessing: preprocessing, targetWidth: data.yTrain.rank == 2 ? data.yTrain.shape[1] : nil)
         let (optimizer, loss, metrics) = try config.training.makeObjects()
         model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
+        if let privacy = config.privacy {
+            do {
+                try privacy.validate(for: model)
+            } catch let error as PrivacyError {
+                let node = config.privacyNode!
+                throw ConfigError(file: node.file, line: node.line, key: node.path, message: error.description)
+            }
+            model.privacy = privacy
+        }
         var test: (x: Tensor, y: Tensor)?
         if let xTest = data.xTest, let yTest = data.yTest {
             test = (preprocessing.transform(xTest), preprocessing.targets(yTest))

@@ -70,6 +70,7 @@ struct TrainCommand: ParsableCommand {
             if let test = result.test {
                 print("test: " + test.keys.sorted().map { "\($0) \(Self.format(test[$0]!))" }.joined(separator: ", "))
             }
+            if let guarantee = result.model.privacyGuarantee { print("differential privacy: \(guarantee)") }
             print(String(format: "training time %.1f s", result.seconds))
             print("wrote \(output.path)/: " + result.files.map { String($0.path.dropFirst(output.path.count + 1)) }.joined(separator: ", "))
         }

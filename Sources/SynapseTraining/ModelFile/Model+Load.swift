@@ -99,6 +99,7 @@ extension ModelFile {
             model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
         }
         if let history { model.setHistory(history) }
+        model.privacyGuarantee = privacy
         return model
     }
 

@@ -43,6 +43,7 @@ extension Model {
         metadata["architecture"] = try architecture.jsonText()
         if let compile = CompileConfig(of: self) { metadata["compile"] = try compile.jsonText() }
         metadata["history"] = try ModelFile.encodeHistory(history)
+        if let privacyGuarantee { metadata[ModelFile.privacyKey] = try privacyGuarantee.jsonText() }
         return (try weightTensors(), metadata)
     }
 

@@ -55,6 +55,11 @@ public struct ModelFile {
     public var compile: CompileConfig?
     /// The training history, if stored.
     public var history: History?
+    /// The differential-privacy guarantee the weights were trained under, if any.
+    public var privacy: PrivacyGuarantee?
+    /// The metadata key of ``privacy`` (a JSON object: epsilon, delta, noise
+    /// multiplier, clipping norm, sample rate, steps).
+    public static let privacyKey = "privacy"
 
     /// Reads and checks a model file written by ``Model/save(to:)``. Nothing is
     /// built; ``makeSequential()`` does that.
@@ -90,7 +95,8 @@ public struct ModelFile {
         return ModelFile(tensors: tensors, metadata: metadata,
                          architecture: try ModelArchitecture(jsonText: architectureText),
                          compile: try metadata["compile"].map(CompileConfig.init(jsonText:)),
-                         history: try metadata["history"].map(Self.decodeHistory))
+                         history: try metadata["history"].map(Self.decodeHistory),
+                         privacy: try metadata[privacyKey].map { try PrivacyGuarantee(jsonText: $0) })
     }
 
     /// Reads any safetensors file (a weights file, a PyTorch export), turning its

@@ -99,6 +99,31 @@ public struct PrivacyGuarantee: Sendable, Codable, Equatable, CustomStringConver
             (epsilon, delta, noiseMultiplier, clipNorm, sampleRate, steps)
     }
 
+    /// The guarantee as a JSON object (keys in snake case, as the model file stores it).
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = .sortedKeys
+        // Training without noise spends an infinite ε.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Reads ``jsonText()``'s form.
+    ///
+    /// - Parameter jsonText: the JSON object.
+    /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` when it is not one.
+    public init(jsonText: String) throws {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do {
+            self = try decoder.decode(PrivacyGuarantee.self, from: Data(jsonText.utf8))
+        } catch {
+            throw ModelFileError.invalidJSON(key: ModelFile.privacyKey, reason: "\(error)")
+        }
+    }
+
     /// For example `(ε = 2.93, δ = 1e-05)-DP: σ = 1.1, C = 1, q = 0.00427, 2350 steps`.
     public var description: String {
         "(ε = \(String(format: "%.3g", epsilon)), δ = \(String(format: "%.3g", delta)))-DP: σ = \(String(format: "%.4g", noiseMultiplier)), "
