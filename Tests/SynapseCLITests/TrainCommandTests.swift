@@ -125,6 +125,42 @@ struct TrainCommandTests {
         expectFiles(["model.safetensors", "history.json", "mnist-cnn_loss.svg"], in: run)
     }
 
+    @Test("mnist-private.yaml trains with DP-SGD: the guarantee is printed and its ε stays at the target; a BatchNormalization model is refused by name")
+    func mnistPrivate() throws {
+        let folder = try R.temporaryFolder()
+        let run = folder.appendingPathComponent("run")
+        let train = try R.run(["train", "Examples/configs/mnist-private.yaml", "--output-dir", run.path, "--limit", "2000",
+                               "--epochs", "3", "--batch-size", "100", "--quiet"])
+        #expect(train.status == 0, "\(train.error)")
+        #expect(try #require(R.metric("accuracy", in: try testLine(train.output))) > 0.4, "\(train.output)")
+        let line = try #require(train.output.split(separator: "\n").first { $0.hasPrefix("differential privacy: (ε = ") }, "\(train.output)")
+        let epsilon = try #require(Double(line.split(separator: "= ")[1].split(separator: ",")[0]))
+        #expect(epsilon <= 3 && epsilon > 2.9, "\(line)")
+        // The model file records the guarantee.
+        let file = try Data(contentsOf: run.appendingPathComponent("model.safetensors"))
+        #expect(String(decoding: file.prefix(20_000), as: UTF8.self).contains("noise_multiplier"))
+
+        let text = try String(contentsOf: R.repository.appendingPathComponent("Examples/configs/mnist-private.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "  - Flatten\n", with: "  - BatchNormalization\n  - Flatten\n")
+        let config = folder.appendingPathComponent("bn.yaml")
+        try Data(text.utf8).write(to: config)
+        let refused = try R.run(["train", config.path, "--output-dir", folder.appendingPathComponent("bn").path, "--limit", "200", "--quiet"])
+        #expect(refused.status != 0 && refused.error.contains("batch_normalization (BatchNormalization)"), "\(refused.error)")
+    }
+
+    @Test("mnist-cnn --dp-epsilon trains privately and --json reports epsilon and delta",
+          .enabled(if: CLIRunner.example("mnist-cnn") != nil, "the mnist-cnn example is not built next to the tests"))
+    func mnistCNNPrivate() throws {
+        let example = try R.run(["--dp-epsilon", "2", "--dp-clip", "1.5", "--train-limit", "2000", "--epochs", "2", "--batch-size", "100", "--json"],
+                                executable: CLIRunner.example("mnist-cnn"))
+        #expect(example.status == 0, "\(example.output) \(example.error)")
+        let last = try #require(example.output.split(separator: "\n").last.map(String.init))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(example.output)")
+        let epsilon = try #require(report["epsilon"] as? Double)
+        #expect(epsilon <= 2 && epsilon > 1.9 && report["delta"] as? Double == 1e-5 && report["clip_norm"] as? Double == 1.5, "\(report)")
+        #expect(try #require(report["test_accuracy"] as? Double) > 0.3, "\(report)")
+    }
+
     @Test("mnist-png-folder: 1000 test digits as PNG class folders train to the same accuracy as the arrays; the config trains from the folder",
           .enabled(if: CLIRunner.example("mnist-png-folder") != nil, "the mnist-png-folder example is not built next to the tests"))
     func mnistPNGFolder() throws {
