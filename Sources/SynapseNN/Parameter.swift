@@ -91,5 +91,6 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     /// Shape of the value.
     public var shape: [Int] { value.shape }
 
+    /// For example `Parameter(kernel, shape: [784, 128], trainable: true)`.
     public var description: String { "Parameter(\(name), shape: \(Shape.describe(value.shape)), trainable: \(isTrainable))" }
 }

@@ -17,20 +17,46 @@ public typealias Padding = WindowGeometry.Padding
 /// Conv2D(32, kernelSize: (3, 3), activation: .relu)
 /// ```
 public final class Conv2D: Layer {
+    /// Output channels (number of kernels).
     public let filters: Int
+    /// Window size (rows, columns), or steps for 1-D layers.
     public let kernelSize: (Int, Int)
+    /// Step between windows.
     public let strides: (Int, Int)
+    /// `.valid` (no padding) or `.same` (output size = ceil(input / stride)).
     public let padding: Padding
+    /// Spacing between the window's taps.
     public let dilationRate: (Int, Int)
+    /// Applied to the output.
     public let activation: ActivationFunction
+    /// Whether the layer adds a bias.
     public let useBias: Bool
+    /// Draws the initial kernel.
     public let kernelInitializer: any Initializer
+    /// Draws the initial bias.
     public let biasInitializer: any Initializer
+    /// Penalty on the kernel added to the training loss, if any.
     public let kernelRegularizer: (any Regularizer)?
+    /// Penalty on the bias added to the training loss, if any.
     public let biasRegularizer: (any Regularizer)?
+    /// The weights (set when the layer is built).
     public private(set) var kernel: Parameter!
+    /// The bias, when ``useBias`` (set when the layer is built).
     public private(set) var bias: Parameter?
 
+    /// A 2-D convolution layer.
+    ///
+    /// - Parameters:
+    ///   - filters: output channels.
+    ///   - kernelSize: window (rows, columns).
+    ///   - strides: step between windows (default (1, 1)).
+    ///   - padding: `.valid` (default) or `.same`.
+    ///   - dilationRate: spacing between taps (default (1, 1)).
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - kernelRegularizer, biasRegularizer: penalties added to the loss (default none).
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 dilationRate: (Int, Int) = (1, 1), activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
@@ -88,18 +114,41 @@ public final class Conv2D: Layer {
 /// - Shapes: `[batch, steps, in] → [batch, outSteps, filters]`.
 /// - Weights: `kernel` `[kernelSize, in, filters]`, `bias` `[filters]`.
 public final class Conv1D: Layer {
+    /// Output channels (number of kernels).
     public let filters: Int
+    /// Window size (rows, columns), or steps for 1-D layers.
     public let kernelSize: Int
+    /// Step between windows.
     public let strides: Int
+    /// `.valid` (no padding) or `.same` (output size = ceil(input / stride)).
     public let padding: Padding
+    /// Spacing between the window's taps.
     public let dilationRate: Int
+    /// Applied to the output.
     public let activation: ActivationFunction
+    /// Whether the layer adds a bias.
     public let useBias: Bool
+    /// Draws the initial kernel.
     public let kernelInitializer: any Initializer
+    /// Draws the initial bias.
     public let biasInitializer: any Initializer
+    /// The weights (set when the layer is built).
     public private(set) var kernel: Parameter!
+    /// The bias, when ``useBias`` (set when the layer is built).
     public private(set) var bias: Parameter?
 
+    /// A 1-D convolution layer over `[batch, steps, channels]`.
+    ///
+    /// - Parameters:
+    ///   - filters: output channels.
+    ///   - kernelSize: window length in steps.
+    ///   - strides: step between windows (default 1).
+    ///   - padding: `.valid` (default) or `.same`.
+    ///   - dilationRate: spacing between taps (default 1).
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
@@ -144,17 +193,38 @@ public final class Conv1D: Layer {
 /// - Weights: `kernel` `[kh, kw, filters, in]` (Keras layout; PyTorch's
 ///   `ConvTranspose2d.weight` is `[in, filters, kh, kw]`), `bias` `[filters]`.
 public final class Conv2DTranspose: Layer {
+    /// Output channels (number of kernels).
     public let filters: Int
+    /// Window size (rows, columns), or steps for 1-D layers.
     public let kernelSize: (Int, Int)
+    /// Step between windows.
     public let strides: (Int, Int)
+    /// `.valid` (no padding) or `.same` (output size = ceil(input / stride)).
     public let padding: Padding
+    /// Applied to the output.
     public let activation: ActivationFunction
+    /// Whether the layer adds a bias.
     public let useBias: Bool
+    /// Draws the initial kernel.
     public let kernelInitializer: any Initializer
+    /// Draws the initial bias.
     public let biasInitializer: any Initializer
+    /// The weights (set when the layer is built).
     public private(set) var kernel: Parameter!
+    /// The bias, when ``useBias`` (set when the layer is built).
     public private(set) var bias: Parameter?
 
+    /// A transposed 2-D convolution layer.
+    ///
+    /// - Parameters:
+    ///   - filters: output channels.
+    ///   - kernelSize: window (rows, columns).
+    ///   - strides: upsampling factor (default (1, 1)).
+    ///   - padding: `.valid` (default) or `.same` (output = input × stride).
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,

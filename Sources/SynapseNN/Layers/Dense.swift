@@ -16,12 +16,19 @@
 /// let y = layer(Tensor.randomNormal([32, 784]))   // [32, 64]
 /// ```
 public final class Dense: Layer {
+    /// Output features per sample.
     public let units: Int
+    /// Applied to the output.
     public let activation: ActivationFunction
+    /// Whether the layer adds a bias.
     public let useBias: Bool
+    /// Draws the initial kernel.
     public let kernelInitializer: any Initializer
+    /// Draws the initial bias.
     public let biasInitializer: any Initializer
+    /// Penalty on the kernel added to the training loss, if any.
     public let kernelRegularizer: (any Regularizer)?
+    /// Penalty on the bias added to the training loss, if any.
     public let biasRegularizer: (any Regularizer)?
 
     /// `[in, units]`; set by ``build(inputShape:)``.
@@ -29,6 +36,15 @@ public final class Dense: Layer {
     /// `[units]`, or `nil` without bias.
     public private(set) var bias: Parameter?
 
+    /// A fully connected layer.
+    ///
+    /// - Parameters:
+    ///   - units: output features.
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - kernelRegularizer, biasRegularizer: penalties added to the loss (default none).
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
                 kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil,

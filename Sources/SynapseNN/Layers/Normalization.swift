@@ -9,15 +9,30 @@
 /// - Shapes: output has the input's shape; statistics are taken over every axis
 ///   but the last.
 public final class BatchNormalization: Layer {
+    /// Decay of the moving statistics per training batch.
     public let momentum: Float
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// Whether the layer learns an offset (`beta`).
     public let center: Bool
+    /// Whether the layer learns a scale (`gamma`).
     public let scale: Bool
+    /// The learned scale, when ``scale`` (set when the layer is built).
     public private(set) var gamma: Parameter?
+    /// The learned offset, when ``center`` (set when the layer is built).
     public private(set) var beta: Parameter?
+    /// The running mean used at inference (not trained).
     public private(set) var movingMean: Parameter!
+    /// The running variance used at inference (not trained).
     public private(set) var movingVariance: Parameter!
 
+    /// Batch normalisation over the last axis.
+    ///
+    /// - Parameters:
+    ///   - momentum: decay of the moving statistics (default 0.99, Keras').
+    ///   - epsilon: added to the variance (default 1e-3).
+    ///   - center: learn an offset (default `true`); scale: learn a scale (default `true`).
+    ///   - name: the layer's name.
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true, name: String? = nil) {
         require(momentum >= 0 && momentum < 1, "BatchNormalization: momentum must be in [0, 1), got \(momentum)")
         require(epsilon > 0, "BatchNormalization: epsilon must be positive, got \(epsilon)")
@@ -63,12 +78,23 @@ public final class BatchNormalization: Layer {
 ///
 /// - Weights: `gamma`, `beta` `[features]`.
 public final class LayerNormalization: Layer {
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// Whether the layer learns an offset (`beta`).
     public let center: Bool
+    /// Whether the layer learns a scale (`gamma`).
     public let scale: Bool
+    /// The learned scale, when ``scale`` (set when the layer is built).
     public private(set) var gamma: Parameter?
+    /// The learned offset, when ``center`` (set when the layer is built).
     public private(set) var beta: Parameter?
 
+    /// Layer normalisation over the last axis, per sample.
+    ///
+    /// - Parameters:
+    ///   - epsilon: added to the variance (default 1e-3).
+    ///   - center: learn an offset (default `true`); scale: learn a scale (default `true`).
+    ///   - name: the layer's name.
     public init(epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true, name: String? = nil) {
         require(epsilon > 0, "LayerNormalization: epsilon must be positive, got \(epsilon)")
         (self.epsilon, self.center, self.scale) = (epsilon, center, scale)

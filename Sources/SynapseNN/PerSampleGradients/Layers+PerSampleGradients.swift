@@ -65,10 +65,7 @@ extension Embedding: PerSampleGradientLayer {
     ///   - call: the recorded int32 ids `[batch, ...]` and output gradient `[batch, ..., dim]`.
     ///   - batchSize: the number of samples.
     public func perSampleGradients(of call: PerSampleGradientTape.Call, batchSize: Int) -> PerSampleGradients {
-        guard let table = embeddings, table.isTrainable else {
-            return PerSampleGradients(parameters: [], squaredNorms: Tensor.zeros([batchSize], device: call.input.device),
-                                      weightedSum: { _ in [] }, perSample: { [] })
-        }
+        guard let table = embeddings, table.isTrainable else { return .none(batchSize: batchSize, device: call.input.device) }
         let dimension = table.shape[1]
         let ids = call.input.reshaped(to: [batchSize, -1])
         let g = call.requiredGradient.reshaped(to: [batchSize, -1, dimension])
@@ -108,10 +105,7 @@ extension LayerNormalization: PerSampleGradientLayer {
             parameters.append(beta)
             perSample.append(g.sum(alongAxis: 1))
         }
-        guard !parameters.isEmpty else {
-            return PerSampleGradients(parameters: [], squaredNorms: Tensor.zeros([batchSize], device: g.device),
-                                      weightedSum: { _ in [] }, perSample: { [] })
-        }
+        guard !parameters.isEmpty else { return .none(batchSize: batchSize, device: g.device) }
         return .fromPerSample(parameters: parameters, perSample)
     }
 }

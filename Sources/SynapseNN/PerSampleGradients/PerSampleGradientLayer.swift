@@ -54,6 +54,16 @@ public struct PerSampleGradients {
     /// where the calls' gradients add up per sample before their norm is taken.
     public func perSample() -> [Tensor] { materialized() }
 
+    /// No parameters to cover (a frozen layer): zero norms, nothing to sum.
+    ///
+    /// - Parameters:
+    ///   - batchSize: the number of samples.
+    ///   - device: where the zero norms live.
+    public static func none(batchSize: Int, device: Device) -> PerSampleGradients {
+        PerSampleGradients(parameters: [], squaredNorms: Tensor.zeros([batchSize], device: device),
+                           weightedSum: { _ in [] }, perSample: { [] })
+    }
+
     /// The per-sample gradients of a layer called several times in one step (a
     /// shared layer): the calls' per-sample gradients are added before the norm.
     ///

@@ -15,15 +15,29 @@
 /// let vectors = embed(Tensor(int32: [5, 9, 0, 0], shape: [1, 4]))   // [1, 4, 64]
 /// ```
 public final class Embedding: Layer {
+    /// Vocabulary size: token ids lie in `0..<inputDim`.
     public let inputDim: Int
+    /// Length of each embedding vector.
     public let outputDim: Int
+    /// Whether id 0 is padding, masked out for the following layers.
     public let maskZero: Bool
+    /// Draws the initial table.
     public let embeddingsInitializer: any Initializer
+    /// Penalty on the table added to the training loss, if any.
     public let embeddingsRegularizer: (any Regularizer)?
 
     /// `[inputDim, outputDim]`; set by ``build(inputShape:)``.
     public private(set) var embeddings: Parameter!
 
+    /// A lookup table from token ids to vectors.
+    ///
+    /// - Parameters:
+    ///   - inputDim: vocabulary size (ids in `0..<inputDim`).
+    ///   - outputDim: vector length.
+    ///   - maskZero: treat id 0 as padding and mask it (default `false`).
+    ///   - embeddingsInitializer: default uniform in [-0.05, 0.05].
+    ///   - embeddingsRegularizer: penalty added to the loss (default none).
+    ///   - name: the layer's name.
     public init(inputDim: Int, outputDim: Int, maskZero: Bool = false,
                 embeddingsInitializer: any Initializer = .randomUniform(minimum: -0.05, maximum: 0.05),
                 embeddingsRegularizer: (any Regularizer)? = nil, name: String? = nil) {

@@ -19,6 +19,7 @@ public class RecurrentLayer: Layer {
     public let activation: ActivationFunction
     /// Activation of the gates; `.sigmoid` by default (unused by ``SimpleRNN``).
     public let recurrentActivation: ActivationFunction
+    /// Whether the layer adds a bias.
     public let useBias: Bool
     /// Return the output of every step (`[batch, time, units]`) instead of the last.
     public let returnSequences: Bool
@@ -31,8 +32,11 @@ public class RecurrentLayer: Layer {
     public let dropout: Float
     /// Fraction of the hidden state dropped before the recurrent product in training.
     public let recurrentDropout: Float
+    /// Draws the initial kernel.
     public let kernelInitializer: any Initializer
+    /// Draws the initial recurrent kernel.
     public let recurrentInitializer: any Initializer
+    /// Draws the initial bias.
     public let biasInitializer: any Initializer
 
     /// `[features, gates·units]`.
@@ -172,7 +176,6 @@ public class RecurrentLayer: Layer {
 
     /// A bool `[batch, time]` mask with its time axis reversed.
     static func reversedInTime(_ tensor: Tensor) -> Tensor {
-        let time = tensor.shape[1]
-        return tensor.to(.float32).gather(Tensor(int32: (0..<time).reversed().map { Int32($0) }).to(tensor.device), axis: 1) .!= 0
+        reversedSteps(tensor.to(.float32)) .!= 0
     }
 }
