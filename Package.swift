@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // Runtime only: the message types are generated once by scripts/generate-protos.sh
+        // and committed (the protoc plugin takes minutes to build).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian, one shim each; exactly one Swift file imports each.
@@ -58,10 +61,20 @@ let package = Package(
         .target(
             name: "SynapseExplain",
             dependencies: ["SynapseCore", "SynapseNN", "SynapseTraining", "SynapsePlot"]),
+        // TensorBoard event files: a SummaryWriter and the TensorBoard callback.
+        .target(
+            name: "SynapseTensorBoard",
+            dependencies: ["SynapseCore", "SynapseIO", "SynapsePlot", "SynapseNN", "SynapseTraining",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // ONNX export and import of models.
+        .target(
+            name: "SynapseONNX",
+            dependencies: ["SynapseCore", "SynapseNN", "SynapseTraining",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(
             name: "Synapse",
             dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining",
-                           "SynapseExplain"]),
+                           "SynapseExplain", "SynapseTensorBoard", "SynapseONNX"]),
 
         // Training from a YAML/JSON config file: data, preprocessing, model, optimizer, callbacks.
         .target(
@@ -177,6 +190,9 @@ let package = Package(
             name: "SynapseExplainTests",
             dependencies: ["Synapse"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "SynapseTensorBoardTests",
+            dependencies: ["SynapseTensorBoard", "SynapseTraining"]),
         .testTarget(
             name: "SynapseConfigTests",
             dependencies: ["SynapseConfig"]),

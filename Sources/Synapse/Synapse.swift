@@ -6,3 +6,5 @@
 @_exported import SynapseNN
 @_exported import SynapseTraining
 @_exported import SynapseExplain
+@_exported import SynapseTensorBoard
+@_exported import SynapseONNX
