@@ -194,6 +194,9 @@ let package = Package(
             name: "SynapseTensorBoardTests",
             dependencies: ["SynapseTensorBoard", "SynapseTraining"]),
         .testTarget(
+            name: "SynapseONNXTests",
+            dependencies: ["SynapseONNX", "SynapseTraining"]),
+        .testTarget(
             name: "SynapseConfigTests",
             dependencies: ["SynapseConfig"]),
         .testTarget(
