@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""ONNX export check: Synapse models against ONNX Runtime.
+
+1. Trains small models briefly: the MNIST MLP, the MNIST CNN and the convolutional
+   autoencoder examples (--save), and `synapse train` configs written here for a
+   text LSTM on right-padded, masked token rows (Embedding mask_zero), a GRU, and a
+   BatchNormalization model (checked in inference mode, with trained moving statistics).
+2. Runs the SynapseONNXTests fixture writer (`swift test --skip-build --filter
+   ONNXFixtures` with SYNAPSE_ONNX_FIXTURES set) for the models a model file cannot
+   hold: Bidirectional LSTM/GRU/SimpleRNN (masked and not, every merge mode),
+   TimeDistributed, Masking, Conv1D, LayerNormalization, opset 13 and 19 graphs, ...
+3. Exports each saved model with `synapse export-onnx`, checks every .onnx with
+   `onnx.checker.check_model(model, full_check=True)`, runs ONNX Runtime on the same
+   inputs as `synapse run-model` (or the fixture's inputs) and compares:
+   `NAME: max |synapse - onnxruntime| = X -> OK/FAIL` (tolerance 1e-4).
+
+Builds nothing: it uses the `synapse` binary, the examples and the test bundle in
+$SYNAPSE_SCRATCH (default .build), built with
+`swift build -c release -Xswiftc -enable-testing --build-tests --scratch-path $SYNAPSE_SCRATCH`.
+Runs inside $HOME/.cache/synapse-venv (onnx and onnxruntime are installed into it
+when missing). Usage: scripts/onnx_check.py [--keep DIR]
+"""
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixtures_common as common  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOLERANCE = 1e-4
+ONNX_PACKAGES = ["onnx", "onnxruntime"]
+
+
+def ensure_onnx_packages():
+    """Installs onnx and onnxruntime into the running venv when missing, then re-executes."""
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        print(f"installing {' '.join(ONNX_PACKAGES)} into {sys.prefix}", file=sys.stderr)
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *ONNX_PACKAGES])
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def run(*args, env=None):
+    print("$ " + " ".join(args), flush=True)
+    subprocess.check_call(list(args), cwd=ROOT, env=env)
+
+
+LSTM_CONFIG = """name: onnx-text-lstm
+data:
+  npz: tokens.npz
+model:
+  - Embedding: {input_dim: 40, output_dim: 8, mask_zero: true}
+  - LSTM: {units: 12, return_sequences: true}
+  - LSTM: {units: 8}
+  - Dense: {units: 2, activation: softmax}
+training:
+  optimizer: adam
+  loss: sparse_categorical_crossentropy
+  epochs: 2
+  batch_size: 32
+  seed: 1
+"""
+
+GRU_CONFIG = """name: onnx-gru
+data:
+  npz: sequences.npz
+model:
+  - GRU: {units: 10, return_sequences: true}
+  - SimpleRNN: {units: 6, activation: relu, go_backwards: true}
+  - Dense: {units: 3, activation: softmax}
+training:
+  optimizer: adam
+  loss: sparse_categorical_crossentropy
+  epochs: 2
+  batch_size: 32
+  seed: 1
+"""
+
+BATCHNORM_CONFIG = """name: onnx-batchnorm
+data:
+  npz: images.npz
+model:
+  - Conv2D: {filters: 6, kernel_size: 3, padding: same}
+  - BatchNormalization: {}
+  - Activation: {activation: relu}
+  - MaxPooling2D: {pool_size: 2}
+  - Conv2D: {filters: 8, kernel_size: 2, strides: 2, activation: relu}
+  - BatchNormalization: {momentum: 0.5}
+  - GlobalAveragePooling2D: {}
+  - Dense: {units: 16}
+  - BatchNormalization: {}
+  - Dense: {units: 3, activation: softmax}
+training:
+  optimizer: adam
+  loss: sparse_categorical_crossentropy
+  epochs: 3
+  batch_size: 32
+  seed: 1
+"""
+
+
+def right_padded_tokens(rng, rows, time, vocabulary):
+    import numpy as np
+    tokens = rng.integers(1, vocabulary, size=(rows, time))
+    lengths = rng.integers(1, time + 1, size=rows)
+    tokens[np.arange(time)[None, :] >= lengths[:, None]] = 0
+    return tokens.astype(np.float32)
+
+
+def write_configs(work, rng):
+    """Writes the configs and their .npz data; returns (name, config path, input) triples."""
+    import numpy as np
+    cases = []
+    tokens = right_padded_tokens(rng, 400, 12, 40)
+    labels = (tokens[:, 0] > 20).astype(np.int64)
+    np.savez(os.path.join(work, "tokens.npz"), x=tokens, y=labels)
+    cases.append(("text-lstm-masked", LSTM_CONFIG, "lstm.yaml", right_padded_tokens(rng, 48, 12, 40)))
+
+    sequences = rng.standard_normal((400, 9, 4)).astype(np.float32)
+    np.savez(os.path.join(work, "sequences.npz"), x=sequences, y=rng.integers(0, 3, size=400))
+    cases.append(("gru", GRU_CONFIG, "gru.yaml", rng.standard_normal((48, 9, 4)).astype(np.float32)))
+
+    images = (rng.random((400, 12, 12, 2)) * 3 + 1).astype(np.float32)
+    np.savez(os.path.join(work, "images.npz"), x=images, y=rng.integers(0, 3, size=400))
+    cases.append(("batchnorm", BATCHNORM_CONFIG, "batchnorm.yaml",
+                  (rng.random((48, 12, 12, 2)) * 3 + 1).astype(np.float32)))
+
+    triples = []
+    for name, text, filename, x in cases:
+        path = os.path.join(work, filename)
+        with open(path, "w") as handle:
+            handle.write(text)
+        triples.append((name, path, x))
+    return triples
+
+
+def check_onnx(name, onnx_path, x, y_synapse):
+    """Validates the file and compares ONNX Runtime's output with Synapse's."""
+    import numpy as np
+    import onnx
+    import onnxruntime
+    try:
+        model = onnx.load(onnx_path)
+        onnx.checker.check_model(model, full_check=True)
+        session = onnxruntime.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+        feed = session.get_inputs()[0]
+        dtype = np.int32 if feed.type == "tensor(int32)" else np.float32
+        y_onnx = session.run(["output"], {feed.name: x.astype(dtype)})[0]
+    except Exception as error:  # a broken file is a failed check, not a crash
+        print(f"{name}: {type(error).__name__}: {error} -> FAIL", flush=True)
+        return False
+    if y_onnx.shape != y_synapse.shape:
+        print(f"{name}: output shape {y_onnx.shape} != synapse {y_synapse.shape} -> FAIL", flush=True)
+        return False
+    difference = float(np.max(np.abs(y_synapse.astype(np.float64) - y_onnx.astype(np.float64))))
+    ok = difference <= TOLERANCE
+    print(f"{name}: max |synapse - onnxruntime| = {difference:.3g} -> {'OK' if ok else 'FAIL'}", flush=True)
+    return ok
+
+
+def check_saved_model(name, model_path, x, synapse, work):
+    from safetensors.numpy import load_file, save_file
+    onnx_path = os.path.join(work, f"{name}.onnx")
+    x_path, y_path = os.path.join(work, f"{name}.x.safetensors"), os.path.join(work, f"{name}.y.safetensors")
+    try:
+        run(synapse, "export-onnx", model_path, onnx_path)
+        save_file({"x": x}, x_path)
+        run(synapse, "run-model", model_path, "--input", x_path, "--output", y_path)
+    except subprocess.CalledProcessError as error:
+        print(f"{name}: {error} -> FAIL", flush=True)
+        return False
+    return check_onnx(name, onnx_path, x, load_file(y_path)["y"])
+
+
+def main(argv):
+    common.ensure_venv_and_reexec(os.path.abspath(__file__), argv)
+    ensure_onnx_packages()
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    scratch = os.path.abspath(os.path.join(ROOT, os.environ.get("SYNAPSE_SCRATCH", ".build")))
+    bin_dir = os.path.join(scratch, "release")
+    synapse = os.path.join(bin_dir, "synapse")
+    for binary in ["synapse", "mnist-mlp", "mnist-cnn", "autoencoder"]:
+        if not os.path.exists(os.path.join(bin_dir, binary)):
+            print(f"error: {os.path.join(bin_dir, binary)} is missing; build first with "
+                  f"swift build -c release -Xswiftc -enable-testing --build-tests --scratch-path {scratch}",
+                  file=sys.stderr)
+            return 2
+    work = argv[argv.index("--keep") + 1] if "--keep" in argv else tempfile.mkdtemp(prefix="synapse-onnx-")
+    os.makedirs(work, exist_ok=True)
+    rng = np.random.default_rng(0)
+    results = []
+
+    # 1. Examples trained briefly and saved.
+    images = rng.random((32, 28, 28, 1), dtype=np.float32)
+    examples = [("mnist-mlp", ["mnist-mlp"], images.reshape(32, 784)),
+                ("mnist-cnn", ["mnist-cnn"], images),
+                ("conv-autoencoder", ["autoencoder", "--kind", "conv"], images[:16])]
+    for name, command, x in examples:
+        model = os.path.join(work, f"{name}.safetensors")
+        run(os.path.join(bin_dir, command[0]), *command[1:], "--epochs", "1", "--train-limit", "1000", "--save", model)
+        results.append(check_saved_model(name, model, x, synapse, work))
+
+    # 2. Configs trained with `synapse train`.
+    for name, config, x in write_configs(work, rng):
+        output = os.path.join(work, f"run-{name}")
+        run(synapse, "train", config, "--output-dir", output, "--quiet")
+        results.append(check_saved_model(name, os.path.join(output, "model.safetensors"), x, synapse, work))
+
+    # 3. In-memory models (Bidirectional, TimeDistributed, ...) from the Swift fixture writer.
+    fixtures = os.path.join(work, "fixtures")
+    os.makedirs(fixtures, exist_ok=True)
+    env = dict(os.environ, SYNAPSE_ONNX_FIXTURES=fixtures)
+    try:
+        run("swift", "test", "-c", "release", "--skip-build", "--scratch-path", scratch,
+            "--filter", "ONNXFixtureTests", env=env)
+    except subprocess.CalledProcessError as error:
+        print(f"fixtures: {error} -> FAIL", flush=True)
+        results.append(False)
+    for onnx_path in sorted(glob.glob(os.path.join(fixtures, "*.onnx"))):
+        name = os.path.basename(onnx_path)[:-len(".onnx")]
+        x = load_file(os.path.join(fixtures, f"{name}.x.safetensors"))["x"]
+        y = load_file(os.path.join(fixtures, f"{name}.y.safetensors"))["y"]
+        results.append(check_onnx(f"fixture {name}", onnx_path, x, y))
+
+    print(f"{sum(results)}/{len(results)} onnx checks passed (files in {work})")
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
