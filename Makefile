@@ -59,10 +59,14 @@ bench-xor: deps
 	$(SWIFT) build $(RELEASE) --product synapse-bench
 	$(PYTHON) Benchmarks/xor_step.py $(SCRATCH)/release/synapse-bench
 
-# PyTorch interoperability: Synapse -> torch and torch -> Synapse predictions agree
-# within 1e-5 for the MNIST MLP and CNN (needs the Python venv; see scripts/pytorch_interop.py).
+# Interoperability (needs the Python venv, created when missing):
+# - PyTorch: Synapse -> torch and torch -> Synapse predictions agree within 1e-5 for
+#   the MNIST MLP and CNN (scripts/pytorch_interop.py);
+# - TensorBoard: the examples' --tensorboard logs read back with TensorBoard's own
+#   EventAccumulator (scripts/tensorboard_check.py).
 interop: deps
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/pytorch_interop.py
+	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/tensorboard_check.py
 
 # libFuzzer + AddressSanitizer on the safetensors reader and the PNG/JPEG decoders;
 # FUZZ_RUNS inputs for each (scripts/fuzz.sh).

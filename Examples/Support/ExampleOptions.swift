@@ -31,6 +31,9 @@ public struct ExampleOptions: ParsableArguments {
     @Option(help: "Continue an interrupted run from this checkpoint.")
     public var resume: String?
 
+    @Option(name: .customLong("tensorboard"), help: "Write TensorBoard logs (scalars every epoch, histograms, pictures) into this folder; view them with `tensorboard --logdir DIR`.")
+    public var tensorBoardDirectory: String?
+
     @Flag(help: "Print the results as one JSON object on the last line.")
     public var json = false
 
@@ -118,11 +121,16 @@ public func measureSeconds<R>(_ body: () throws -> R) rethrows -> (result: R, se
 }
 
 extension ExampleOptions {
-    /// Applies `--resume` (loads the checkpoint into `model`) and `--checkpoint-dir`
-    /// (a `ModelCheckpoint` after every epoch), shared by every training example.
+    /// Applies `--resume` (loads the checkpoint into `model`), `--checkpoint-dir`
+    /// (a `ModelCheckpoint` after every epoch) and `--tensorboard` (a ``TensorBoard``
+    /// callback with weight histograms every epoch), shared by every training example.
     ///
+    /// - Parameters:
+    ///   - model: the compiled model about to be trained.
+    ///   - summaries: the example's own TensorBoard pictures or texts after each epoch.
     /// - Returns: the epoch to start from and the callbacks to pass to `fit`.
-    public func resumeAndCheckpoints(_ model: Model) throws -> (initialEpoch: Int, callbacks: [any Callback]) {
+    public func resumeAndCallbacks(_ model: Model, summaries: TensorBoard.EpochSummaries? = nil) throws
+        -> (initialEpoch: Int, callbacks: [any Callback]) {
         var initialEpoch = 0
         if let resume {
             initialEpoch = try model.loadCheckpoint(from: URL(fileURLWithPath: resume))
@@ -132,6 +140,29 @@ extension ExampleOptions {
         if let checkpointDirectory {
             callbacks.append(ModelCheckpoint(filepath: checkpointDirectory + "/epoch-{epoch:03d}.safetensors", monitor: "loss"))
         }
+        if let tensorBoard = tensorBoard(summaries: summaries) { callbacks.append(tensorBoard) }
         return (initialEpoch, callbacks)
+    }
+
+    /// The ``TensorBoard`` callback of `--tensorboard DIR`, or `nil` without the flag.
+    ///
+    /// - Parameters:
+    ///   - subfolder: a folder inside `DIR` for an example that trains several models.
+    ///   - summaries: the example's own pictures or texts after each epoch.
+    /// - Returns: a callback writing scalars every epoch and weight and gradient histograms
+    ///   with weight pictures every epoch.
+    public func tensorBoard(subfolder: String? = nil, summaries: TensorBoard.EpochSummaries? = nil) -> TensorBoard? {
+        guard let tensorBoardDirectory else { return nil }
+        let logDir = subfolder.map { tensorBoardDirectory + "/" + $0 } ?? tensorBoardDirectory
+        print("TensorBoard logs go to \(logDir) (tensorboard --logdir \(tensorBoardDirectory))")
+        return TensorBoard(logDir: logDir, histogramFrequency: 1, writeImages: true, epochSummaries: summaries)
+    }
+
+    /// `[tensorBoard(subfolder:)]`, or no callback without `--tensorboard`.
+    ///
+    /// - Parameter subfolder: a folder inside `DIR` for an example that trains several models.
+    /// - Returns: the callbacks to pass to `fit`.
+    public func tensorBoardCallbacks(subfolder: String? = nil) -> [any Callback] {
+        tensorBoard(subfolder: subfolder).map { [$0] } ?? []
     }
 }

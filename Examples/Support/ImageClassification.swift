@@ -55,7 +55,14 @@ public struct ImageClassificationRun {
     private func train(_ model: Model, trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor,
                        epochs: Int, batchSize: Int) throws {
         model.summary()
-        let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
+        // TensorBoard: a grid of the first training images once, as the images dashboard's first picture.
+        let shown = trainX.narrowed(axis: 0, start: 0, length: min(32, trainX.shape[0]))
+        var wroteInputs = false
+        let (initialEpoch, callbacks) = try options.resumeAndCallbacks(model) { writer, _, epoch in
+            guard !wroteInputs else { return }
+            wroteInputs = true
+            try writer.images("inputs", shown, step: epoch, width: 28, height: 28)
+        }
         let (history, seconds) = measureSeconds {
             model.fit(x: trainX, y: trainY, epochs: epochs, batchSize: batchSize, callbacks: callbacks,
                       verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)

@@ -21,12 +21,18 @@ public struct TextExampleRun {
 
     /// Trains `model` (already compiled) on `x`, `y`, evaluating `validationData` after each epoch.
     ///
+    /// - Parameters:
+    ///   - model: the compiled model.
+    ///   - x, y: the training inputs and targets.
+    ///   - validationData: evaluated after each epoch (the `val_` values).
+    ///   - summaries: the example's own TensorBoard texts after each epoch (with `--tensorboard`).
     /// - Returns: the history and the training time in seconds.
-    public func fit(_ model: Model, x: Tensor, y: Tensor, validationData: (x: Tensor, y: Tensor)? = nil) throws
+    public func fit(_ model: Model, x: Tensor, y: Tensor, validationData: (x: Tensor, y: Tensor)? = nil,
+                    summaries: TensorBoard.EpochSummaries? = nil) throws
         -> (history: History, seconds: Double) {
         // The model is built on the --device (fit moves the data to it).
         try withDevice(options.resolvedDevice()) {
-            let (initialEpoch, callbacks) = try options.resumeAndCheckpoints(model)
+            let (initialEpoch, callbacks) = try options.resumeAndCallbacks(model, summaries: summaries)
             let (history, seconds) = measureSeconds {
                 model.fit(x: x, y: y, epochs: epochs, batchSize: batchSize, validationData: validationData,
                           callbacks: callbacks, verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)

@@ -62,9 +62,17 @@ struct AutoencoderExample: ParsableCommand {
         try model.compile(optimizer: Adam(learningRate: 1e-3), loss: "mse")
         print("MNIST autoencoder (\(kind.rawValue)): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads")
         model.summary()
+        // TensorBoard (--tensorboard): the same test digits (top row) and their reconstructions after every epoch.
+        let watched = testX.narrowed(axis: 0, start: 0, length: Self.shownDigits).reshaped(to: [Self.shownDigits, 28, 28, 1])
+        let tensorBoard = options.tensorBoard { writer, model, epoch in
+            let rebuilt = model.predict(watched.reshaped(to: [Self.shownDigits] + Array(trainX.shape.dropFirst())))
+            let pair = Tensor.concatenate([watched, rebuilt.reshaped(to: [Self.shownDigits, 28, 28, 1])], axis: 0)
+            try writer.images("reconstructions", pair, step: epoch, columns: Self.shownDigits)
+        }
         // The target of an autoencoder is its input: fit(x:) passes each batch as both.
         let (history, seconds) = measureSeconds {
-            model.fit(x: trainX, epochs: epochs, batchSize: batchSize, verbose: options.json ? 2 : 1)
+            model.fit(x: trainX, epochs: epochs, batchSize: batchSize, callbacks: tensorBoard.map { [$0] } ?? [],
+                      verbose: options.json ? 2 : 1)
         }
         let testMSE = model.evaluate(x: testX, batchSize: 500)["loss"] ?? .nan
         print(String(format: "test MSE per pixel %.5f, training time %.1f s (%.1f s/epoch)",

@@ -64,7 +64,17 @@ struct CharLSTM: ParsableCommand {
         }
         model.compile(optimizer: Adam(learningRate: learningRate, clipNorm: 5),
                           loss: SparseCategoricalCrossentropy(fromLogits: true))
-        let (history, seconds) = try run.fit(model, x: train.x, y: train.y, validationData: (validation.x, validation.y))
+        // TensorBoard (--tensorboard): a 200-character sample after every epoch, in the text dashboard.
+        var epochSampler = self
+        epochSampler.sampleLength = min(sampleLength, 200)
+        let (history, seconds) = try run.fit(model, x: train.x, y: train.y, validationData: (validation.x, validation.y)) {
+            [epochSampler] writer, model, epoch in
+            var generator = RandomGenerator(seed: epochSampler.options.seed &+ UInt64(epoch))
+            let passage = epochSampler.generate(model, vocabulary: vocabulary, generator: &generator)
+            // Four leading spaces: Markdown shows the passage as written, line breaks included.
+            let block = passage.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+            try writer.text("sample", block, step: epoch)
+        }
         model.summary()
         let validationLoss = history.values["val_loss"]?.last ?? .nan
         for (epoch, loss) in (history.values["loss"] ?? []).enumerated() {

@@ -66,7 +66,8 @@ struct MNISTPNGFolder: ParsableCommand {
             let model = Self.model()
             try model.compile(optimizer: Adam(), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
             let loader = DataLoader(train, batchSize: batchSize, shuffle: true, seed: options.seed, workers: workers)
-            let (_, seconds) = measureSeconds { model.fit(loader, epochs: epochs, verbose: options.json ? 0 : 1) }
+            let callbacks = options.tensorBoardCallbacks(subfolder: name.replacingOccurrences(of: " ", with: "-"))
+            let (_, seconds) = measureSeconds { model.fit(loader, epochs: epochs, callbacks: callbacks, verbose: options.json ? 0 : 1) }
             let result = model.evaluate(DataLoader(test, batchSize: 256, workers: workers))
             accuracies[name] = result["accuracy"] ?? .nan
             print(String(format: "%@: test accuracy %.4f, test loss %.4f, %.1f s per epoch", name,

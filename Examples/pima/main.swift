@@ -39,7 +39,8 @@ struct Pima: ParsableCommand {
         if !options.json { model.summary() }
         let (history, seconds) = measureSeconds {
             model.fit(x: xTrain, y: split.yTrain, epochs: epochs, batchSize: batchSize,
-                      validationData: (xTest, split.yTest), verbose: options.json ? 0 : 2)
+                      validationData: (xTest, split.yTest), callbacks: options.tensorBoardCallbacks(),
+                      verbose: options.json ? 0 : 2)
         }
         let test = model.evaluate(x: xTest, y: split.yTest)
         let accuracy = test["binary_accuracy"] ?? .nan

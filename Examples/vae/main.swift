@@ -114,8 +114,20 @@ struct VAEExample: ParsableCommand {
         let vae = VAE(latent: latent)
         vae.compile(optimizer: Adam(learningRate: 1e-3))   // no loss: trainStep computes it
         print("MNIST VAE: latent \(latent), \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads, device \(Device.current)")
+        // TensorBoard (--tensorboard): digits decoded from the same 32 codes z ~ N(0, I), and
+        // 16 test digits above their reconstructions, after every epoch.
+        var codeGenerator = RandomGenerator(seed: options.seed &+ 7)
+        let codes = Tensor.randomNormal([32, latent], generator: &codeGenerator)
+        let watched = testX.narrowed(axis: 0, start: 0, length: 16)
+        let tensorBoard = options.tensorBoard { writer, _, epoch in
+            let (samples, rebuilt) = withoutGradient { (vae.decode(codes), vae.predict(watched)) }
+            try writer.images("samples", samples, step: epoch, width: 28, height: 28)
+            try writer.images("reconstructions", Tensor.concatenate([watched, rebuilt], axis: 0), step: epoch,
+                              width: 28, height: 28, columns: 16)
+        }
         let (history, seconds) = measureSeconds {
-            vae.fit(x: trainX, epochs: epochs, batchSize: batchSize, verbose: options.json ? 2 : 1)
+            vae.fit(x: trainX, epochs: epochs, batchSize: batchSize, callbacks: tensorBoard.map { [$0] } ?? [],
+                    verbose: options.json ? 2 : 1)
         }
         // One z sample per test image, averaged over all 10,000 images.
         let test = vae.evaluate(x: testX, batchSize: 500)

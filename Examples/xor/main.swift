@@ -69,7 +69,8 @@ struct XOR: ParsableCommand {
             Dense(1, activation: .sigmoid)
         }
         model.compile(optimizer: SGD(learningRate: learningRate), loss: MeanSquaredError())
-        let history = model.fit(x: x, y: y, epochs: epochs, batchSize: 4, shuffle: false, verbose: 0)
+        let history = model.fit(x: x, y: y, epochs: epochs, batchSize: 4, shuffle: false,
+                                callbacks: options.tensorBoardCallbacks(), verbose: 0)
         return (model, model.predict(x).scalars, history.values["loss"]?.last ?? .nan)
     }
 

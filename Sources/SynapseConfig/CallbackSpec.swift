@@ -1,11 +1,15 @@
-/// The `callbacks:` section: early stopping, checkpoints and a CSV log.
+/// The `callbacks:` section: early stopping, checkpoints, a CSV log and TensorBoard logs.
 ///
 /// ```yaml
 /// callbacks:
 ///   early_stopping: {monitor: val_loss, patience: 5, restore_best_weights: true}
 ///   checkpoint: {monitor: val_loss, save_best_only: false}   # checkpoints/last.safetensors (or best.safetensors)
 ///   csv_log: true                                           # training_log.csv in the output folder
+///   tensorboard: {log_dir: logs, update_freq: epoch, histogram_freq: 1, write_images: false}
 /// ```
+///
+/// `tensorboard: true` logs to `logs/` in the output folder; a relative `log_dir`
+/// is taken inside the output folder too.
 public struct CallbackSpec: Sendable {
     /// Early-stopping settings, if enabled.
     public struct EarlyStoppingSpec: Sendable {
@@ -28,12 +32,26 @@ public struct CallbackSpec: Sendable {
         public var saveBestOnly: Bool
     }
 
+    /// TensorBoard settings (Keras' `TensorBoard` arguments), if enabled.
+    public struct TensorBoardSpec: Sendable, Equatable {
+        /// The log folder; relative paths are inside the output folder.
+        public var logDir: String
+        /// `epoch` (default), `batch`, or every N batches.
+        public var updateFrequency: TensorBoard.UpdateFrequency
+        /// Every how many epochs weight and gradient histograms are written; 0 (default) writes none.
+        public var histogramFrequency: Int
+        /// Whether weights are also written as pictures (default `false`).
+        public var writeImages: Bool
+    }
+
     /// Early stopping.
     public var earlyStopping: EarlyStoppingSpec?
     /// Checkpoints.
     public var checkpoint: CheckpointSpec?
     /// The CSV log's file name in the output folder, if enabled.
     public var csvLog: String?
+    /// TensorBoard logs.
+    public var tensorBoard: TensorBoardSpec?
 
     /// Reads the `callbacks:` section.
     ///
@@ -41,7 +59,7 @@ public struct CallbackSpec: Sendable {
     public static func parse(_ node: ConfigNode?) throws -> CallbackSpec {
         var result = CallbackSpec()
         guard let node, !node.isNull else { return result }
-        _ = try node.mapping(allowed: ["early_stopping", "checkpoint", "csv_log"])
+        _ = try node.mapping(allowed: ["early_stopping", "checkpoint", "csv_log", "tensorboard"])
         if let section = try enabled(node["early_stopping"]) {
             _ = try section.mapping(allowed: ["monitor", "patience", "min_delta", "restore_best_weights"])
             result.earlyStopping = EarlyStoppingSpec(
@@ -63,7 +81,23 @@ public struct CallbackSpec: Sendable {
                 result.csvLog = try section["filename"]?.string() ?? "training_log.csv"
             }
         }
+        if let section = try enabled(node["tensorboard"]) {
+            _ = try section.mapping(allowed: ["log_dir", "update_freq", "histogram_freq", "write_images"])
+            result.tensorBoard = TensorBoardSpec(
+                logDir: try section["log_dir"]?.string() ?? "logs",
+                updateFrequency: try section["update_freq"].map(updateFrequency) ?? .epoch,
+                histogramFrequency: try section["histogram_freq"]?.int(in: 0...1_000_000) ?? 0,
+                writeImages: try section["write_images"]?.bool() ?? false)
+        }
         return result
+    }
+
+    /// `epoch`, `batch` or a positive number of batches (Keras' `update_freq`).
+    private static func updateFrequency(_ node: ConfigNode) throws -> TensorBoard.UpdateFrequency {
+        if case .scalar(.string) = node.kind {
+            return try node.choice(["epoch", "batch"]) == "epoch" ? .epoch : .batch
+        }
+        return .batches(try node.int(in: 1...Int.max))
     }
 
     /// `nil` for an absent or `false` entry; an empty mapping for `true`; the mapping otherwise.

@@ -242,7 +242,17 @@ public struct TrainingRun {
         if let name = spec.csvLog {
             callbacks.append(CSVLogger(path: options.outputDirectory.appendingPathComponent(name).path, append: resuming))
         }
+        if let tensorBoard = spec.tensorBoard {
+            callbacks.append(TensorBoard(logDir: tensorBoardDirectory(tensorBoard).path, updateFrequency: tensorBoard.updateFrequency,
+                                         histogramFrequency: tensorBoard.histogramFrequency, writeImages: tensorBoard.writeImages))
+        }
         return callbacks
+    }
+
+    /// The TensorBoard folder: `log_dir` as given when absolute, else inside the output folder.
+    private func tensorBoardDirectory(_ spec: CallbackSpec.TensorBoardSpec) -> URL {
+        spec.logDir.hasPrefix("/") ? URL(fileURLWithPath: spec.logDir, isDirectory: true)
+            : options.outputDirectory.appendingPathComponent(spec.logDir, isDirectory: true)
     }
 
     private func writeResults(model: Sequential, preprocessing: Preprocessing, history: History) throws -> [URL] {
@@ -256,6 +266,7 @@ public struct TrainingRun {
         let curves = try history.writeTrainingCurves(to: output, name: config.name)
         var extra: [URL] = []
         if let name = config.callbacks.csvLog { extra.append(output.appendingPathComponent(name)) }
+        if let tensorBoard = config.callbacks.tensorBoard { extra.append(tensorBoardDirectory(tensorBoard)) }
         if let checkpoint = config.callbacks.checkpoint {
             let file = output.appendingPathComponent("checkpoints/" + (checkpoint.saveBestOnly ? "best.safetensors" : "last.safetensors"))
             if FileManager.default.fileExists(atPath: file.path) { extra.append(file) }

@@ -56,7 +56,7 @@ public final class TensorBoard: Callback {
     private var trainWriter: SummaryWriter?
     private var validationWriter: SummaryWriter?
     private var globalBatch = 0
-    private var lastGradients: [(name: String, gradient: Tensor)] = []
+    private var lastGradients: [(tag: String, gradient: Tensor)] = []
     private var chainedTransform: (([Parameter]) -> Void)?
     private var installedTransform = false
 
@@ -185,21 +185,21 @@ public final class TensorBoard: Callback {
 
     private func keepGradients(of parameters: [Parameter]) {
         guard let model else { return }
-        let names = Dictionary(model.namedParameters.map { (ObjectIdentifier($0.parameter), $0.name) },
-                               uniquingKeysWith: { first, _ in first })
+        let tags = Dictionary(Self.taggedParameters(of: model).map { (ObjectIdentifier($0.parameter), $0.tag) },
+                              uniquingKeysWith: { first, _ in first })
         lastGradients = parameters.compactMap { parameter in
-            guard let gradient = parameter.grad, let name = names[ObjectIdentifier(parameter)] else { return nil }
-            return (name, gradient)
+            guard let gradient = parameter.grad, let tag = tags[ObjectIdentifier(parameter)] else { return nil }
+            return (tag, gradient)
         }
     }
 
     private func writeHistograms(_ writer: SummaryWriter, step: Int) throws {
         guard let model else { return }
-        for (name, parameter) in model.namedParameters {
-            try? writer.histogram(Self.tag(name), parameter.value, step: step)
+        for (tag, parameter) in Self.taggedParameters(of: model) {
+            try? writer.histogram(tag, parameter.value, step: step)
         }
-        for (name, gradient) in lastGradients {
-            try? writer.histogram(Self.tag(name) + "/gradient", gradient, step: step)
+        for (tag, gradient) in lastGradients {
+            try? writer.histogram(tag + "/gradient", gradient, step: step)
         }
     }
 
@@ -208,7 +208,7 @@ public final class TensorBoard: Callback {
     /// scaled from its own minimum (black) to maximum (white).
     private func writeWeightImages(_ writer: SummaryWriter, step: Int) throws {
         guard let model else { return }
-        for (name, parameter) in model.namedParameters {
+        for (tag, parameter) in Self.taggedParameters(of: model) {
             let shape = parameter.value.shape
             let values = parameter.value.scalars
             guard let low = values.min(), let high = values.max(), values.count > 1 else { continue }
@@ -216,7 +216,7 @@ public final class TensorBoard: Callback {
             let normalised = values.map { ($0 - low) / range }
             switch shape.count {
             case 2:
-                try writer.images(Self.tag(name) + "/image", Tensor(normalised, shape: [1, shape[0], shape[1], 1]),
+                try writer.images(tag + "/image", Tensor(normalised, shape: [1, shape[0], shape[1], 1]),
                                   step: step, columns: 1, scale: 1)
             case 4:
                 let (kh, kw, inputs, outputs) = (shape[0], shape[1], shape[2], shape[3])
@@ -230,7 +230,7 @@ public final class TensorBoard: Callback {
                         }
                     }
                 }
-                try writer.images(Self.tag(name) + "/image", Tensor(tiles, shape: [pairs, kh, kw, 1]),
+                try writer.images(tag + "/image", Tensor(tiles, shape: [pairs, kh, kw, 1]),
                                   step: step, columns: 8, scale: Swift.max(1, 24 / Swift.max(kh, kw)))
             default:
                 continue
@@ -238,9 +238,13 @@ public final class TensorBoard: Callback {
         }
     }
 
-    /// "dense_1.kernel" → "dense_1/kernel", TensorBoard's grouping separator.
-    private static func tag(_ parameterName: String) -> String {
-        parameterName.replacingOccurrences(of: ".", with: "/")
+    /// The model's parameters under their tags: "model.dense_1.kernel" → "dense_1/kernel"
+    /// (without the model's own name, as Keras; "/" is TensorBoard's grouping separator).
+    static func taggedParameters(of model: Model) -> [(tag: String, parameter: Parameter)] {
+        model.namedParameters.map { name, parameter in
+            let inside = name.hasPrefix(model.name + ".") ? String(name.dropFirst(model.name.count + 1)) : name
+            return (inside.replacingOccurrences(of: ".", with: "/"), parameter)
+        }
     }
 
     private func disable(_ error: any Error) {

@@ -67,7 +67,7 @@ struct TrainCommandTests {
         let train = try R.run(["train", "Examples/configs/mnist-mlp.yaml", "--output-dir", run.path, "--limit", "2000", "--epochs", "5", "--batch-size", "32"])
         #expect(train.status == 0, "\(train.error)")
         #expect(try #require(R.metric("accuracy", in: try testLine(train.output))) > 0.8, "\(train.output)")
-        expectFiles(["model.safetensors", "checkpoints/last.safetensors", "mnist-mlp_accuracy.png"], in: run)
+        expectFiles(["model.safetensors", "checkpoints/last.safetensors", "mnist-mlp_accuracy.png", "logs/train", "logs/validation"], in: run)
         let model = run.appendingPathComponent("model.safetensors").path
 
         // The first 20 test digits as an uncompressed IDX file, and the first 3 as PNG files.

@@ -74,6 +74,10 @@ struct TrainingConfigErrorTests {
         try expectError(F.csvConfig(training: "  loss: mse\n  metrics: [acuracy]\n"), line: 13, key: "training.metrics[0]",
                         containing: "unknown metric \"acuracy\"")
         try expectError("modle: []\n" + F.csvConfig(), line: 1, key: "modle", containing: "unknown key")
+        try expectError(F.csvConfig() + "callbacks:\n  tensorboard:\n    update_freq: sometimes\n", line: 17,
+                        key: "callbacks.tensorboard.update_freq", containing: "must be one of epoch, batch")
+        try expectError(F.csvConfig() + "callbacks:\n  tensorboard:\n    histogram_freq: -1\n", line: 17,
+                        key: "callbacks.tensorboard.histogram_freq", containing: "must be an integer in 0...")
     }
 
     @Test("categorical_crossentropy without one-hot targets is refused at the loss")

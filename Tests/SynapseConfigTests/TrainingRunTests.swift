@@ -36,6 +36,28 @@ struct TrainingRunTests {
         #expect(rows.map { $0.classes?.first?.index } == [1, 0], "\(rows)")
     }
 
+    @Test("callbacks.tensorboard writes train and validation event files inside the output folder")
+    func tensorBoardLogs() throws {
+        let folder = try F.folder()
+        _ = try F.file("data.csv", F.separableCSV(rows: 100), in: folder)
+        let text = F.csvConfig().replacingOccurrences(of: "preprocessing:\n", with: "preprocessing:\n  validation_split: 0.2\n")
+            + "callbacks:\n  tensorboard: {log_dir: tb, update_freq: 2, histogram_freq: 1, write_images: true}\n"
+        let config = try TrainingConfig.load(from: try F.file("run.yaml", text, in: folder))
+        #expect(config.callbacks.tensorBoard == .init(logDir: "tb", updateFrequency: .batches(2), histogramFrequency: 1, writeImages: true))
+        let output = folder.appendingPathComponent("out")
+        let result = try TrainingRun(config: config, options: .init(outputDirectory: output, verbose: 0)).run()
+        #expect(result.files.contains(output.appendingPathComponent("tb", isDirectory: true)))
+        for run in ["train", "validation"] {
+            let runFolder = output.appendingPathComponent("tb/\(run)").path
+            let files = try FileManager.default.contentsOfDirectory(atPath: runFolder).filter { $0.hasPrefix("events.out.tfevents.") }
+            #expect(files.count == 1, "\(run): \(files)")
+            let size = try FileManager.default.attributesOfItem(atPath: runFolder + "/" + files[0])[.size] as? Int ?? 0
+            #expect(size > 100, "\(run): \(size) bytes")
+        }
+        let defaults = try TrainingConfig.load(from: try F.file("defaults.yaml", F.csvConfig() + "callbacks:\n  tensorboard: true\n", in: folder))
+        #expect(defaults.callbacks.tensorBoard == .init(logDir: "logs", updateFrequency: .epoch, histogramFrequency: 0, writeImages: false))
+    }
+
     @Test("A NumPy archive with x, y, x_test and y_test trains from a configuration")
     func numPyArchive() throws {
         let folder = try F.folder()

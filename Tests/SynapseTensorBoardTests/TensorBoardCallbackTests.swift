@@ -73,14 +73,13 @@ struct TensorBoardCallbackTests {
 
         let values = try EventFileReading.values(in: logDir + "/train")
         let histograms = values.filter { if case .histo? = $0.value.value { return true } else { return false } }
-        let names = model.namedParameters.map { $0.name.replacingOccurrences(of: ".", with: "/") }
-        #expect(names.count == 4)
+        let names = TensorBoard.taggedParameters(of: model).map(\.tag)
+        #expect(names == ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"])
         let expectedTags = Set(names + names.map { $0 + "/gradient" })
         #expect(Set(histograms.map(\.value.tag)) == expectedTags)
         #expect(Set(histograms.map(\.step)) == [0, 2], "histogramFrequency 2 over 3 epochs writes epochs 0 and 2")
         // The last epoch's weight histograms describe the final weights.
-        for (name, parameter) in model.namedParameters {
-            let tag = name.replacingOccurrences(of: ".", with: "/")
+        for (tag, parameter) in TensorBoard.taggedParameters(of: model) {
             let histogram = try #require(histograms.last { $0.value.tag == tag && $0.step == 2 }).value.histo
             let scalars = parameter.value.scalars.map(Double.init)
             #expect(histogram.num == Double(scalars.count))
