@@ -64,25 +64,31 @@ struct ONNXFixtureTests {
             Bidirectional(GRU(4), mergeMode: .ave)
             Dense(3, activation: .softmax)
         })
-        add("bidirectional-merges", x: Tensor.randomNormal([4, 5, 3], generator: &generator), Sequential {
+        // Opset 18 moved the axes of ReduceMean/ReduceProd/ReduceMax to an input.
+        let merges = { Sequential {
             Input(shape: [5, 3])
             Bidirectional(SimpleRNN(4, returnSequences: true), mergeMode: .mul)
             Bidirectional(GRU(3, returnSequences: true), mergeMode: .sum)
+            Bidirectional(LSTM(2, returnSequences: true), mergeMode: .ave)
             Bidirectional(LSTM(2))
-        })
+        } }
+        add("bidirectional-merges", x: Tensor.randomNormal([4, 5, 3], generator: &generator), merges())
+        add("bidirectional-merges-opset21", opset: 21, x: Tensor.randomNormal([4, 5, 3], generator: &generator), merges())
         add("gru-backwards-timedistributed", x: Tensor.randomNormal([4, 6, 3], generator: &generator), Sequential {
             Input(shape: [6, 3])
             GRU(4, returnSequences: true, goBackwards: true)
             TimeDistributed(Dense(2, activation: .tanh))
-            SimpleRNN(3, activation: .relu)
+            SimpleRNN(3, activation: .tanh)
             Dense(2, activation: .gelu())
         })
-        add("masking-rnn", x: paddedSequences(rows: 5, time: 6, features: 2, generator: &generator), Sequential {
+        let masking = { Sequential {
             Input(shape: [6, 2])
             Masking()
             SimpleRNN(3, returnSequences: true)
             LSTM(2, goBackwards: true)
-        })
+        } }
+        add("masking-rnn", x: paddedSequences(rows: 5, time: 6, features: 2, generator: &generator), masking())
+        add("masking-rnn-opset18", opset: 18, x: paddedSequences(rows: 5, time: 6, features: 2, generator: &generator), masking())
         let conv1D = { Sequential {
             Input(shape: [10, 3])
             Conv1D(4, kernelSize: 3, strides: 2, padding: .same, activation: .relu)
@@ -109,19 +115,29 @@ struct ONNXFixtureTests {
             Input(shape: [5, 5, 1])
             Conv2DTranspose(3, kernelSize: 2, strides: 3, activation: .relu)
             Conv2DTranspose(2, kernelSize: 4, strides: 2, padding: .same)
+            BatchNormalization(center: false)
+        })
+        add("global-average-reshape", x: Tensor.randomUniform([4, 6, 6, 2], generator: &generator), Sequential {
+            Input(shape: [6, 6, 2])
+            Conv2D(3, kernelSize: 3, activation: .tanh)
             GlobalAveragePooling2D(keepDims: true)
             BatchNormalization(center: false)
-            Reshape([2])
+            Reshape([3])
+            Dense(2)
         })
-        add("dense-activations", opset: 19, x: Tensor.randomNormal([5, 5], generator: &generator), Sequential {
+        // Opset 20 has a Gelu op; before, GELU is built from Tanh (approximate) or Erf.
+        let activations = { Sequential {
             Input(shape: [5])
             Dense(6, activation: .softplus)
             Dense(6, activation: .softsign)
             Dense(6, activation: .swish)
             Dense(6, activation: .gelu(approximate: true))
+            Dense(6, activation: .gelu())
             Rescaling(scale: 2, offset: 0.5)
             Dense(4, activation: .logSoftmax)
-        })
+        } }
+        add("dense-activations", opset: 19, x: Tensor.randomNormal([5, 5], generator: &generator), activations())
+        add("dense-activations-opset20", opset: 20, x: Tensor.randomNormal([5, 5], generator: &generator), activations())
         return fixtures
     }
 
