@@ -63,8 +63,13 @@ bench-xor: deps
 # - PyTorch: Synapse -> torch and torch -> Synapse predictions agree within 1e-5 for
 #   the MNIST MLP and CNN (scripts/pytorch_interop.py);
 # - TensorBoard: the examples' --tensorboard logs read back with TensorBoard's own
-#   EventAccumulator (scripts/tensorboard_check.py).
+#   EventAccumulator (scripts/tensorboard_check.py);
+# - ONNX: exported models pass onnx.checker and ONNX Runtime predicts what Synapse
+#   predicts within 1e-5 (scripts/onnx_check.py; it uses the test build).
+# The scripts build with the flags of `make test`, so after it nothing is rebuilt.
 interop: deps
+	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
+	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/onnx_check.py
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/pytorch_interop.py
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/tensorboard_check.py
 

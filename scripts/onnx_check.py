@@ -12,7 +12,7 @@
 3. Exports each saved model with `synapse export-onnx`, checks every .onnx with
    `onnx.checker.check_model(model, full_check=True)`, runs ONNX Runtime on the same
    inputs as `synapse run-model` (or the fixture's inputs) and compares:
-   `NAME: max |synapse - onnxruntime| = X -> OK/FAIL` (tolerance 1e-4).
+   `NAME: max |synapse - onnxruntime| = X -> OK/FAIL` (tolerance 1e-5).
 
 Builds nothing: it uses the `synapse` binary, the examples and the test bundle in
 $SYNAPSE_SCRATCH (default .build), built with
@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixtures_common as common  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOLERANCE = 1e-4
+TOLERANCE = 1e-5
 ONNX_PACKAGES = ["onnx", "onnxruntime"]
 
 

@@ -10,7 +10,8 @@
    checks the predictions again.
 
 Runs inside $HOME/.cache/synapse-venv (created with numpy, torch and safetensors
-when missing). Builds with `swift build -c release --scratch-path $SYNAPSE_SCRATCH`
+when missing). Builds with `swift build -c release -Xswiftc -enable-testing --build-tests --scratch-path $SYNAPSE_SCRATCH`
+(the flags of `make test`, so after it nothing is rebuilt)
 (default .build). Usage: scripts/pytorch_interop.py [--keep DIR]
 """
 import os
@@ -87,8 +88,8 @@ def main(argv):
     scratch = os.environ.get("SYNAPSE_SCRATCH", ".build")
     work = argv[argv.index("--keep") + 1] if "--keep" in argv else tempfile.mkdtemp(prefix="synapse-interop-")
     os.makedirs(work, exist_ok=True)
-    run("swift", "build", "-c", "release", "--scratch-path", scratch)
-    bin_dir = subprocess.check_output(["swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path"],
+    run("swift", "build", "-c", "release", "-Xswiftc", "-enable-testing", "--build-tests", "--scratch-path", scratch)
+    bin_dir = subprocess.check_output(["swift", "build", "-c", "release", "-Xswiftc", "-enable-testing", "--scratch-path", scratch, "--show-bin-path"],
                                       cwd=ROOT, text=True).strip()
     synapse = os.path.join(bin_dir, "synapse")
     rng = np.random.default_rng(0)

@@ -168,8 +168,8 @@ def main(argv):
     scratch = os.environ.get("SYNAPSE_SCRATCH", ".build")
     work = argv[argv.index("--keep") + 1] if "--keep" in argv else tempfile.mkdtemp(prefix="synapse-tensorboard-")
     os.makedirs(work, exist_ok=True)
-    run("swift", "build", "-c", "release", "--scratch-path", scratch)
-    bin_dir = run("swift", "build", "-c", "release", "--scratch-path", scratch, "--show-bin-path", capture=True).strip()
+    run("swift", "build", "-c", "release", "-Xswiftc", "-enable-testing", "--build-tests", "--scratch-path", scratch)
+    bin_dir = run("swift", "build", "-c", "release", "-Xswiftc", "-enable-testing", "--scratch-path", scratch, "--show-bin-path", capture=True).strip()
     results = []
     for example, arguments, epochs, pictures, texts, has_validation in CASES:
         logdir = os.path.join(work, "logs", example)
