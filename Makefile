@@ -65,13 +65,16 @@ bench-xor: deps
 # - TensorBoard: the examples' --tensorboard logs read back with TensorBoard's own
 #   EventAccumulator (scripts/tensorboard_check.py);
 # - ONNX: exported models pass onnx.checker and ONNX Runtime predicts what Synapse
-#   predicts within 1e-5 (scripts/onnx_check.py; it uses the test build).
+#   predicts within 1e-5 (scripts/onnx_check.py; it uses the test build);
+# - Keras: the architecture in a model file loads with keras.models.model_from_json
+#   and predicts as Synapse within 1e-5 (scripts/keras_check.py).
 # The scripts build with the flags of `make test`, so after it nothing is rebuilt.
 interop: deps
 	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/onnx_check.py
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/pytorch_interop.py
 	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/tensorboard_check.py
+	SYNAPSE_SCRATCH=$(SCRATCH) $(PYTHON) scripts/keras_check.py
 
 # libFuzzer + AddressSanitizer on the safetensors reader and the PNG/JPEG decoders;
 # FUZZ_RUNS inputs for each (scripts/fuzz.sh).

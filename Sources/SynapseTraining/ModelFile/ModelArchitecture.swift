@@ -31,8 +31,15 @@ public struct ModelArchitecture: Sendable, Hashable {
         (self.className, self.name, self.buildInputShape, self.layers) = (className, name, buildInputShape, layers)
     }
 
-    /// The JSON form.
+    /// The JSON form, in Keras 3's serialisation format (module and registered name
+    /// on every object, the input as an `InputLayer`), so `keras.models.model_from_json`
+    /// reads it.
     public var configValue: ConfigValue {
+        KerasSerialization.annotated(synapseConfigValue)
+    }
+
+    /// The JSON form without Keras' marks.
+    var synapseConfigValue: ConfigValue {
         let layerValues: [ConfigValue] = layers.map { layer in
             ["class_name": .string(layer.className), "name": .string(layer.layerName), "config": .object(layer.values)]
         }
@@ -58,10 +65,11 @@ public struct ModelArchitecture: Sendable, Hashable {
         try self.init(value)
     }
 
-    /// Checks and reads the JSON form.
+    /// Checks and reads the JSON form: Synapse's or Keras 3's (whose marks are ignored).
     ///
     /// - Throws: ``ModelFileError/invalidArchitecture(_:)`` naming what is wrong.
     public init(_ value: ConfigValue) throws {
+        let value = KerasSerialization.plain(value)
         func fail(_ reason: String) -> ModelFileError { .invalidArchitecture(reason) }
         guard let object = value.objectValue else { throw fail("expected a JSON object, found \(value.kindDescription)") }
         guard let className = object["class_name"]?.stringValue else { throw fail("\"class_name\" must be a string") }
