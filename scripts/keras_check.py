@@ -9,7 +9,9 @@ Trains the MNIST MLP, the MNIST CNN and the IMDB text LSTM examples briefly
 2. puts the weights in with `set_weights`, layer by layer, by name: Keras' variable
    `<layer>/<name>` is the file's tensor `<layer>.<name>`;
 3. predicts on the same inputs as `synapse run-model` and checks that the largest
-   difference is at most 1e-5.
+   difference is at most 1e-5;
+4. writes the model as a `.keras` file with `synapse export-keras` and checks that
+   `keras.models.load_model` opens it and predicts the same, within 1e-5.
 
 Runs inside $HOME/.cache/synapse-venv (keras is installed there when missing; it
 runs on its PyTorch backend). Builds with the flags of `make test`.
@@ -75,13 +77,19 @@ def compare(name, path, x, synapse, work):
     save_file({"x": x}, x_path)
     run(synapse, "run-model", path, "--input", x_path, "--output", y_path)
     y_synapse = load_file(y_path)["y"]
-    model = keras_model(path)
-    y_keras = np.asarray(model.predict(x, verbose=0))
-    difference = float(np.max(np.abs(y_synapse.astype(np.float64) - y_keras.astype(np.float64))))
-    ok = difference <= TOLERANCE and y_keras.shape == y_synapse.shape
-    print(f"{name}: {len(model.layers)} Keras layers, max |synapse - keras| = {difference:.3g} -> {'OK' if ok else 'FAIL'}",
-          flush=True)
-    return ok
+    import keras
+    keras_path = os.path.join(work, f"{name}.keras")
+    run(synapse, "export-keras", path, keras_path)
+    results = []
+    for how, model in [("model_from_json + set_weights", keras_model(path)),
+                       ("load_model(.keras)", keras.models.load_model(keras_path))]:
+        y_keras = np.asarray(model.predict(x, verbose=0))
+        difference = float(np.max(np.abs(y_synapse.astype(np.float64) - y_keras.astype(np.float64))))
+        ok = difference <= TOLERANCE and y_keras.shape == y_synapse.shape
+        print(f"{name} ({how}): {len(model.layers)} Keras layers, max |synapse - keras| = {difference:.3g} -> "
+              f"{'OK' if ok else 'FAIL'}", flush=True)
+        results.append(ok)
+    return all(results)
 
 
 def main(argv):
@@ -112,7 +120,7 @@ def main(argv):
             print(f"{name}: {type(error).__name__}: {str(error)[:300]} -> FAIL", flush=True)
             results.append(False)
     passed = sum(results)
-    print(f"{passed} passed, {len(results) - passed} failed (Keras model_from_json + set_weights; files in {work})")
+    print(f"{passed} passed, {len(results) - passed} failed (Keras model_from_json + set_weights and load_model of export-keras files; files in {work})")
     return 0 if all(results) else 1
 
 

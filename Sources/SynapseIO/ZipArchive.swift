@@ -4,9 +4,9 @@
 /// Reading trusts nothing: every offset and size is checked against the archive,
 /// sizes come from the central directory (NumPy's writer puts placeholders in the
 /// local headers), and each entry's CRC-32 is verified.
-enum ZipArchive {
+package enum ZipArchive {
     /// One member: its name and uncompressed bytes.
-    typealias Entry = (name: String, bytes: [UInt8])
+    package typealias Entry = (name: String, bytes: [UInt8])
 
     /// Largest entry accepted when reading (declared uncompressed size).
     static let maximumEntrySize = 1 << 34
@@ -14,7 +14,7 @@ enum ZipArchive {
     // MARK: Reading
 
     /// The entries of an archive, in central-directory order.
-    static func entries(of data: [UInt8]) throws -> [Entry] {
+    package static func entries(of data: [UInt8]) throws -> [Entry] {
         let end = try endOfCentralDirectory(data)
         var entries: [Entry] = []
         var position = end.directoryOffset
@@ -121,7 +121,7 @@ enum ZipArchive {
 
     /// An archive of `entries`, deflated or stored, as `np.savez_compressed` and
     /// `np.savez` write them (no ZIP64: each entry and the archive stay under 4 GiB).
-    static func archive(_ entries: [Entry], compressed: Bool) throws -> [UInt8] {
+    package static func archive(_ entries: [Entry], compressed: Bool) throws -> [UInt8] {
         var output: [UInt8] = []
         var directory: [UInt8] = []
         for entry in entries {

@@ -4,20 +4,21 @@ import Glibc
 ///
 /// CUDA's libraries are opened once and never closed: the function pointers resolved
 /// from them live in process-wide tables, and unloading the driver while a context
-/// exists is undefined behaviour. This is the only file that calls `dlopen`/`dlsym`.
-struct SharedLibrary: @unchecked Sendable {
+/// exists is undefined behaviour. This is the only file that calls `dlopen`/`dlsym`; other
+/// modules of the package (the HDF5 writer of `.keras` files) open their libraries with it.
+package struct SharedLibrary: @unchecked Sendable {
     /// The full path it was opened from (for a bare file name, the folder the
     /// dynamic loader chose, when it says).
-    let path: String
+    package let path: String
     /// `dlopen`'s handle; never closed. Sendable: it is an immutable address.
     private let handle: UnsafeMutableRawPointer
 
     /// Why `dlopen` refused a file, in the dynamic loader's words.
-    struct OpenError: Error, Sendable {
+    package struct OpenError: Error, Sendable {
         /// `dlerror()`'s message, e.g. "libcublasLt.so.13: cannot open shared object file: …".
-        let message: String
+        package let message: String
         /// Whether the loader found no file at all (as opposed to a file it could not load).
-        var isFileMissing: Bool { message.contains("No such file or directory") }
+        package var isFileMissing: Bool { message.contains("No such file or directory") }
     }
 
     /// Opens a library with `RTLD_NOW`, resolving every symbol up front.
@@ -28,7 +29,7 @@ struct SharedLibrary: @unchecked Sendable {
     ///   - global: `RTLD_GLOBAL`: make the library's symbols available to libraries
     ///     loaded later (cuBLAS resolves cuBLASLt's this way); `RTLD_LOCAL` otherwise.
     /// - Throws: ``OpenError`` with the dynamic loader's message.
-    init(opening path: String, global: Bool = false) throws(OpenError) {
+    package init(opening path: String, global: Bool = false) throws(OpenError) {
         _ = dlerror()  // clear a stale message
         guard let handle = dlopen(path, RTLD_NOW | (global ? RTLD_GLOBAL : RTLD_LOCAL)) else {
             let message = dlerror().map { String(cString: $0) } ?? "dlopen(\(path)) failed"
@@ -59,11 +60,22 @@ struct SharedLibrary: @unchecked Sendable {
     /// - Parameters:
     ///   - name: the exported name, e.g. `cuMemAlloc_v2`.
     ///   - type: an `@convention(c)` function type matching the C declaration exactly.
-    func function<T>(_ name: String, as type: T.Type = T.self) -> T? {
+    package func function<T>(_ name: String, as type: T.Type = T.self) -> T? {
         precondition(MemoryLayout<T>.size == MemoryLayout<UnsafeMutableRawPointer>.size,
                      "SharedLibrary.function: \(T.self) is not a C function pointer type")
         guard let address = dlsym(handle, name) else { return nil }
         return unsafeBitCast(address, to: T.self)
+    }
+
+    /// The exported variable `name` (a C global such as HDF5's `H5T_NATIVE_FLOAT_g`),
+    /// or nil when the library does not export it.
+    ///
+    /// - Parameters:
+    ///   - name: the exported name.
+    ///   - type: the variable's C type.
+    /// - Returns: a pointer to the variable.
+    package func variable<T>(_ name: String, as type: T.Type = T.self) -> UnsafeMutablePointer<T>? {
+        dlsym(handle, name)?.assumingMemoryBound(to: T.self)
     }
 
     /// The symbol `name`, which the library must export.
