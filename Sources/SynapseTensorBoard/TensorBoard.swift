@@ -91,8 +91,15 @@ public final class TensorBoard: Callback {
         logDir.hasSuffix("/") ? logDir + run : logDir + "/" + run
     }
 
+    /// Keeps a weak reference to the model whose weights and learning rate are logged.
+    ///
+    /// - Parameter model: the model being trained.
     public func setModel(_ model: Model) { self.model = model }
 
+    /// Starts the `train` event file and, with histograms, chains a gradient hook
+    /// onto the optimizer's ``Optimizer/gradientTransform``.
+    ///
+    /// - Parameter logs: unused.
     public func onTrainBegin(logs: Logs) {
         globalBatch = 0
         do {
@@ -112,6 +119,11 @@ public final class TensorBoard: Callback {
         }
     }
 
+    /// Writes `batch_<name>` scalars at the chosen batch frequency.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch index within the epoch.
+    ///   - logs: the running loss and metrics.
     public func onTrainBatchEnd(_ batch: Int, logs: Logs) {
         globalBatch += 1
         let every: Int
@@ -126,6 +138,11 @@ public final class TensorBoard: Callback {
         }
     }
 
+    /// Writes the epoch's scalars, histograms, weight pictures and the user's summaries, then flushes.
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch index (the summaries' step).
+    ///   - logs: the epoch's training and `val_` values.
     public func onEpochEnd(_ epoch: Int, logs: Logs) {
         guard let trainWriter else { return }
         var validation: [(String, Float)] = []
@@ -166,6 +183,9 @@ public final class TensorBoard: Callback {
         }
     }
 
+    /// Restores the optimizer's gradient hook and closes the event files.
+    ///
+    /// - Parameter logs: unused.
     public func onTrainEnd(logs: Logs) {
         if installedTransform, let optimizer = model?.optimizer {
             optimizer.gradientTransform = chainedTransform

@@ -7,6 +7,7 @@ public enum TensorBoardError: Error, Equatable, CustomStringConvertible {
     /// The values given to a summary cannot be shown (empty, wrong shape).
     case invalidSummary(tag: String, reason: String)
 
+    /// The error in one readable line, naming the path or tag.
     public var description: String {
         switch self {
         case .cannotCreateDirectory(let path, let reason):

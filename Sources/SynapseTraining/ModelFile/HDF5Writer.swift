@@ -156,6 +156,57 @@ final class HDF5Writer {
         guard api.closeFile(file) >= 0 else { throw Failure(description: "HDF5 cannot finish \(path)") }
     }
 
+    // MARK: One thread for every HDF5 call
+
+    /// Runs `body` on the one thread that calls HDF5, and waits for it.
+    ///
+    /// Debian's HDF5 is built thread-safe: it keeps per-thread state whose destructor
+    /// runs when a thread exits, and crashes when the thread was one of the pool
+    /// threads Swift's concurrency and Dispatch retire. Every HDF5 call therefore runs
+    /// on a thread started once and never ended.
+    ///
+    /// - Parameter body: the work; it may throw.
+    /// - Returns: what `body` returns.
+    static func onHDF5Thread<T>(_ body: @escaping () throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<T, any Error>?
+        worker.submit {
+            outcome = Result { try body() }
+            done.signal()
+        }
+        done.wait()
+        return try outcome!.get()
+    }
+
+    /// The thread behind ``onHDF5Thread(_:)``: a queue of jobs, run in order.
+    private final class Worker: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [() -> Void] = []
+
+        init() {
+            let thread = Thread { [unowned self] in
+                while true {
+                    condition.lock()
+                    while jobs.isEmpty { condition.wait() }
+                    let job = jobs.removeFirst()
+                    condition.unlock()
+                    job()
+                }
+            }
+            thread.name = "synapse-hdf5"
+            thread.start()
+        }
+
+        func submit(_ job: @escaping () -> Void) {
+            condition.lock()
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private static let worker = Worker()
+
     // MARK: Loading the library
 
     /// Where the library is looked for, in order.
@@ -166,6 +217,11 @@ final class HDF5Writer {
         }
         return names
     }
+
+    /// Whether the HDF5 library loads (call it on the HDF5 thread).
+    ///
+    /// - Returns: `true` when every function Synapse needs was found.
+    static func isAvailable() -> Bool { (try? loadAPI()) != nil }
 
     nonisolated(unsafe) private static var loaded: API?
     private static let loading = NSLock()

@@ -30,29 +30,12 @@ extension Sequential {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let weightsPath = folder.appendingPathComponent("model.weights.h5").path
+        let layers = self.layers
+        let modelName = name
         do {
-            let writer = try HDF5Writer(path: weightsPath)
-            try writer.group("layers")
-            for layer in layers where !(layer is Input) {
-                let typeName = String(describing: type(of: layer))
-                let isRecurrent = ["SimpleRNN", "LSTM", "GRU"].contains(typeName)
-                let variables = isRecurrent ? "layers/\(layer.name)/cell/vars" : "layers/\(layer.name)/vars"
-                if isRecurrent {
-                    try writer.group("layers/\(layer.name)/vars")
-                    try writer.writeAttribute("name", value: layer.name, on: "layers/\(layer.name)/vars")
-                }
-                try writer.group(variables)
-                try writer.writeAttribute("name", value: isRecurrent ? "\(typeName.lowercased())_cell" : layer.name, on: variables)
-                for (index, parameter) in layer.parameters.enumerated() {
-                    guard let value = tensors["\(layer.name).\(parameter.name)"] else {
-                        throw ModelFileError.invalidArchitecture("layer '\(layer.name)' has no saved '\(parameter.name)'")
-                    }
-                    try writer.writeFloats(String(index), in: variables, values: value.scalars, shape: value.shape)
-                }
+            try HDF5Writer.onHDF5Thread {
+                try Self.writeKerasWeights(of: layers, tensors: tensors, modelName: modelName, to: weightsPath)
             }
-            try writer.group("vars")
-            try writer.writeAttribute("name", value: name, on: "vars")
-            try writer.close()
         } catch let failure as HDF5Writer.Failure {
             throw ModelFileError.unwritable(path: url.path, reason: failure.description)
         }
@@ -75,5 +58,34 @@ extension Sequential {
         } catch {
             throw ModelFileError.unwritable(path: url.path, reason: error.localizedDescription)
         }
+    }
+
+    /// Writes `model.weights.h5` in Keras' layout: `layers/<name>/vars/<i>` (recurrent
+    /// layers: `layers/<name>/cell/vars/<i>`), each layer's weights in Keras' order.
+    /// Runs on the HDF5 thread.
+    private static func writeKerasWeights(of layers: [Layer], tensors: [String: Tensor], modelName: String,
+                                          to path: String) throws {
+        let writer = try HDF5Writer(path: path)
+        try writer.group("layers")
+        for layer in layers where !(layer is Input) {
+            let typeName = String(describing: type(of: layer))
+            let isRecurrent = ["SimpleRNN", "LSTM", "GRU"].contains(typeName)
+            let variables = isRecurrent ? "layers/\(layer.name)/cell/vars" : "layers/\(layer.name)/vars"
+            if isRecurrent {
+                try writer.group("layers/\(layer.name)/vars")
+                try writer.writeAttribute("name", value: layer.name, on: "layers/\(layer.name)/vars")
+            }
+            try writer.group(variables)
+            try writer.writeAttribute("name", value: isRecurrent ? "\(typeName.lowercased())_cell" : layer.name, on: variables)
+            for (index, parameter) in layer.parameters.enumerated() {
+                guard let value = tensors["\(layer.name).\(parameter.name)"] else {
+                    throw ModelFileError.invalidArchitecture("layer '\(layer.name)' has no saved '\(parameter.name)'")
+                }
+                try writer.writeFloats(String(index), in: variables, values: value.scalars, shape: value.shape)
+            }
+        }
+        try writer.group("vars")
+        try writer.writeAttribute("name", value: modelName, on: "vars")
+        try writer.close()
     }
 }
