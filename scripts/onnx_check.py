@@ -13,12 +13,18 @@
    `onnx.checker.check_model(model, full_check=True)`, runs ONNX Runtime on the same
    inputs as `synapse run-model` (or the fixture's inputs) and compares:
    `NAME: max |synapse - onnxruntime| = X -> OK/FAIL` (tolerance 1e-5).
+4. The other direction: PyTorch models (an MLP, a CNN with batch normalization and
+   both poolings, a batch-first LSTM and GRU classifying on the last step, and a
+   token Embedding + LSTM) trained briefly on random data in torch, written by
+   `torch.onnx.export` (opset 17), read with `synapse import-onnx`, run with
+   `synapse run-model` on the same inputs (NHWC for the CNN) and compared with
+   torch's outputs: `torch NAME: max |synapse - torch| = X -> OK/FAIL` (1e-5).
 
 Builds nothing: it uses the `synapse` binary, the examples and the test bundle in
 $SYNAPSE_SCRATCH (default .build), built with
 `swift build -c release -Xswiftc -enable-testing --build-tests --scratch-path $SYNAPSE_SCRATCH`.
 Runs inside $HOME/.cache/synapse-venv (onnx and onnxruntime are installed into it
-when missing). Usage: scripts/onnx_check.py [--keep DIR]
+when missing). Usage: scripts/onnx_check.py [--keep DIR] [--torch-only]
 """
 import glob
 import os
@@ -177,6 +183,102 @@ def check_saved_model(name, model_path, x, synapse, work):
     return check_onnx(name, onnx_path, x, load_file(y_path)["y"])
 
 
+def torch_models():
+    """(name, module, example input in torch's layout) for the PyTorch import checks."""
+    import torch
+    from torch import nn
+
+    class LastStep(nn.Module):
+        """A batch-first recurrent layer classified on its last step, as tutorials write it."""
+
+        def __init__(self, cell, features, units, classes, vocabulary=None):
+            super().__init__()
+            self.embedding = nn.Embedding(vocabulary, features) if vocabulary else None
+            self.rnn = cell(features, units, batch_first=True)
+            self.head = nn.Linear(units, classes)
+
+        def forward(self, x):
+            if self.embedding is not None:
+                x = self.embedding(x)
+            y, _ = self.rnn(x)
+            return torch.softmax(self.head(y[:, -1, :]), dim=1)
+
+    generator = torch.Generator().manual_seed(0)
+    mlp = nn.Sequential(nn.Linear(20, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 16), nn.Tanh(),
+                        nn.Linear(16, 3), nn.Softmax(dim=1))
+    cnn = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Conv2d(8, 16, 3), nn.BatchNorm2d(16), nn.ReLU(), nn.AvgPool2d(2),
+                        nn.Flatten(), nn.Linear(16 * 2 * 2, 10), nn.LogSoftmax(dim=1))
+    return [
+        ("mlp", mlp, torch.randn(64, 20, generator=generator)),
+        ("cnn", cnn, torch.randn(64, 1, 12, 12, generator=generator)),
+        ("lstm", LastStep(nn.LSTM, 6, 16, 4), torch.randn(64, 9, 6, generator=generator)),
+        ("gru", LastStep(nn.GRU, 6, 12, 4), torch.randn(64, 9, 6, generator=generator)),
+        ("embedding-lstm", LastStep(nn.LSTM, 8, 10, 2, vocabulary=30),
+         torch.randint(0, 30, (64, 11), generator=generator)),
+    ]
+
+
+def check_torch_imports(synapse, work):
+    """Trains PyTorch models briefly, exports them with torch.onnx.export, imports
+    them with `synapse import-onnx` and compares `synapse run-model` with torch."""
+    import numpy as np
+    import torch
+    from safetensors.numpy import load_file, save_file
+    torch.manual_seed(0)
+    results = []
+    for name, module, x in torch_models():
+        label = f"torch {name}"
+        try:
+            # Brief training on random targets, so no weight is at its initial value.
+            optimizer = torch.optim.Adam(module.parameters(), lr=1e-2)
+            module.train()
+            classes = module(x).shape[1]
+            targets = torch.randint(0, classes, (x.shape[0],))
+            for _ in range(30):
+                optimizer.zero_grad()
+                output = module(x)
+                log_probabilities = output if name == "cnn" else torch.log(output + 1e-7)
+                loss = nn_functional_nll(log_probabilities, targets)
+                loss.backward()
+                optimizer.step()
+            module.eval()
+            with torch.no_grad():
+                expected = module(x).numpy().astype(np.float64)
+            onnx_path = os.path.join(work, f"torch-{name}.onnx")
+            torch.onnx.export(module, (x[:2],), onnx_path, opset_version=17, dynamo=False,
+                              input_names=["input"], output_names=["output"],
+                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+            model_path = os.path.join(work, f"torch-{name}.safetensors")
+            run(synapse, "import-onnx", onnx_path, model_path)
+            x_synapse = x.numpy()
+            if x_synapse.ndim == 4:
+                x_synapse = x_synapse.transpose(0, 2, 3, 1)  # NCHW -> NHWC
+            x_path = os.path.join(work, f"torch-{name}.x.safetensors")
+            y_path = os.path.join(work, f"torch-{name}.y.safetensors")
+            save_file({"x": np.ascontiguousarray(x_synapse.astype(np.float32))}, x_path)
+            run(synapse, "run-model", model_path, "--input", x_path, "--output", y_path)
+            actual = load_file(y_path)["y"].astype(np.float64)
+        except Exception as error:  # a failed step is a failed check, not a crash
+            print(f"{label}: {type(error).__name__}: {error} -> FAIL", flush=True)
+            results.append(False)
+            continue
+        if actual.shape != expected.shape:
+            print(f"{label}: output shape {actual.shape} != torch {expected.shape} -> FAIL", flush=True)
+            results.append(False)
+            continue
+        difference = float(np.max(np.abs(actual - expected)))
+        ok = difference <= TOLERANCE
+        print(f"{label}: max |synapse - torch| = {difference:.3g} -> {'OK' if ok else 'FAIL'}", flush=True)
+        results.append(ok)
+    return results
+
+
+def nn_functional_nll(log_probabilities, targets):
+    import torch.nn.functional as functional
+    return functional.nll_loss(log_probabilities, targets)
+
+
 def main(argv):
     common.ensure_venv_and_reexec(os.path.abspath(__file__), argv)
     ensure_onnx_packages()
@@ -196,6 +298,10 @@ def main(argv):
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(0)
     results = []
+    if "--torch-only" in argv:
+        results = check_torch_imports(synapse, work)
+        print(f"{sum(results)}/{len(results)} onnx checks passed (files in {work})")
+        return 0 if results and all(results) else 1
 
     # 1. Examples trained briefly and saved.
     images = rng.random((32, 28, 28, 1), dtype=np.float32)
@@ -228,6 +334,9 @@ def main(argv):
         x = load_file(os.path.join(fixtures, f"{name}.x.safetensors"))["x"]
         y = load_file(os.path.join(fixtures, f"{name}.y.safetensors"))["y"]
         results.append(check_onnx(f"fixture {name}", onnx_path, x, y))
+
+    # 4. PyTorch models exported by torch.onnx.export, imported into Synapse.
+    results.extend(check_torch_imports(synapse, work))
 
     print(f"{sum(results)}/{len(results)} onnx checks passed (files in {work})")
     return 0 if results and all(results) else 1

@@ -9,7 +9,7 @@ struct SynapseCommand: AsyncParsableCommand {
         abstract: "Train, inspect and serve neural networks with Synapse.",
         version: SystemInfo.synapseVersion,
         subcommands: [InfoCommand.self, SummaryCommand.self, InspectCommand.self, ExplainCommand.self,
-                      ExportTorchCommand.self, ImportTorchCommand.self, ExportONNXCommand.self, ExportKerasCommand.self, RunModelCommand.self,
+                      ExportTorchCommand.self, ImportTorchCommand.self, ExportONNXCommand.self, ImportONNXCommand.self, ExportKerasCommand.self, RunModelCommand.self,
                       TrainCommand.self, EvaluateCommand.self, PredictCommand.self, PlotCommand.self,
                       ServeCommand.self])
 }
