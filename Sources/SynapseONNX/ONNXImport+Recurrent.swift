@@ -71,7 +71,7 @@ extension ONNXImportContext {
             bias = b.floats
         }
         if node.input.count > 4, !node.input[4].isEmpty { throw refuse("sequence_lens is not imported") }
-        for index in 5..<min(node.input.count, 7) where !node.input[index].isEmpty {
+        for index in node.input.indices where (5...6).contains(index) && !node.input[index].isEmpty {
             let name = node.input[index]
             if zeroFilled.contains(name) { continue }
             guard let state = constants[name], state.floats.allSatisfy({ $0 == 0 }) else {
