@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes Synapse's readers of untrusted files with libFuzzer + AddressSanitizer.
 #
-#   scripts/fuzz.sh [safetensors|images|all] [RUNS] [extra libFuzzer flags...]
+#   scripts/fuzz.sh [safetensors|images|onnx|all] [RUNS] [extra libFuzzer flags...]
 #                                  (default: all, RUNS 1000000 for each target)
 #
 # safetensors: the safetensors reader (SafeTensors.parse). SynapseTraining and its
@@ -16,6 +16,12 @@
 #   (ImageDecoder.decode): Fuzz/ImageDecoderFuzzer and the decoders' sources,
 #   instrumented, against Debian's zlib and libjpeg-turbo; seeds are the PNG and JPEG
 #   test fixtures (Tests/SynapseIOTests/Fixtures/images).
+# onnx: the ONNX importer (ONNXImport.read, behind `synapse import-onnx`):
+#   SynapseTraining and SwiftProtobuf are built by SwiftPM in $FUZZ_SCRATCH, then
+#   Fuzz/ONNXImportFuzzer/*.swift and all of Sources/SynapseONNX (importer, exporter
+#   and the generated protobuf types) are compiled instrumented as one module and
+#   linked against the uninstrumented objects. Seeds: Fuzz/corpus-onnx (small
+#   graphs written by torch.onnx.export: MLP, CNN, LSTM, GRU).
 #
 # New inputs found while fuzzing go to $FUZZ_WORK/<target>-corpus (default work
 # folder .build-fuzz-work), crashes to $FUZZ_WORK/. Every run is bounded: inputs up
@@ -24,7 +30,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=all
-if [[ "${1:-}" =~ ^(safetensors|images|all)$ ]]; then TARGET="$1"; shift; fi
+if [[ "${1:-}" =~ ^(safetensors|images|onnx|all)$ ]]; then TARGET="$1"; shift; fi
 RUNS="${1:-1000000}"
 shift || true
 SCRATCH="${FUZZ_SCRATCH:-.build-fuzz}"
@@ -64,9 +70,26 @@ fuzz_images() {
     "$WORK/image-decoder-fuzzer" "${LIMITS[@]}" -max_len=16384 "$@" "$WORK/images-corpus" "$WORK/images-seeds"
 }
 
+fuzz_onnx() {
+    mkdir -p "$WORK/onnx-corpus"
+    swift build -c release --scratch-path "$SCRATCH" --target SynapseTraining
+    swift build -c release --scratch-path "$SCRATCH" --target SwiftProtobuf
+    local bin objects
+    bin="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+    objects=$(for module in SynapseCore SynapseIO SynapseData SynapsePlot SynapseNN SynapseTraining SwiftProtobuf; do
+        find "$bin/$module.build" -name '*.o'; done)
+    swiftc -O -I "$bin/Modules" -Xcc -fmodule-map-file=Sources/CDNNL/module.modulemap \
+        -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap -Xcc -fmodule-map-file=Sources/CTurboJPEG/module.modulemap \
+        -module-name ONNXImportFuzzer -parse-as-library -sanitize=fuzzer,address \
+        Fuzz/ONNXImportFuzzer/ONNXImportFuzzer.swift Sources/SynapseONNX/*.swift Sources/SynapseONNX/Generated/*.swift \
+        $objects -ldnnl -lgomp -lz -lturbojpeg -o "$WORK/onnx-import-fuzzer"
+    "$WORK/onnx-import-fuzzer" "${LIMITS[@]}" -max_len=16384 "$@" "$WORK/onnx-corpus" Fuzz/corpus-onnx
+}
+
 mkdir -p "$WORK"
 case "$TARGET" in
     safetensors) fuzz_safetensors "$@" ;;
     images) fuzz_images "$@" ;;
-    all) fuzz_safetensors "$@"; fuzz_images "$@" ;;
+    onnx) fuzz_onnx "$@" ;;
+    all) fuzz_safetensors "$@"; fuzz_images "$@"; fuzz_onnx "$@" ;;
 esac

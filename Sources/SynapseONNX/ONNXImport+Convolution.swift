@@ -68,6 +68,9 @@ extension ONNXImportContext {
         let padding = chosen ?? .valid
         let output = try windowOutput(image, channels: channels, window: window, strides: stride, dilation: dilation,
                                       padding: padding, refuse: refuse)
+        guard ONNXImportLimits.product([output.0, output.1, weight.count], limit: ONNXImportLimits.maxMultiplyAdds) != nil else {
+            throw refuse("it needs more than \(ONNXImportLimits.maxMultiplyAdds) multiply-adds per sample")
+        }
         let kernel = Tensor(weight.floats, shape: weight.shape).permuted([2, 3, 1, 0])
         var bias: Tensor?
         if node.input.count > 2, !node.input[2].isEmpty {
@@ -105,6 +108,9 @@ extension ONNXImportContext {
         }
         let output = try windowOutput((height, width), channels: channels, window: window, strides: stride, dilation: (1, 1),
                                       padding: padding, refuse: refuse)
+        guard ONNXImportLimits.product([output.0, output.1, channels, window.0, window.1], limit: ONNXImportLimits.maxMultiplyAdds) != nil else {
+            throw refuse("it needs more than \(ONNXImportLimits.maxMultiplyAdds) operations per sample")
+        }
         append(.pooling2D(max: isMax, size: window, strides: stride, padding: padding))
         value.shape = [output.0, output.1, channels]
     }

@@ -130,6 +130,9 @@ extension ONNXImportContext {
             throw refuse("the kernel [\(inputs), \(units)] does not fit inputs with \(value.shape.last ?? 0) features")
         }
         guard units > 0, units <= ONNXImportLimits.maxDimension else { throw refuse("\(units) units is outside 1...\(ONNXImportLimits.maxDimension)") }
+        guard ONNXImportLimits.product(value.shape.dropLast() + [inputs, units], limit: ONNXImportLimits.maxMultiplyAdds) != nil else {
+            throw refuse("it needs more than \(ONNXImportLimits.maxMultiplyAdds) multiply-adds per sample")
+        }
         var kernel = kernel
         if let image = value.flattenedImage {
             kernel = Tensor(Self.channelsLastRows(kernel.scalars, image: image, units: units), shape: [inputs, units])

@@ -64,6 +64,9 @@ extension ONNXImportContext {
         guard attributes.int("hidden_size", units) == units else { throw refuse("hidden_size differs from W's \(units) units") }
         guard units <= ONNXImportLimits.maxDimension else { throw refuse("\(units) units is too many") }
         guard r.shape == [1, gates * units, units] else { throw refuse("R has shape \(r.shape); expected [1, \(gates * units), \(units)]") }
+        guard ONNXImportLimits.product([steps, gates * units, features + units], limit: ONNXImportLimits.maxMultiplyAdds) != nil else {
+            throw refuse("it needs more than \(ONNXImportLimits.maxMultiplyAdds) multiply-adds per sample")
+        }
         var bias = [Float](repeating: 0, count: 2 * gates * units)
         if node.input.count > 3, !node.input[3].isEmpty {
             let b = try constantInput(node, 3, refuse: refuse)

@@ -135,6 +135,9 @@ struct ONNXImportContext {
             }
             onnxShape.append(Int(size))
         }
+        guard ONNXImportLimits.product(onnxShape, limit: ONNXImportLimits.maxSampleElements) != nil else {
+            throw ONNXImportError.unsupportedGraph("the graph input '\(input.name)' of per-sample shape \(onnxShape) has more than \(ONNXImportLimits.maxSampleElements) elements")
+        }
         // A rank-4 input is NCHW unless the graph starts by transposing it.
         var permutation = Array(0...onnxShape.count)
         var shape = onnxShape
@@ -196,6 +199,9 @@ struct ONNXImportContext {
                     unusable[output] = "an output of '\(label)' that has no Synapse counterpart"
                 }
                 value.name = next
+                guard ONNXImportLimits.product(value.shape, limit: ONNXImportLimits.maxSampleElements) != nil else {
+                    throw refuse("its output of per-sample shape \(value.shape) has more than \(ONNXImportLimits.maxSampleElements) elements")
+                }
                 try checkSingleUse()
             } else {
                 try importSideNode(node, refuse: refuse)

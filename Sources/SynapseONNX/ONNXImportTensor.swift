@@ -33,6 +33,22 @@ enum ONNXImportLimits {
     static let maxTensorElements = 1 << 28
     /// The largest dimension of a graph input or a layer size.
     static let maxDimension = 1 << 24
+    /// The most elements in one sample's value at any point of the chain (the
+    /// model is built by running one zero sample through it).
+    static let maxSampleElements = 1 << 22
+    /// The most multiply-adds of one layer on one sample (Dense, Conv).
+    static let maxMultiplyAdds = 1 << 32
+
+    /// The product of `sizes`, or `nil` when it overflows or passes `limit`.
+    static func product(_ sizes: [Int], limit: Int) -> Int? {
+        var result = 1
+        for size in sizes {
+            let (next, overflow) = result.multipliedReportingOverflow(by: size)
+            guard !overflow, next <= limit, size >= 0 else { return nil }
+            result = next
+        }
+        return result
+    }
 }
 
 extension ONNXConstant {
