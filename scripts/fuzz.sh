@@ -76,9 +76,10 @@ fuzz_onnx() {
     swift build -c release --scratch-path "$SCRATCH" --target SwiftProtobuf
     local bin objects
     bin="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
-    objects=$(for module in SynapseCore SynapseIO SynapseData SynapsePlot SynapseNN SynapseTraining SwiftProtobuf; do
+    objects=$(for module in CKernels SynapseCore SynapseIO SynapseData SynapsePlot SynapseNN SynapseTraining SwiftProtobuf; do
         find "$bin/$module.build" -name '*.o'; done)
     swiftc -O -I "$bin/Modules" -Xcc -fmodule-map-file=Sources/CDNNL/module.modulemap \
+        -Xcc -fmodule-map-file="$bin/CKernels.build/module.modulemap" -Xcc -I -Xcc Sources/CKernels/include \
         -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap -Xcc -fmodule-map-file=Sources/CTurboJPEG/module.modulemap \
         -module-name ONNXImportFuzzer -parse-as-library -sanitize=fuzzer,address \
         Fuzz/ONNXImportFuzzer/ONNXImportFuzzer.swift Sources/SynapseONNX/*.swift Sources/SynapseONNX/Generated/*.swift \
