@@ -53,7 +53,7 @@ struct ONNXImportContext {
     var unusable: [String: String] = [:]
     /// Values that were once the chain value (reading them again is a branch).
     var formerChain: Set<String> = []
-    /// How many nodes (and graph outputs) read each value.
+    /// How many nodes other than `Shape` (and graph outputs) read each value.
     var consumers: [String: Int] = [:]
     /// The chain value.
     var value: ONNXImportValue
@@ -108,8 +108,8 @@ struct ONNXImportContext {
         guard model.graph.output.count == 1 else {
             throw ONNXImportError.unsupportedGraph("the graph has \(model.graph.output.count) outputs; a Sequential model has one")
         }
-        for node in model.graph.node {
-            for name in node.input where !name.isEmpty { uses[name, default: 0] += 1 }
+        for node in model.graph.node where node.opType != "Shape" {
+            for name in Set(node.input) where !name.isEmpty { uses[name, default: 0] += 1 }
         }
         uses[model.graph.output[0].name, default: 0] += 1
 
@@ -218,8 +218,7 @@ struct ONNXImportContext {
 
     /// Refuses a chain value read by more than one node (`Shape` reads excepted).
     private func checkSingleUse() throws {
-        let readers = graph.node.filter { $0.input.contains(value.name) && $0.opType != "Shape" }.count
-            + (graph.output[0].name == value.name ? 1 : 0)
+        let readers = consumers[value.name, default: 0]
         guard readers <= 1 else {
             throw ONNXImportError.unsupportedGraph("the value '\(value.name)' feeds \(readers) nodes; only chains of ops (no branches or skip connections) are imported")
         }
