@@ -14,7 +14,7 @@
    inputs as `synapse run-model` (or the fixture's inputs) and compares:
    `NAME: max |synapse - onnxruntime| = X -> OK/FAIL` (tolerance 1e-5).
 4. The other direction: PyTorch models (an MLP, a CNN with batch normalization and
-   both poolings, a batch-first LSTM and GRU classifying on the last step, and a
+   both poolings, a CNN flattening with `x.view(x.size(0), -1)`, a batch-first LSTM and GRU classifying on the last step, and a
    token Embedding + LSTM) trained briefly on random data in torch, written by
    `torch.onnx.export` (opset 17), read with `synapse import-onnx`, run with
    `synapse run-model` on the same inputs (NHWC for the CNN) and compared with
@@ -203,6 +203,18 @@ def torch_models():
             y, _ = self.rnn(x)
             return torch.softmax(self.head(y[:, -1, :]), dim=1)
 
+    class ViewCNN(nn.Module):
+        """A CNN that flattens with `x.view(x.size(0), -1)` (a Reshape to a shape computed from Shape)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 5, 3, stride=2, padding=2)
+            self.head = nn.Linear(5 * 5 * 5, 4)
+
+        def forward(self, x):
+            y = torch.sigmoid(self.conv(x))
+            return self.head(y.view(y.size(0), -1))
+
     generator = torch.Generator().manual_seed(0)
     mlp = nn.Sequential(nn.Linear(20, 32), nn.ReLU(), nn.Dropout(0.2), nn.Linear(32, 16), nn.Tanh(),
                         nn.Linear(16, 3), nn.Softmax(dim=1))
@@ -212,6 +224,7 @@ def torch_models():
     return [
         ("mlp", mlp, torch.randn(64, 20, generator=generator)),
         ("cnn", cnn, torch.randn(64, 1, 12, 12, generator=generator)),
+        ("view-cnn", ViewCNN(), torch.randn(64, 3, 7, 7, generator=generator)),
         ("lstm", LastStep(nn.LSTM, 6, 16, 4), torch.randn(64, 9, 6, generator=generator)),
         ("gru", LastStep(nn.GRU, 6, 12, 4), torch.randn(64, 9, 6, generator=generator)),
         ("embedding-lstm", LastStep(nn.LSTM, 8, 10, 2, vocabulary=30),
@@ -238,7 +251,12 @@ def check_torch_imports(synapse, work):
             for _ in range(30):
                 optimizer.zero_grad()
                 output = module(x)
-                log_probabilities = output if name == "cnn" else torch.log(output + 1e-7)
+                if name == "cnn":
+                    log_probabilities = output
+                elif name == "view-cnn":
+                    log_probabilities = torch.log_softmax(output, dim=1)
+                else:
+                    log_probabilities = torch.log(output + 1e-7)
                 loss = nn_functional_nll(log_probabilities, targets)
                 loss.backward()
                 optimizer.step()

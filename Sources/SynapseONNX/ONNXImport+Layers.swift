@@ -285,7 +285,15 @@ extension ONNXImportContext {
     private mutating func importReshape(_ node: Onnx_NodeProto, _ attributes: ONNXImportAttributes,
                                         refuse: (String) -> ONNXImportError) throws {
         guard node.input.first == value.name else { throw refuse("the chain value must be the data input") }
-        let target = try constantInput(node, 1, refuse: refuse)
+        let target: ONNXConstant
+        if node.input.count > 1, let symbolic = symbolicShapes[node.input[1]], symbolic.count >= 1,
+           symbolic[0] == nil, symbolic.dropFirst().allSatisfy({ $0 != nil }) {
+            // [batch, known...] from the chain value's own shape: the batch entry copies (0).
+            let entries = [0] + symbolic.dropFirst().map { $0 ?? 0 }
+            target = ONNXConstant(shape: [entries.count], floats: entries.map { Float($0) }, integers: entries, isInteger: true)
+        } else {
+            target = try constantInput(node, 1, refuse: refuse)
+        }
         guard target.isInteger, target.shape.count == 1, (1...ONNXImportLimits.maxRank).contains(target.count) else {
             throw refuse("the shape must be a constant int64 vector, got shape \(target.shape)")
         }

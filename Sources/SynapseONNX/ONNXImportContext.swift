@@ -49,6 +49,9 @@ struct ONNXImportContext {
     var auxiliary: Set<String> = []
     /// Auxiliary values known to be all zeros (`ConstantOfShape` of 0): recurrent initial states.
     var zeroFilled: Set<String> = []
+    /// Shape arithmetic the importer follows (PyTorch's `x.view(x.size(0), -1)`):
+    /// integer vectors whose `nil` entries are the batch size.
+    var symbolicShapes: [String: [Int?]] = [:]
     /// Outputs nothing may read (a recurrent op's unused outputs, Dropout's mask).
     var unusable: [String: String] = [:]
     /// Values that were once the chain value (reading them again is a branch).
@@ -225,7 +228,7 @@ struct ONNXImportContext {
     }
 
     /// A node off the chain: constants and shape computations.
-    private mutating func importSideNode(_ node: Onnx_NodeProto, refuse: (String) -> ONNXImportError) throws {
+    private mutating func importSideNode(_ node: Onnx_NodeProto, refuse: @escaping (String) -> ONNXImportError) throws {
         switch node.opType {
         case "Constant":
             guard node.output.count == 1 else { throw refuse("expected one output") }
@@ -240,6 +243,36 @@ struct ONNXImportContext {
             }
             auxiliary.formUnion(node.output)
             if fill == 0 { zeroFilled.formUnion(node.output) }
+        case "Shape" where node.input.first == value.name && value.extraAxis == nil && value.permutation.first == 0
+            && node.attribute.isEmpty:
+            auxiliary.formUnion(node.output)
+            symbolicShapes[node.output[0]] = [nil] + value.onnxShape
+        case "Gather" where node.input.count == 2 && symbolicShapes[node.input[0]] != nil:
+            auxiliary.formUnion(node.output)
+            let entries = symbolicShapes[node.input[0]] ?? []
+            if let index = constants[node.input[1]], index.shape.isEmpty, let position = index.integers.first,
+               ONNXImportAttributes(node: node, refuse: refuse).int("axis", 0) == 0,
+               (-entries.count..<entries.count).contains(position) {
+                symbolicShapes[node.output[0]] = [entries[position < 0 ? position + entries.count : position]]
+            }
+        case "Unsqueeze" where symbolicShapes[node.input.first ?? ""]?.count == 1:
+            auxiliary.formUnion(node.output)
+            symbolicShapes[node.output[0]] = symbolicShapes[node.input[0]]
+        case "Concat" where ONNXImportAttributes(node: node, refuse: refuse).int("axis", 0) == 0
+            && node.input.contains(where: { symbolicShapes[$0] != nil }):
+            auxiliary.formUnion(node.output)
+            var entries: [Int?] = []
+            for name in node.input {
+                if let symbolic = symbolicShapes[name] {
+                    entries += symbolic
+                } else if let constant = constants[name], constant.isInteger, constant.shape.count <= 1,
+                          constant.count <= ONNXImportLimits.maxRank {
+                    entries += constant.integers.map { Optional($0) }
+                } else {
+                    return
+                }
+            }
+            if entries.count <= ONNXImportLimits.maxRank { symbolicShapes[node.output[0]] = entries }
         default:
             // Shape arithmetic (Shape, Gather, Unsqueeze, Concat, ...) kept opaque:
             // its results may feed only inputs that accept them (recurrent initial states).
