@@ -154,4 +154,49 @@ struct ONNXImportRoundTripTests {
         let x = Tensor.randomNormal([2, 3])
         #expect(loaded.predict(x).scalars == model.predict(x).scalars)
     }
+
+    @Test("a Reshape to [Shape(x)[0], -1] (PyTorch's x.view(x.size(0), -1)) imports as Flatten")
+    func viewFlatten() throws {
+        let model = Sequential {
+            Input(shape: [5, 5, 2])
+            Conv2D(3, kernelSize: 2, activation: .relu)
+            Flatten()
+            Dense(2)
+        }
+        Support.randomize(model)
+        var proto = try Support.exported(model)
+        let index = try #require(proto.graph.node.firstIndex { $0.opType == "Flatten" })
+        let (source, target) = (proto.graph.node[index].input[0], proto.graph.node[index].output[0])
+        func node(_ op: String, _ inputs: [String], _ output: String, _ attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
+            var node = Onnx_NodeProto()
+            (node.opType, node.name, node.input, node.output, node.attribute) = (op, "view/\(output)", inputs, [output], attributes)
+            return node
+        }
+        func constant(_ values: [Int64], scalar: Bool, _ output: String) -> Onnx_NodeProto {
+            var tensor = Onnx_TensorProto()
+            tensor.dataType = 7
+            tensor.dims = scalar ? [] : [Int64(values.count)]
+            tensor.int64Data = values
+            var attribute = Onnx_AttributeProto()
+            (attribute.name, attribute.type, attribute.t) = ("value", .tensor, tensor)
+            return node("Constant", [], output, [attribute])
+        }
+        var axis = Onnx_AttributeProto()
+        (axis.name, axis.type, axis.i) = ("axis", .int, 0)
+        proto.graph.node.replaceSubrange(index...index, with: [
+            node("Shape", [source], "shape"),
+            constant([0], scalar: true, "zero"),
+            node("Gather", ["shape", "zero"], "batch"),
+            constant([0], scalar: false, "axes"),
+            node("Unsqueeze", ["batch", "axes"], "batch_1d"),
+            constant([-1], scalar: false, "rest"),
+            node("Concat", ["batch_1d", "rest"], "target", [axis]),
+            node("Reshape", [source, "target"], target),
+        ])
+        let result = try ONNXImport.read(try proto.serializedData())
+        #expect(result.layers.contains("Flatten"))
+        let x = Tensor.randomNormal([3, 5, 5, 2])
+        let difference = zip(model.predict(x).scalars, result.model.predict(x).scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference <= 1e-5)
+    }
 }
