@@ -229,6 +229,7 @@ struct ONNXImportContext {
 
     /// A node off the chain: constants and shape computations.
     private mutating func importSideNode(_ node: Onnx_NodeProto, refuse: @escaping (String) -> ONNXImportError) throws {
+        guard node.output.first.map({ !$0.isEmpty }) == true else { return }  // nothing to record
         switch node.opType {
         case "Constant":
             guard node.output.count == 1 else { throw refuse("expected one output") }
