@@ -328,7 +328,8 @@ def main(argv):
                 ("conv-autoencoder", ["autoencoder", "--kind", "conv"], images[:16])]
     for name, command, x in examples:
         model = os.path.join(work, f"{name}.safetensors")
-        run(os.path.join(bin_dir, command[0]), *command[1:], "--epochs", "1", "--train-limit", "1000", "--save", model)
+        run(os.path.join(bin_dir, command[0]), *command[1:], "--epochs", "1", "--train-limit", "1000", "--save", model,
+            "--output-dir", work)
         results.append(check_saved_model(name, model, x, synapse, work))
 
     # 2. Configs trained with `synapse train`.
