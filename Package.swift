@@ -37,6 +37,10 @@ let package = Package(
         .target(
             name: "CKernels"),
 
+        // Open MPI behind a C shim that opens libmpi at run time (no MPI needed to build).
+        .target(
+            name: "CMPI"),
+
         .target(
             name: "SynapseCore",
             // No unsafeFlags here or anywhere: SwiftPM refuses them in a package used by version.
@@ -51,12 +55,16 @@ let package = Package(
         .target(
             name: "SynapsePlot",
             dependencies: ["SynapseIO"]),
+        // Data-parallel training across processes: the Communicator protocol over MPI.
+        .target(
+            name: "SynapseDistributed",
+            dependencies: ["SynapseCore", "CMPI"]),
         .target(
             name: "SynapseNN",
-            dependencies: ["SynapseCore"]),
+            dependencies: ["SynapseCore", "SynapseDistributed"]),
         .target(
             name: "SynapseTraining",
-            dependencies: ["SynapseCore", "SynapseNN", "SynapseData", "SynapsePlot"]),
+            dependencies: ["SynapseCore", "SynapseNN", "SynapseData", "SynapsePlot", "SynapseDistributed"]),
         // Explaining predictions: gradients, SmoothGrad, integrated gradients, Grad-CAM, occlusion.
         .target(
             name: "SynapseExplain",
@@ -74,7 +82,7 @@ let package = Package(
         .target(
             name: "Synapse",
             dependencies: ["SynapseCore", "SynapseIO", "SynapseData", "SynapsePlot", "SynapseNN", "SynapseTraining",
-                           "SynapseExplain", "SynapseTensorBoard", "SynapseONNX"]),
+                           "SynapseExplain", "SynapseTensorBoard", "SynapseONNX", "SynapseDistributed"]),
 
         // Training from a YAML/JSON config file: data, preprocessing, model, optimizer, callbacks.
         .target(

@@ -42,6 +42,23 @@ public struct ExampleOptions: ParsableArguments {
 
     public init() {}
 
+    /// Joins a data-parallel run when started by `mpirun` (see ``Distributed``):
+    /// every rank trains, rank 0 alone prints, saves and writes pictures, so the
+    /// other ranks drop their standard output and their file flags.
+    public mutating func validate() throws {
+        do {
+            try Distributed.initializeIfLaunched()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        Distributed.silenceStandardOutputOfOtherRanks()
+        if !Distributed.isMainProcess { (save, checkpointDirectory, tensorBoardDirectory) = (nil, nil, nil) }
+    }
+
+    /// Whether this process writes pictures and files: rank 0 of a data-parallel
+    /// run, or the only process.
+    public var writesFiles: Bool { Distributed.isMainProcess }
+
     /// The `--device` flag as a device this process can use, or a readable error
     /// (an unknown name, or why the device is unavailable).
     public func resolvedDevice() throws -> Device {
@@ -78,6 +95,7 @@ public struct ExampleReport {
 
     public init(example: String, epochs: Int, seed: UInt64) {
         fields = [("example", example), ("epochs", epochs), ("seed", seed)]
+        if Distributed.worldSize > 1 { fields.append(("world_size", Distributed.worldSize)) }
     }
 
     /// Adds (or replaces) a field; values are numbers, strings, booleans or arrays of them.

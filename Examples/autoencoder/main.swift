@@ -84,8 +84,10 @@ struct AutoencoderExample: ParsableCommand {
                                         reconstructions.reshaped(to: [Self.shownDigits, 28, 28, 1])], axis: 0)
         let grid = try ImageGrid(images: tiles, columns: Self.shownDigits, padding: 2, scale: 2)
         let pngURL = try options.outputDirectoryURL().appendingPathComponent("autoencoder-\(kind.rawValue).png")
-        try grid.write(to: pngURL)
-        print("wrote \(pngURL.path): test digits (top) and their reconstructions (bottom)")
+        if options.writesFiles {
+            try grid.write(to: pngURL)
+            print("wrote \(pngURL.path): test digits (top) and their reconstructions (bottom)")
+        }
         if let path = options.save {
             try model.save(to: URL(fileURLWithPath: path))
             print("saved the trained model to \(path)")

@@ -53,10 +53,12 @@ struct Pima: ParsableCommand {
         // Outcomes are 0 or 1: leave room so the points at the edges are not clipped.
         scatter.xRange = -0.1...1.1
         scatter.yRange = -0.05...1.05
-        try scatter.write(to: output.appendingPathComponent("pima_predictions.svg"))
-        try scatter.write(to: output.appendingPathComponent("pima_predictions.png"))
-        let curves = try history.writeTrainingCurves(to: output, name: "pima")
-        print("plots: pima_predictions.{svg,png}, " + curves.map(\.lastPathComponent).joined(separator: ", "))
+        if options.writesFiles {
+            try scatter.write(to: output.appendingPathComponent("pima_predictions.svg"))
+            try scatter.write(to: output.appendingPathComponent("pima_predictions.png"))
+            let curves = try history.writeTrainingCurves(to: output, name: "pima")
+            print("plots: pima_predictions.{svg,png}, " + curves.map(\.lastPathComponent).joined(separator: ", "))
+        }
         if let path = options.save {
             try model.save(to: URL(fileURLWithPath: path))
             print("saved the trained model to \(path)")

@@ -138,8 +138,10 @@ struct VAEExample: ParsableCommand {
         let output = try options.outputDirectoryURL()
         let samplesURL = output.appendingPathComponent("vae-samples-latent\(latent).png")
         let samples = withoutGradient { vae.decode(Tensor.randomNormal([64, latent])) }
-        try ImageGrid(images: samples, width: 28, height: 28, columns: 8, padding: 2, scale: 2).write(to: samplesURL)
-        print("wrote \(samplesURL.path): 64 digits decoded from z ~ N(0, I)")
+        if options.writesFiles {
+            try ImageGrid(images: samples, width: 28, height: 28, columns: 8, padding: 2, scale: 2).write(to: samplesURL)
+            print("wrote \(samplesURL.path): 64 digits decoded from z ~ N(0, I)")
+        }
         var manifoldPath: String?
         if latent == 2 {
             // Kingma & Welling's figure 4: z on a 20×20 grid of normal quantiles, z₂ growing upwards.
@@ -147,7 +149,9 @@ struct VAEExample: ParsableCommand {
             let codes = (0..<20).flatMap { row in (0..<20).flatMap { column in [quantiles[column], quantiles[19 - row]] } }
             let digits = withoutGradient { vae.decode(Tensor(codes, shape: [400, 2])) }
             let manifoldURL = output.appendingPathComponent("vae-manifold.png")
-            try ImageGrid(images: digits, width: 28, height: 28, columns: 20, padding: 0, scale: 1).write(to: manifoldURL)
+            if options.writesFiles {
+                try ImageGrid(images: digits, width: 28, height: 28, columns: 20, padding: 0, scale: 1).write(to: manifoldURL)
+            }
             manifoldPath = manifoldURL.path
             print("wrote \(manifoldURL.path): the 2-D latent manifold")
         }

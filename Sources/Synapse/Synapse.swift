@@ -8,3 +8,4 @@
 @_exported import SynapseExplain
 @_exported import SynapseTensorBoard
 @_exported import SynapseONNX
+@_exported import SynapseDistributed

@@ -195,7 +195,9 @@ public struct TrainingRun {
     public func run(_ prepared: Prepared) throws -> Result {
         let model = prepared.model
         let output = options.outputDirectory
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        // Under mpirun every rank trains; rank 0 alone writes (see Distributed).
+        let writesFiles = Distributed.isMainProcess
+        if writesFiles { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) }
         var initialEpoch = 0
         let previous = History()
         if let resume = options.resume {
@@ -221,7 +223,7 @@ public struct TrainingRun {
             previous.record(epoch: epoch, logs: Logs(history.values.compactMapValues { row < $0.count ? $0[row] : nil }))
         }
         let test = prepared.test.map { model.evaluate(x: $0.x, y: $0.y, batchSize: Swift.max(batchSize, 256)) }
-        let files = try writeResults(model: model, preprocessing: prepared.preprocessing, history: previous)
+        let files = writesFiles ? try writeResults(model: model, preprocessing: prepared.preprocessing, history: previous) : []
         return Result(model: model, preprocessing: prepared.preprocessing, history: previous, test: test,
                       initialEpoch: initialEpoch, files: files, seconds: seconds)
     }

@@ -93,6 +93,14 @@ public struct Tensor: @unchecked Sendable {
         }
     }
 
+    /// Copies the elements into `buffer` through the owning backend's download (any
+    /// device; it waits for the device). `buffer` must hold exactly the tensor's bytes.
+    package func copyElements(into buffer: UnsafeMutableRawBufferPointer) {
+        require(buffer.count == scalarCount * dtype.byteSize,
+                "copyElements: a buffer of \(buffer.count) bytes for a \(dtype) tensor of shape \(Shape.describe(shape))")
+        if buffer.count > 0 { backend.download(storage, into: buffer) }
+    }
+
     /// The elements of a float32 tensor, row-major (copied from any device).
     public var scalars: [Float] {
         require(dtype == .float32, "scalars: expected a float32 tensor, got \(dtype); use doubleScalars, intScalars or to(.float32)")

@@ -40,6 +40,34 @@ public struct DataLoader: Sequence, Sendable {
     /// of the ``batchCount`` batches of an epoch takes every sample independently
     /// with probability ``sampleRate``, so batch sizes vary around ``batchSize``.
     public let poissonSampling: Bool
+    /// The share of every batch this process takes in data-parallel training, or
+    /// `nil` (the whole batch). See ``Shard``.
+    public let shard: Shard?
+
+    /// One process's share of the data in data-parallel training (PyTorch's
+    /// `DistributedSampler`, batch by batch).
+    ///
+    /// Every rank computes the same epoch order from the same seed. The order is
+    /// padded to a multiple of ``count`` with samples from its start (as
+    /// `DistributedSampler` does), then cut into global batches of
+    /// `batchSize · count` samples; rank `index` takes the `index`-th of the `count`
+    /// equal, consecutive pieces of each. So every rank takes the same number of
+    /// batches of the same size, and the ranks' batches together are the batch one
+    /// process with `batchSize · count` would take.
+    public struct Shard: Sendable, Hashable {
+        /// This process's rank, `0..<count`.
+        public let index: Int
+        /// The number of processes.
+        public let count: Int
+
+        /// - Parameters:
+        ///   - index: this process's rank.
+        ///   - count: the number of processes (at least 1).
+        public init(index: Int, count: Int) {
+            require(count >= 1 && index >= 0 && index < count, "DataLoader.Shard: rank \(index) is not in 0..<\(count)")
+            (self.index, self.count) = (index, count)
+        }
+    }
 
     /// A loader over `dataset`.
     ///
@@ -59,9 +87,15 @@ public struct DataLoader: Sequence, Sendable {
     ///     with probability `1 / batchCount` (Opacus' `UniformWithReplacementSampler`),
     ///     the sampling DP-SGD's privacy guarantee assumes; default false. Implies
     ///     random order; `shuffle` and `dropLast` are then ignored.
+    ///   - shard: this process's share of every batch in data-parallel training
+    ///     (`nil`, the default: all of it). `batchSize` is then the size of each
+    ///     rank's batch.
     /// - Precondition: `batchSize > 0`, `workers >= 0`, `prefetch >= 1`.
     public init(_ dataset: some Dataset, batchSize: Int = 32, shuffle: Bool = false, seed: UInt64? = nil,
-                dropLast: Bool = false, workers: Int = 0, prefetch: Int? = nil, poissonSampling: Bool = false) {
+                dropLast: Bool = false, workers: Int = 0, prefetch: Int? = nil, poissonSampling: Bool = false,
+                shard: Shard? = nil) {
+        require(!(poissonSampling && shard.map { $0.count > 1 } == true),
+                "DataLoader: Poisson sampling (differentially private training) cannot be sharded across processes")
         require(batchSize > 0, "DataLoader: batchSize must be positive, got \(batchSize)")
         require(workers >= 0, "DataLoader: workers must not be negative, got \(workers)")
         require(prefetch.map { $0 >= 1 } ?? true, "DataLoader: prefetch must be at least 1, got \(prefetch ?? 0)")
@@ -73,11 +107,42 @@ public struct DataLoader: Sequence, Sendable {
         self.shuffle = shuffle || poissonSampling
         self.dropLast = dropLast && !poissonSampling
         self.seed = seed ?? (shuffle || poissonSampling ? Random.withGenerator { UInt64($0.nextUInt32()) << 32 | UInt64($0.nextUInt32()) } : 0)
+        self.shard = shard
     }
 
-    /// The number of batches per epoch (`len(loader)` in PyTorch).
+    /// This loader with another seed and shard (the same data, batch size, order
+    /// rule and workers): data-parallel training gives every rank rank 0's seed and
+    /// its own shard.
+    ///
+    /// - Parameters:
+    ///   - seed: the shuffle seed.
+    ///   - shard: the share of every batch to take, or `nil` for all of it.
+    /// - Returns: the new loader.
+    public func with(seed: UInt64, shard: Shard?) -> DataLoader {
+        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle && !poissonSampling, seed: seed, dropLast: dropLast,
+                   workers: workers, prefetch: prefetch, poissonSampling: poissonSampling, shard: shard)
+    }
+
+    /// The number of batches per epoch (`len(loader)` in PyTorch); with a ``shard``,
+    /// the number every rank takes.
     public var batchCount: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        let (samples, perBatch) = shardedSizes
+        return dropLast ? samples / perBatch : (samples + perBatch - 1) / perBatch
+    }
+
+    /// The samples of an epoch (padded to a multiple of the shard count) and the
+    /// global batch size (`batchSize` times the shard count).
+    private var shardedSizes: (samples: Int, perBatch: Int) {
+        let ranks = shard?.count ?? 1
+        let samples = dataset.count == 0 ? 0 : (dataset.count + ranks - 1) / ranks * ranks
+        return (samples, batchSize * ranks)
+    }
+
+    /// The number of samples this rank takes per epoch (every sample without a shard).
+    public var samplesPerEpoch: Int {
+        guard let shard, shard.count > 1 else { return dropLast ? batchCount * batchSize : dataset.count }
+        let (samples, perBatch) = shardedSizes
+        return (dropLast ? batchCount * perBatch : samples) / shard.count
     }
 
     /// The probability that a sample is in a batch: `1 / batchCount` with
@@ -104,8 +169,36 @@ public struct DataLoader: Sequence, Sendable {
             return Batches(dataset: dataset, order: order, batchSize: batchSize, batchCount: batchCount,
                            inDataOrder: false, workers: workers, prefetch: prefetch, bounds: bounds)
         }
+        if let shard, shard.count > 1 {
+            let (order, bounds) = shardBatches(order(epoch: epoch), shard: shard)
+            return Batches(dataset: dataset, order: order, batchSize: batchSize, batchCount: batchCount,
+                           inDataOrder: false, workers: workers, prefetch: prefetch, bounds: bounds)
+        }
         return Batches(dataset: dataset, order: order(epoch: epoch), batchSize: batchSize, batchCount: batchCount,
                        inDataOrder: !shuffle, workers: workers, prefetch: prefetch, bounds: nil)
+    }
+
+    /// This rank's batches of an epoch (see ``Shard``): its piece of every global
+    /// batch, one after the other in `order`, batch `b` at `order[bounds[b]..<bounds[b + 1]]`.
+    private func shardBatches(_ epochOrder: [Int], shard: Shard) -> (order: [Int], bounds: [Int]) {
+        let (samples, perBatch) = shardedSizes
+        var padded = epochOrder
+        var next = 0
+        while padded.count < samples {
+            padded.append(epochOrder[next % epochOrder.count])
+            next += 1
+        }
+        var order: [Int] = []
+        order.reserveCapacity(samples / shard.count)
+        var bounds = [0]
+        for batch in 0..<batchCount {
+            let start = batch * perBatch
+            let size = Swift.min(perBatch, samples - start)   // a multiple of the shard count
+            let piece = size / shard.count
+            order.append(contentsOf: padded[(start + shard.index * piece)..<(start + (shard.index + 1) * piece)])
+            bounds.append(order.count)
+        }
+        return (order, bounds)
     }
 
     /// One epoch of Poisson-sampled batches: the samples of every batch one after the

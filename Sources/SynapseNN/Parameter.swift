@@ -18,7 +18,19 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     public var regularizer: (any Regularizer)?
     /// Whether optimizers update it and gradients are computed for it.
     public var isTrainable: Bool {
-        didSet { value.requiresGrad = isTrainable }
+        didSet {
+            value.requiresGrad = isTrainable
+            installGradientHook()
+        }
+    }
+
+    /// Called with this parameter every time a backward pass has finished adding to
+    /// its ``grad`` (PyTorch's `register_post_accumulate_grad_hook`), on the thread
+    /// that runs the pass. Data-parallel training starts averaging a gradient across
+    /// processes here, while the rest of the backward pass goes on. It survives
+    /// ``assign(_:)``, ``move(to:)`` and the optimizers' updates; `nil` by default.
+    public var onGradientAccumulated: ((Parameter) -> Void)? {
+        didSet { installGradientHook() }
     }
 
     /// - Parameters:
@@ -55,6 +67,7 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
         var leaf = newValue.detached().to(value.device)
         leaf.requiresGrad = isTrainable
         value = leaf
+        installGradientHook()
     }
 
     /// Moves the value to `device` (keeping trainability; the gradient is cleared).
@@ -65,6 +78,7 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
         var leaf = value.detached().to(device)
         leaf.requiresGrad = isTrainable
         value = leaf
+        installGradientHook()
     }
 
     /// Updates the value in place (optimizers' fused update kernels); the gradient
@@ -72,6 +86,7 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     public func updateInPlace(_ body: (inout Tensor) -> Void) {
         value.zeroGrad()
         body(&value)
+        if onGradientAccumulated != nil { installGradientHook() }
         require(value.dtype == .float32, "Parameter '\(name)': an in-place update changed the dtype to \(value.dtype)")
     }
 
@@ -81,8 +96,20 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     /// after, with cleared gradients.
     package static func withGradientsSuspended<R>(_ parameters: [Parameter], _ body: () throws -> R) rethrows -> R {
         for parameter in parameters { parameter.value.requiresGrad = false }
-        defer { for parameter in parameters { parameter.value.requiresGrad = parameter.isTrainable } }
+        defer {
+            for parameter in parameters {
+                parameter.value.requiresGrad = parameter.isTrainable
+                parameter.installGradientHook()
+            }
+        }
         return try body()
+    }
+
+    /// Attaches ``onGradientAccumulated`` to the current leaf (every new leaf needs it again).
+    private func installGradientHook() {
+        guard value.requiresGrad else { return }
+        guard let hook = onGradientAccumulated else { return value.setGradientAccumulatedHook(nil) }
+        value.setGradientAccumulatedHook { [weak self] _ in if let self { hook(self) } }
     }
 
     /// Number of scalars.

@@ -27,6 +27,9 @@ import SynapseTraining
 /// A folder or file that cannot be written prints one warning and turns the
 /// callback off; training goes on.
 public final class TensorBoard: Callback {
+    /// Rank 0 alone prints and writes files in data-parallel training.
+    public var runsOnEveryRank: Bool { false }
+
     /// When batch-level scalars are written.
     public enum UpdateFrequency: Sendable, Equatable {
         /// Only at the end of each epoch (Keras' `update_freq="epoch"`, the default).

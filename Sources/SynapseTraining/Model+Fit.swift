@@ -48,11 +48,8 @@ extension Model {
         // Each epoch's shuffle seed comes from the global generator when the epoch
         // starts, so a run resumed from a checkpoint (which restores that generator)
         // visits the samples in the uninterrupted run's order.
-        let batches = { (epoch: Int) in
-            DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, poissonSampling: self.privacy != nil).batches(epoch: epoch)
-        }
-        return train(epochs: epochs, initialEpoch: initialEpoch, samples: dataset.count,
-                     batchCount: DataLoader(dataset, batchSize: batchSize).batchCount, batches: batches,
+        let loader = { [privacy] in DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, poissonSampling: privacy != nil) }
+        return train(epochs: epochs, initialEpoch: initialEpoch, layout: DataLoader(dataset, batchSize: batchSize), loader: loader,
                      validationData: validationLoader, callbacks: callbacks, verbose: verbose)
     }
 

@@ -27,17 +27,35 @@ extension Model {
             loader = DataLoader(loader.dataset, batchSize: loader.batchSize, seed: loader.seed, workers: loader.workers,
                                 prefetch: loader.prefetch, poissonSampling: true)
         }
-        return train(epochs: epochs, initialEpoch: initialEpoch, samples: loader.dataset.count, batchCount: loader.batchCount,
-              batches: { loader.batches(epoch: $0) }, validationData: validationData, callbacks: callbacks,
-              verbose: verbose)
+        return train(epochs: epochs, initialEpoch: initialEpoch, layout: loader, loader: { loader },
+                     validationData: validationData, callbacks: callbacks, verbose: verbose)
     }
 
-    /// The epoch loop of every `fit`: `batches(epoch)` gives each epoch's batches
-    /// (Poisson-sampled ones when ``privacy`` is set) of a data set of `samples`.
-    func train(epochs: Int, initialEpoch: Int, samples: Int, batchCount: Int, batches: (Int) -> DataLoader.Batches,
+    /// The epoch loop of every `fit`. `loader()` is called at the start of every
+    /// epoch (a loader made then draws its shuffle seed from the global generator, so
+    /// a run resumed from a checkpoint visits the samples in the uninterrupted run's
+    /// order); `layout` has the same data and batch size, for counting batches.
+    /// Under `mpirun` with several ranks, training is data-parallel (see
+    /// ``DataParallelTraining``): only rank 0 runs the callbacks that print or write
+    /// files (``Callback/runsOnEveryRank``).
+    func train(epochs: Int, initialEpoch: Int, layout: DataLoader, loader: () -> DataLoader,
                validationData: DataLoader?, callbacks: [any Callback], verbose: Int) -> History {
         require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
         _ = requireCompiled()
+        // The first epoch's loader draws its seed before a data-parallel start builds
+        // the weights, in the order of one process (seed, then weights at the first batch).
+        var firstLoader = Distributed.isLaunchedByMPI ? loader() : nil
+        let parallel = DataParallelTraining.start(for: self) {
+            layout.dataset.count > 0 ? layout.dataset.batch(in: 0..<1).x : nil
+        }
+        defer { parallel?.finish() }
+        let initialEpoch = parallel?.agree(on: initialEpoch) ?? initialEpoch
+        let layout = parallel.map { layout.with(seed: 0, shard: $0.shard) } ?? layout
+        let validationData = parallel.flatMap { parallel in validationData.map { parallel.sharded($0) } } ?? validationData
+        let (samples, batchCount) = (layout.dataset.count, layout.batchCount)
+        let isMainProcess = parallel?.communicator.isMainProcess ?? true
+        let callbacks = isMainProcess ? callbacks : callbacks.filter(\.runsOnEveryRank)
+        let verbose = isMainProcess ? verbose : 0
         if let privacy {
             do { try privacy.validate(for: self) } catch { fatalError("fit: \(error)") }
             privateTraining = PrivateTraining(settings: privacy, sampleRate: 1 / Double(Swift.max(batchCount, 1)), samples: samples,
@@ -60,7 +78,10 @@ extension Model {
         withExecutionContext(on: executionDevice) {
             for epoch in initialEpoch..<Swift.max(initialEpoch, epochs) {
                 list.epochBegin(epoch)
-                epochLogs = trainEpoch(batches(epoch), list: list)
+                let base = firstLoader ?? loader()
+                firstLoader = nil
+                let epochLoader = parallel.map { $0.sharded(base) } ?? base
+                epochLogs = trainEpoch(epochLoader.batches(epoch: epoch), list: list, stopsMidEpoch: parallel == nil)
                 if let privateTraining {
                     privacyGuarantee = privateTraining.guarantee
                     epochLogs["epsilon"] = Float(privacyGuarantee!.epsilon)
@@ -69,6 +90,9 @@ extension Model {
                     // As Keras, validation runs the test hooks of the same callbacks.
                     let validation = evaluate(validationData, callbacks: all)
                     for key in validation.keys { epochLogs[deferred: "val_" + key] = validation[deferred: key] }
+                }
+                if let parallel {
+                    (epochLogs, stopTraining) = parallel.averaged(epochLogs, stop: stopTraining)
                 }
                 list.epochEnd(epoch, epochLogs)
                 if stopTraining { break }
@@ -81,7 +105,9 @@ extension Model {
     }
 
     /// One pass over `batches`; returns the epoch's running logs after its last step.
-    private func trainEpoch(_ batches: DataLoader.Batches, list: CallbackList) -> Logs {
+    /// `stopsMidEpoch: false` (data-parallel training, where every rank must take
+    /// the same steps) leaves a request to stop to the end of the epoch.
+    private func trainEpoch(_ batches: DataLoader.Batches, list: CallbackList, stopsMidEpoch: Bool) -> Logs {
         let device = executionDevice
         let loss = Metrics.Mean(name: "loss")
         metrics.forEach { $0.reset() }
@@ -93,7 +119,7 @@ extension Model {
             logs[deferred: "loss"] = loss.deferredResult()
             for metric in metrics { logs[deferred: metric.name] = metric.deferredResult() }
             list.trainBatchEnd(step, logs)
-            if stopTraining { break }
+            if stopTraining && stopsMidEpoch { break }
         }
         return logs
     }

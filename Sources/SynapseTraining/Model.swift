@@ -32,6 +32,13 @@ open class Model: Layer {
     public internal(set) var privacyGuarantee: PrivacyGuarantee?
     /// The private `fit` in progress, if any.
     var privateTraining: PrivateTraining?
+    /// The target size in bytes of one bucket of gradients averaged across processes
+    /// when `fit` runs under `mpirun` (PyTorch's `bucket_cap_mb`; default 25 MiB).
+    /// Smaller buckets start communicating earlier in the backward pass; larger ones
+    /// send fewer messages. See ``DataParallel``.
+    public var distributedBucketBytes = 25 << 20 {
+        didSet { require(distributedBucketBytes > 0, "distributedBucketBytes must be positive, got \(distributedBucketBytes)") }
+    }
 
     /// Configures training with objects.
     ///

@@ -2,11 +2,11 @@ import ArgumentParser
 import Synapse
 
 /// `synapse info`: version, kernel library, threads, cores, backends, and whether CUDA
-/// can be used (or, in one line, why not).
+/// and MPI can be used (or, in one line each, why not).
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show the version, kernel library, thread count, available backends and CUDA status.")
+        abstract: "Show the version, kernel library, thread count, available backends, CUDA and MPI status.")
 
     func run() {
         let info = SystemInfo.current
@@ -17,5 +17,6 @@ struct InfoCommand: ParsableCommand {
         print("backends:         \(info.backends.joined(separator: ", "))")
         print("zlib:             \(Zlib.version)")
         print("cuda:             \(CUDAAvailability.current)")
+        print("distributed:      \(Distributed.availability)")
     }
 }

@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
     var device: String?
 
     func validate() throws {
+        // Under mpirun: join the data-parallel run; rank 0 alone prints and writes.
+        do { try Distributed.initializeIfLaunched() } catch { throw ValidationError("\(error)") }
+        Distributed.silenceStandardOutputOfOtherRanks()
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }

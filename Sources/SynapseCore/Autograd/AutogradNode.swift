@@ -42,6 +42,10 @@ final class AutogradNode: @unchecked Sendable {
     /// Accumulated gradient (leaves only).
     @exclusivity(unchecked)
     var grad: Tensor?
+    /// Called with ``grad`` each time a backward pass finishes adding to it (leaves
+    /// only): the moment the leaf's gradient for that pass is final.
+    @exclusivity(unchecked)
+    var accumulationHook: ((Tensor) -> Void)?
     /// The sum of the gradients that reached this node during the current backward pass.
     @exclusivity(unchecked)
     var pendingGradient: Tensor?
@@ -143,6 +147,21 @@ extension Tensor {
         return output
     }
 
+    /// Records `result` as the output of an op defined outside this module (the
+    /// all-reduce of distributed training): `rule` maps the result's gradient to the
+    /// input's. Nothing is recorded when `input` needs no gradient.
+    ///
+    /// - Parameters:
+    ///   - result: the op's output.
+    ///   - op: the op's name, for error messages.
+    ///   - input: the op's input.
+    ///   - rule: the vector-Jacobian product, written in differentiable tensor ops.
+    /// - Returns: `result`, attached to the graph.
+    package static func recordUnary(_ result: Tensor, op: String, input: Tensor,
+                                    rule: @escaping (Tensor) -> Tensor) -> Tensor {
+        record(result, op: op, input: input) { [rule($0)] }
+    }
+
     /// One-input form of ``record(_:op:inputs:rule:)`` that allocates nothing when
     /// no gradient is needed.
     @inline(__always)
@@ -214,6 +233,18 @@ extension Tensor {
     /// `set_to_none=True`).
     public func zeroGrad() {
         node?.grad = nil
+    }
+
+    /// Calls `hook` with this leaf's accumulated gradient every time a backward pass
+    /// has finished adding to it (PyTorch's `register_post_accumulate_grad_hook`):
+    /// data-parallel training starts reducing a gradient as soon as it is final,
+    /// while the backward pass goes on. `nil` removes the hook. The hook belongs to
+    /// this leaf: a fresh leaf (``requiresGrad`` set again) has none.
+    ///
+    /// - Parameter hook: receives ``grad`` on the thread that runs the backward pass.
+    package func setGradientAccumulatedHook(_ hook: ((Tensor) -> Void)?) {
+        require(node?.isLeaf == true || hook == nil, "setGradientAccumulatedHook: only leaves that require grad accumulate a gradient")
+        node?.accumulationHook = hook
     }
 
     /// Replaces the accumulated gradient of a leaf; used by optimizers' gradient

@@ -32,13 +32,11 @@ enum AutogradEngine {
                 let id = ObjectIdentifier(node)
                 if !wantedIDs.isEmpty, wantedIDs.contains(id) {
                     collected[id] = gradient
-                    if node.isLeaf, accumulateIntoLeaves { node.grad = node.grad.map { $0 + gradient } ?? gradient }
+                    if node.isLeaf, accumulateIntoLeaves { accumulate(gradient, into: node) }
                     continue
                 }
                 if node.isLeaf {
-                    if accumulateIntoLeaves {
-                        node.grad = node.grad.map { $0 + gradient } ?? gradient
-                    }
+                    if accumulateIntoLeaves { accumulate(gradient, into: node) }
                     continue
                 }
                 let inputGradients = node.inputGradients(gradient)
@@ -56,6 +54,15 @@ enum AutogradEngine {
         return wanted.map { node in
             collected[ObjectIdentifier(node)] ?? Tensor.zeros(node.shape, dtype: node.dtype, device: node.device)
         }
+    }
+
+    /// Adds a leaf's gradient for this pass to its ``AutogradNode/grad`` (reverse
+    /// topological order reaches a leaf once, after all its consumers, so the sum is
+    /// final here) and tells its hook.
+    private static func accumulate(_ gradient: Tensor, into leaf: AutogradNode) {
+        let total = leaf.grad.map { $0 + gradient } ?? gradient
+        leaf.grad = total
+        leaf.accumulationHook?(total)
     }
 
     private static let traversalCounter = Atomic<UInt64>(0)

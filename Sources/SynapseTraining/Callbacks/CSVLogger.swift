@@ -6,6 +6,9 @@ import Glibc
 /// (Keras' `CSVLogger`). Each row is flushed as soon as the epoch ends, so an
 /// interrupted run keeps every finished epoch.
 public final class CSVLogger: Callback {
+    /// Rank 0 alone prints and writes files in data-parallel training.
+    public var runsOnEveryRank: Bool { false }
+
     public let path: String
     public let separator: String
     public let append: Bool

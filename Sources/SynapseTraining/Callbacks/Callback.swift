@@ -29,6 +29,11 @@ public protocol Callback: AnyObject {
     func onPredictEnd(logs: Logs)
     func onPredictBatchBegin(_ batch: Int, logs: Logs)
     func onPredictBatchEnd(_ batch: Int, logs: Logs)
+    /// Whether every rank of a data-parallel `fit` runs this callback (`true` by
+    /// default: callbacks that change training, such as EarlyStopping and
+    /// ReduceLROnPlateau, must act the same on every rank). Callbacks that print or
+    /// write files return `false` and run on rank 0 only.
+    var runsOnEveryRank: Bool { get }
 }
 
 extension Callback {
@@ -47,6 +52,7 @@ extension Callback {
     public func onPredictEnd(logs: Logs) {}
     public func onPredictBatchBegin(_ batch: Int, logs: Logs) {}
     public func onPredictBatchEnd(_ batch: Int, logs: Logs) {}
+    public var runsOnEveryRank: Bool { true }
 }
 
 /// Fans every hook out to a list of callbacks, in order.

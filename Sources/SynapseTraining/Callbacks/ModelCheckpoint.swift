@@ -26,6 +26,9 @@ import Foundation
 /// let best = try Sequential.load(from: URL(fileURLWithPath: "best.safetensors"))
 /// ```
 public final class ModelCheckpoint: Callback {
+    /// Rank 0 alone prints and writes files in data-parallel training.
+    public var runsOnEveryRank: Bool { false }
+
     /// The path pattern.
     public let filepath: String
     /// The logged value compared with `saveBestOnly` ("val_loss" by default).

@@ -9,6 +9,9 @@ import Glibc
 ///
 /// `fit(verbose: 1)` adds it; `verbose: 2` forces one line per epoch.
 public final class ProgressBar: Callback {
+    /// Rank 0 alone prints and writes files in data-parallel training.
+    public var runsOnEveryRank: Bool { false }
+
     private let totalEpochs: Int
     private var stepsPerEpoch: Int?
     private let inPlace: Bool

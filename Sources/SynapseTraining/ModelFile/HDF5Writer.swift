@@ -168,44 +168,10 @@ final class HDF5Writer {
     /// - Parameter body: the work; it may throw.
     /// - Returns: what `body` returns.
     static func onHDF5Thread<T>(_ body: @escaping () throws -> T) throws -> T {
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<T, any Error>?
-        worker.submit {
-            outcome = Result { try body() }
-            done.signal()
-        }
-        done.wait()
-        return try outcome!.get()
+        try thread.run(body)
     }
 
-    /// The thread behind ``onHDF5Thread(_:)``: a queue of jobs, run in order.
-    private final class Worker: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var jobs: [() -> Void] = []
-
-        init() {
-            let thread = Thread { [unowned self] in
-                while true {
-                    condition.lock()
-                    while jobs.isEmpty { condition.wait() }
-                    let job = jobs.removeFirst()
-                    condition.unlock()
-                    job()
-                }
-            }
-            thread.name = "synapse-hdf5"
-            thread.start()
-        }
-
-        func submit(_ job: @escaping () -> Void) {
-            condition.lock()
-            jobs.append(job)
-            condition.signal()
-            condition.unlock()
-        }
-    }
-
-    private static let worker = Worker()
+    private static let thread = DedicatedThread(name: "synapse-hdf5")
 
     // MARK: Loading the library
 
