@@ -213,7 +213,7 @@ let package = Package(
         // End-to-end tests of the built `synapse` binary (train, predict, serve).
         .testTarget(
             name: "SynapseCLITests",
-            dependencies: ["synapse"]),
+            dependencies: ["synapse", "Synapse"]),
 
         // Proves the CUDA loading path on a GPU (scripts/gpu-check.sh); nothing CUDA at build time.
         .executableTarget(

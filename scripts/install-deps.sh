@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Synapse builds against, when they are missing:
-# oneDNN (matrix products), zlib (gzip, PNG), libjpeg-turbo (JPEG), pkg-config, and the HDF5
-# run-time library (loaded only by `export-keras`, never needed to build). Quiet and quick when
-# everything is already there; needs root or sudo when something is missing.
+# oneDNN (matrix products), zlib (gzip, PNG), libjpeg-turbo (JPEG), pkg-config, the HDF5
+# run-time library (loaded only by `export-keras`) and Open MPI (mpirun and libmpi.so.40,
+# loaded only by training under mpirun; the distributed tests use them); neither of the last
+# two is needed to build. Quiet and quick when everything is already there; needs root or
+# sudo when something is missing.
 set -euo pipefail
 
-packages=(libdnnl-dev zlib1g-dev libturbojpeg0-dev pkg-config libhdf5-103-1)
+packages=(libdnnl-dev zlib1g-dev libturbojpeg0-dev pkg-config libhdf5-103-1 openmpi-bin)
 
 if ! command -v dpkg >/dev/null 2>&1; then
     echo "install-deps: no dpkg here (not Debian/Ubuntu); make sure ${packages[*]} or their equivalents are installed" >&2
