@@ -1,40 +1,67 @@
 import Foundation
 
-/// A thread started once and never ended that runs submitted jobs one at a time, in
-/// the order they were submitted.
+/// A thread of its own that runs submitted jobs one at a time, in the order they were
+/// submitted, until the object is released (the jobs queued by then still run).
 ///
 /// For C libraries that must be called from one thread: HDF5 keeps per-thread state
-/// that crashes when a pool thread retires, and MPI (initialised for
-/// `MPI_THREAD_FUNNELED`) accepts calls only from the thread that initialised it.
+/// that crashes when a pool thread retires (its thread is a static, so it never
+/// ends), and MPI (initialised for `MPI_THREAD_FUNNELED`) accepts calls only from
+/// the thread that initialised it.
 package final class DedicatedThread: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
+    /// The jobs, shared with the thread (which must not keep this object alive).
+    private final class Queue: @unchecked Sendable {
+        let condition = NSCondition()
+        var jobs: [() -> Void] = []
+        var stopped = false
 
-    /// Starts the thread.
-    ///
-    /// - Parameter name: the thread's name, as debuggers and `top -H` show it.
-    package init(name: String) {
-        let thread = Thread { [unowned self] in
+        /// Runs jobs until stopped and drained.
+        func serve() {
             while true {
                 condition.lock()
-                while jobs.isEmpty { condition.wait() }
+                while jobs.isEmpty && !stopped { condition.wait() }
+                if jobs.isEmpty {
+                    condition.unlock()
+                    return
+                }
                 let job = jobs.removeFirst()
                 condition.unlock()
                 job()
             }
         }
+
+        func add(_ job: @escaping () -> Void) {
+            condition.lock()
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+
+        func stop() {
+            condition.lock()
+            stopped = true
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private let queue = Queue()
+
+    /// Starts the thread.
+    ///
+    /// - Parameter name: the thread's name, as debuggers and `top -H` show it.
+    package init(name: String) {
+        let thread = Thread { [queue] in queue.serve() }
         thread.name = name
         thread.start()
     }
+
+    deinit { queue.stop() }
 
     /// Queues `job` behind the jobs submitted before it and returns at once.
     ///
     /// - Parameter job: the work; it runs on the dedicated thread.
     package func submit(_ job: @escaping () -> Void) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        queue.add(job)
     }
 
     /// Runs `body` on the thread after the jobs queued before it, and waits for it.

@@ -107,7 +107,7 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
 
     /// Attaches ``onGradientAccumulated`` to the current leaf (every new leaf needs it again).
     private func installGradientHook() {
-        guard value.requiresGrad else { return }
+        guard value.requiresGrad, value.isLeaf else { return }
         guard let hook = onGradientAccumulated else { return value.setGradientAccumulatedHook(nil) }
         value.setGradientAccumulatedHook { [weak self] _ in if let self { hook(self) } }
     }

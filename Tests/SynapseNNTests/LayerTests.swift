@@ -263,6 +263,38 @@ struct ParameterTests {
         #expect(parameter.grad == nil)
     }
 
+    @Test("onGradientAccumulated is called once per backward pass with the final gradient, and survives assign, updates and move")
+    func gradientAccumulatedHook() throws {
+        let parameter = Parameter(Tensor([1, 2]), name: "w")
+        var seen: [[Float]] = []
+        parameter.onGradientAccumulated = { seen.append($0.grad!.scalars) }
+        // Two uses of w in one graph: the hook sees the sum once, after both.
+        let value = parameter.value
+        (value * 3 + value * value).sum().backward()
+        #expect(seen == [[5, 7]])
+        // A second pass before zeroing: the accumulated total.
+        (value * 2).sum().backward()
+        #expect(seen.last == [7, 9])
+        parameter.assign(Tensor([0, 1]))
+        parameter.move(to: .cpu)
+        (parameter.value * 4).sum().backward()
+        #expect(seen.last == [4, 4] && seen.count == 3)
+        parameter.updateInPlace { value in value.withUnsafeMutablePointer(as: Float.self) { $0[0] += 1 } }
+        (parameter.value * 5).sum().backward()
+        #expect(seen.last == [5, 5] && seen.count == 4)
+        parameter.isTrainable = false
+        parameter.isTrainable = true
+        (parameter.value * 6).sum().backward()
+        #expect(seen.count == 5)
+        parameter.onGradientAccumulated = nil
+        (parameter.value * 6).sum().backward()
+        #expect(seen.count == 5)
+        // valueAndGradient leaves accumulated gradients alone: no call.
+        parameter.onGradientAccumulated = { seen.append($0.grad!.scalars) }
+        _ = gradients(of: (parameter.value * 2).sum(), withRespectTo: [parameter.value])
+        #expect(seen.count == 5)
+    }
+
     @Test("assigning a value of another shape stops with both shapes in the message")
     func assignShapeMismatch() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
