@@ -51,7 +51,7 @@ public enum Distributed {
     /// - Throws: what ``initialize()`` throws.
     @discardableResult
     public static func initializeIfLaunched() throws -> (any Communicator)? {
-        if let communicator { return communicator }
+        if let communicator = Self.communicator { return communicator }
         return isLaunchedByMPI ? try initialize() : nil
     }
 
@@ -61,8 +61,23 @@ public enum Distributed {
         return environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
     }
 
-    /// The communicator after ``initialize()``, else `nil`.
-    public static var communicator: (any Communicator)? { current.withLock { $0 } }
+    /// The communicator after ``initialize()`` (or the one ``withCommunicator(_:_:)``
+    /// put in place), else `nil`.
+    public static var communicator: (any Communicator)? { scoped ?? current.withLock { $0 } }
+
+    @TaskLocal private static var scoped: (any Communicator)?
+
+    /// Runs `body` with `communicator` in place of the process's (for `fit`,
+    /// ``DataParallel`` and synchronised BatchNormalization), on this thread or task
+    /// only: ranks simulated as threads of one process, or a subgroup of the ranks.
+    ///
+    /// - Parameters:
+    ///   - communicator: the ranks to use.
+    ///   - body: the work.
+    /// - Returns: what `body` returns.
+    public static func withCommunicator<R>(_ communicator: any Communicator, _ body: () throws -> R) rethrows -> R {
+        try $scoped.withValue(communicator, operation: body)
+    }
 
     /// This process's rank (0 when not distributed).
     public static var rank: Int { communicator?.rank ?? 0 }

@@ -30,6 +30,108 @@ struct DataParallelTests {
         return model
     }
 
+    /// The same initial model with a BatchNormalization between the layers.
+    private static func normalizedModel(synchronized: Bool) -> Sequential {
+        let model = Sequential {
+            Input(shape: [8])
+            Dense(16)
+            BatchNormalization(momentum: 0.5, synchronized: synchronized)
+            Dense(3)
+        }
+        model.buildFromDeclaredInput()
+        var generator = RandomGenerator(seed: 5)
+        for parameter in model.parameters where parameter.isTrainable {
+            parameter.assign(Tensor.random(parameter.shape, .normal(mean: 0, standardDeviation: 0.5), generator: &generator))
+        }
+        return model
+    }
+
+    /// Runs `body(rank, communicator)` on `ranks` threads with an in-process
+    /// communicator in place (``Distributed/withCommunicator(_:_:)``), and waits.
+    private static func onRanks(_ ranks: Int, _ body: @escaping @Sendable (Int, InProcessCommunicator) throws -> Void) throws {
+        let group = InProcessGroup(size: ranks)
+        nonisolated(unsafe) var failure: (any Error)?
+        let done = DispatchGroup()
+        for rank in 0..<ranks {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                let communicator = InProcessCommunicator(rank: rank, group: group)
+                do { try Distributed.withCommunicator(communicator) { try body(rank, communicator) } } catch { failure = error }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        done.wait()
+        if let failure { throw failure }
+    }
+
+    @Test("Synchronised BatchNormalization on 2 ranks trains as one process on the whole batch, moving statistics included")
+    func synchronizedBatchNormalization() throws {
+        let (x, y) = Self.data()
+        let single = Self.normalizedModel(synchronized: true)
+        let optimizer = SGD(parameters: single.trainableParameters, learningRate: 0.1)
+        for _ in 0..<3 {
+            optimizer.zeroGrad()
+            MeanSquaredError()(y, single(x, training: true)).backward()
+            optimizer.step()
+        }
+        let expected = single.parameters.map(\.value.scalars)
+        for synchronized in [true, false] {
+            nonisolated(unsafe) var weights: [[[Float]]] = [[], []]
+            nonisolated(unsafe) let models = [Self.normalizedModel(synchronized: synchronized), Self.normalizedModel(synchronized: synchronized)]
+            nonisolated(unsafe) let (xs, ys) = (x, y)
+            try Self.onRanks(2) { rank, communicator in
+                let model = models[rank]
+                let optimizer = SGD(parameters: model.trainableParameters, learningRate: 0.1)
+                let parallel = try DataParallel(parameters: model.trainableParameters, communicator: communicator)
+                parallel.attach(to: optimizer)
+                let (x, y) = (xs.narrowed(axis: 0, start: rank * 16, length: 16), ys.narrowed(axis: 0, start: rank * 16, length: 16))
+                for _ in 0..<3 {
+                    optimizer.zeroGrad()
+                    MeanSquaredError()(y, model(x, training: true)).backward()
+                    optimizer.step()
+                }
+                parallel.detach()
+                weights[rank] = model.parameters.map(\.value.scalars)
+            }
+            if synchronized {
+                Self.expectClose(weights[0], expected)
+                Self.expectClose(weights[1], expected)
+            } else {
+                // Each rank's own statistics: the moving mean is no longer the whole batch's.
+                let movingMean = 4
+                #expect(zip(weights[0][movingMean], expected[movingMean]).contains { abs($0 - $1) > 1e-3 })
+            }
+        }
+    }
+
+    @Test("fit under 2 in-process ranks (batch 8 each) ends with one process's weights (batch 16) and averaged epoch logs")
+    func fitOnRanks() throws {
+        let (x, y) = Self.data()
+        let single = Self.model()
+        single.compile(optimizer: SGD(learningRate: 0.05), loss: MeanSquaredError())
+        let history = single.fit(x: x, y: y, epochs: 2, batchSize: 16, shuffle: false, verbose: 0)
+        let expected = single.parameters.map(\.value.scalars)
+        nonisolated(unsafe) var weights: [[[Float]]] = [[], []]
+        nonisolated(unsafe) var losses: [[Float]] = [[], []]
+        nonisolated(unsafe) let models = [Self.model(), Self.model()]
+        nonisolated(unsafe) let (xs, ys) = (x, y)
+        try Self.onRanks(2) { rank, _ in
+            let model = models[rank]
+            model.compile(optimizer: SGD(learningRate: 0.05), loss: MeanSquaredError())
+            let history = model.fit(x: xs, y: ys, epochs: 2, batchSize: 8, shuffle: false, verbose: 0)
+            weights[rank] = model.parameters.map(\.value.scalars)
+            losses[rank] = history.values["loss"] ?? []
+        }
+        Self.expectClose(weights[0], expected)
+        #expect(weights[0] == weights[1])
+        #expect(losses[0] == losses[1], "every rank records the averaged loss")
+        for (parallel, one) in zip(losses[0], history.values["loss"] ?? []) {
+            #expect(abs(parallel - one) <= 1e-5 * abs(one), "epoch loss \(parallel) on 2 ranks, \(one) in one process")
+        }
+    }
+
     /// Trains `steps` SGD steps with momentum on the full batch in one process.
     private static func reference(steps: Int) -> [[Float]] {
         let (x, y) = data()

@@ -1,3 +1,5 @@
+import SynapseDistributed
+
 /// Normalizes each channel (the last axis) with batch statistics during training
 /// and moving averages at inference (Keras' `BatchNormalization`).
 ///
@@ -17,6 +19,12 @@ public final class BatchNormalization: Layer {
     public let center: Bool
     /// Whether the layer learns a scale (`gamma`).
     public let scale: Bool
+    /// Whether training statistics are computed over the batches of every rank of a
+    /// data-parallel run, summed across processes (Keras' `synchronized`, PyTorch's
+    /// `SyncBatchNorm`). `false` by default, as in Keras and PyTorch DDP: each rank
+    /// normalises with its own batch's statistics, and the saved moving statistics
+    /// are rank 0's. In one process both are the same.
+    public let synchronized: Bool
     /// The learned scale, when ``scale`` (set when the layer is built).
     public private(set) var gamma: Parameter?
     /// The learned offset, when ``center`` (set when the layer is built).
@@ -32,11 +40,15 @@ public final class BatchNormalization: Layer {
     ///   - momentum: decay of the moving statistics (default 0.99, Keras').
     ///   - epsilon: added to the variance (default 1e-3).
     ///   - center: learn an offset (default `true`); scale: learn a scale (default `true`).
+    ///   - synchronized: in data-parallel training, compute the batch statistics
+    ///     over every rank's batch (default `false`; see ``synchronized``).
     ///   - name: the layer's name.
-    public init(momentum: Float = 0.99, epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true, name: String? = nil) {
+    public init(momentum: Float = 0.99, epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true,
+                synchronized: Bool = false, name: String? = nil) {
         require(momentum >= 0 && momentum < 1, "BatchNormalization: momentum must be in [0, 1), got \(momentum)")
         require(epsilon > 0, "BatchNormalization: epsilon must be positive, got \(epsilon)")
         (self.momentum, self.epsilon, self.center, self.scale) = (momentum, epsilon, center, scale)
+        self.synchronized = synchronized
         super.init(name: name)
     }
 
@@ -56,8 +68,12 @@ public final class BatchNormalization: Layer {
         let mean: Tensor
         let variance: Tensor
         if training {
-            mean = input.mean(alongAxes: axes)
-            variance = input.variance(alongAxes: axes)
+            if synchronized, let group = Distributed.group {
+                (mean, variance) = Self.statistics(of: input, alongAxes: axes, over: group)
+            } else {
+                mean = input.mean(alongAxes: axes)
+                variance = input.variance(alongAxes: axes)
+            }
             withoutGradient {
                 movingMean.assign(movingMean.value * momentum + mean * (1 - momentum))
                 movingVariance.assign(movingVariance.value * momentum + variance * (1 - momentum))
@@ -70,6 +86,21 @@ public final class BatchNormalization: Layer {
         if let gamma { output = output * gamma.value }
         if let beta { output = output + beta.value }
         return output
+    }
+
+    /// The mean and (biased) variance per channel over the batches of every rank:
+    /// the sums of `x` and `x²` and the count, summed across the ranks in one
+    /// differentiable all-reduce, so the gradients flow to every rank's input.
+    private static func statistics(of input: Tensor, alongAxes axes: [Int],
+                                   over group: any Communicator) -> (mean: Tensor, variance: Tensor) {
+        let channels = input.shape[input.rank - 1]
+        let count = Tensor([Float(input.scalarCount / Swift.max(channels, 1))], device: input.device)
+        let local = Tensor.concatenate([input.sum(alongAxes: axes), (input * input).sum(alongAxes: axes), count], axis: 0)
+        let total = local.allReducedSum(over: group)
+        let samples = total.narrowed(axis: 0, start: 2 * channels, length: 1)
+        let mean = total.narrowed(axis: 0, start: 0, length: channels) / samples
+        let variance = total.narrowed(axis: 0, start: channels, length: channels) / samples - mean * mean
+        return (mean, variance.relu())
     }
 }
 

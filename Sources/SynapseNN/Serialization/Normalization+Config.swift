@@ -1,7 +1,7 @@
 // Configurations of the normalization layers (Keras keys).
 
 extension BatchNormalization: ConfigurableLayer {
-    /// `axis` (always -1: channels last), `momentum`, `epsilon`, `center`, `scale`.
+    /// `axis` (always -1: channels last), `momentum`, `epsilon`, `center`, `scale`, `synchronized`.
     public var config: LayerConfig {
         var config = baseConfig()
         config["axis"] = -1
@@ -9,6 +9,7 @@ extension BatchNormalization: ConfigurableLayer {
         config["epsilon"] = ConfigValue(epsilon)
         config["center"] = .bool(center)
         config["scale"] = .bool(scale)
+        config["synchronized"] = .bool(synchronized)
         return config
     }
 
@@ -18,7 +19,7 @@ extension BatchNormalization: ConfigurableLayer {
         self.init(momentum: try config.float("momentum", default: 0.99, where: "a number in [0, 1)") { $0 >= 0 && $0 < 1 },
                   epsilon: try config.float("epsilon", default: 1e-3, where: "a number > 0") { $0 > 0 },
                   center: try config.bool("center", default: true), scale: try config.bool("scale", default: true),
-                  name: try config.name())
+                  synchronized: try config.bool("synchronized", default: false), name: try config.name())
     }
 
     /// Same shape out; `gamma`, `beta`, `moving_mean`, `moving_variance` of `[channels]`.
