@@ -51,6 +51,28 @@ struct DistributedTrainingTests {
         }
     }
 
+    @Test("Two hosts (network namespaces joined by a veth pair, TCP between them): the weights of one process",
+          .enabled(if: MPIRun.canMakeHosts, "making test hosts needs root and iproute2's ip"))
+    func twoHosts() throws {
+        let folder = try R.temporaryFolder()
+        let config = folder.appendingPathComponent("mlp.yaml")
+        try Self.mlpConfig.write(to: config, atomically: true, encoding: .utf8)
+        let one = try R.run(["train", config.path, "--limit", "1024", "--output-dir", folder.appendingPathComponent("one").path, "--quiet"])
+        #expect(one.status == 0, "\(one.error)")
+        let script = CLIRunner.repository.appendingPathComponent("scripts/two-hosts.sh")
+        let two = try R.run([R.synapse!.path, "train", config.path, "--limit", "1024", "--batch-size", "64",
+                             "--output-dir", folder.appendingPathComponent("two").path, "--quiet"], executable: script)
+        #expect(two.status == 0, "\(two.output)\n\(two.error)")
+        let single = try SafeTensors.read(from: folder.appendingPathComponent("one/model.safetensors")).tensors
+        let parallel = try SafeTensors.read(from: folder.appendingPathComponent("two/model.safetensors")).tensors
+        for (name, expected) in single {
+            let actual = try #require(parallel[name])
+            let scale = expected.scalars.map(abs).max() ?? 1
+            let difference = zip(expected.scalars, actual.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(difference <= 1e-6 * scale, "\(name): largest difference \(difference), largest weight \(scale)")
+        }
+    }
+
     @Test("mnist-mlp under 2 ranks (batch 64 each) reaches the accuracy of one process with batch 128; --json adds world_size",
           .enabled(if: CLIRunner.example("mnist-mlp") != nil, "the mnist-mlp example is not built next to the tests"))
     func mnistMLPAccuracy() throws {
@@ -130,6 +152,9 @@ struct DistributedTrainingTests {
 enum MPIRun {
     /// `mpirun`, when Open MPI is installed.
     static let path: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Whether scripts/two-hosts.sh can make its network namespaces here (root, `ip`).
+    static let canMakeHosts = getuid() == 0 && ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].contains { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// A run in progress.
     final class Running {
