@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build dependency-check microbench bench bench-xor loadtest interop fuzz clean deps
+.PHONY: run test build dependency-check microbench bench bench-distributed bench-xor loadtest interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -48,6 +48,15 @@ microbench: deps
 BENCH_ARGS ?=
 bench: deps
 	SYNAPSE_SCRATCH=$(SCRATCH) scripts/bench.sh $(BENCH_ARGS)
+
+# Data-parallel training measured here: the all-reduce over shared memory and over TCP
+# between two network namespaces, W1 and W2 on 2 ranks against 1 process, and the
+# scaling model (Benchmarks/distributed.py; Docs/distributed.md). Needs Open MPI; root
+# for the namespaces.
+DISTRIBUTED_ARGS ?=
+bench-distributed: deps
+	$(SWIFT) build $(RELEASE) --product synapse-bench
+	$(PYTHON) Benchmarks/distributed.py --binary $(SCRATCH)/release/synapse-bench $(DISTRIBUTED_ARGS)
 
 # Load test of `synapse serve` on loopback with wrk (scripts/loadtest.sh).
 LOADTEST_ARGS ?=

@@ -27,8 +27,8 @@ func mnistCNN(pixelScale: Float? = nil) -> Sequential {
 }
 
 /// One epoch of `model` over tensors in memory, batch 64 (W2, and W6's in-memory side).
-func cnnEpochInMemory(_ model: Sequential, x: Tensor, y: Tensor) {
-    model.fit(x: x, y: y, epochs: 1, batchSize: 64, verbose: 0)
+func cnnEpochInMemory(_ model: Sequential, x: Tensor, y: Tensor, batchSize: Int = 64) {
+    model.fit(x: x, y: y, epochs: 1, batchSize: batchSize, verbose: 0)
 }
 
 /// W2: ``mnistCNN(pixelScale:)``, batch 64, 60,000 synthetic images.
@@ -36,6 +36,9 @@ func cnnEpoch(_ settings: BenchSettings) {
     let samples = settings.samples ?? 60_000
     let data = syntheticClassification(samples: samples, inputShape: [28, 28, 1], classes: 10, seed: 3)
     let model = mnistCNN()
-    let times = timed(settings) { cnnEpochInMemory(model, x: data.x, y: data.y) }
-    report("cnn", unit: "seconds/epoch", samples: times, extra: ["epoch_samples": samples])
+    let batchSize = settings.batchSize ?? 64
+    let times = timed(settings) { cnnEpochInMemory(model, x: data.x, y: data.y, batchSize: batchSize) }
+    report("cnn", unit: "seconds/epoch", samples: times,
+           extra: ["epoch_samples": samples, "batch_size": batchSize, "parameters": model.trainableParameters.reduce(0) { $0 + $1.count }]
+            .merging(communicationExtras(settings)) { _, new in new })
 }

@@ -22,10 +22,13 @@ func mlpEpoch(_ settings: BenchSettings) {
     Random.seed(1)
     let model = mlpModel()
     model.compile(optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy())
-    let times = timed(settings) { model.fit(x: data.x, y: data.y, epochs: 1, batchSize: 128, verbose: 0) }
+    let batchSize = settings.batchSize ?? 128
+    let times = timed(settings) { model.fit(x: data.x, y: data.y, epochs: 1, batchSize: batchSize, verbose: 0) }
     let flops = mlpFlopsPerSample * Double(samples)
     report("mlp", unit: "seconds/epoch", samples: times,
-           extra: ["epoch_samples": samples, "gflops": flops / 1e9, "gflops_per_second": flops / 1e9 / times.sorted()[times.count / 2]])
+           extra: ["epoch_samples": samples, "gflops": flops / 1e9, "gflops_per_second": flops / 1e9 / times.sorted()[times.count / 2],
+                   "batch_size": batchSize, "parameters": model.trainableParameters.reduce(0) { $0 + $1.count }]
+                .merging(communicationExtras(settings)) { _, new in new })
 }
 
 /// W5: one-sample latency and batch-1024 time of the W1 model's `predict`, each

@@ -11,6 +11,8 @@ struct BenchSettings {
     var warmup = 1
     /// Training samples per epoch (`nil`: the workload's real size).
     var samples: Int?
+    /// Samples per step on each rank for mlp and cnn (`nil`: the workload's own).
+    var batchSize: Int?
 }
 
 /// Monotonic seconds.
@@ -28,7 +30,18 @@ func seconds(_ body: () -> Void) -> Double {
 /// `warmup` untimed calls of `body`, then `repeats` timed ones.
 func timed(_ settings: BenchSettings, _ body: () -> Void) -> [Double] {
     for _ in 0..<settings.warmup { body() }
+    Distributed.resetStatistics()
     return (0..<settings.repeats).map { _ in seconds(body) }
+}
+
+/// Under mpirun: the seconds per timed call the training thread waited for
+/// gradient all-reduces, and their count (empty in one process).
+func communicationExtras(_ settings: BenchSettings) -> [String: Any] {
+    guard Distributed.worldSize > 1 else { return [:] }
+    let statistics = Distributed.statistics
+    return ["communication_wait_seconds": statistics.waitSeconds / Double(settings.repeats),
+            "allreduces": statistics.reductions / settings.repeats,
+            "allreduce_floats": statistics.floats / settings.repeats]
 }
 
 /// `warmup` untimed calls of each body, then `repeats` rounds that time each body
@@ -86,6 +99,7 @@ func report(_ workload: String, unit: String, samples: [Double], extra: [String:
         "median": sorted[sorted.count / 2], "min": sorted[0], "max": sorted[sorted.count - 1],
         "samples": samples, "threads": Parallel.threadCount,
     ]
+    if Distributed.worldSize > 1 { object["world_size"] = Distributed.worldSize }
     object.merge(extra) { _, new in new }
     printJSON(object)
 }

@@ -6,6 +6,11 @@
 //                          [--folder DIR] [--workers N]
 //   synapse-bench write-mnist-folder --folder DIR [--samples N]
 //
+// Under mpirun the training workloads run data-parallel (only rank 0 prints);
+// --batch-size sets mlp's and cnn's batch per rank, and allreduce times the
+// all-reduce alone; plot-scaling CURVES.json OUTPUT draws the scaling model's
+// curves (Benchmarks/distributed.py).
+//
 // Workloads: mlp (W1), cnn (W2), lstm (W3), xor (W4), predict (W5; predict-latency: its
 // one-sample half alone, for profiling), gemm, cnn-folder (W6: reads --folder with
 // --workers loader threads, default 1; folder-batches: its batches alone, no training,
@@ -15,17 +20,27 @@
 import Foundation
 import Synapse
 
-let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "predict-latency", "gemm", "cnn-folder", "folder-batches", "write-mnist-folder"]
+let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "predict-latency", "gemm", "cnn-folder", "folder-batches", "write-mnist-folder",
+                 "allreduce", "plot-scaling"]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("synapse-bench: \(message)\n".utf8))
-    FileHandle.standardError.write(Data("usage: synapse-bench \(workloads.joined(separator: "|")) [--repeats R] [--warmup W] [--samples N] [--steps N] [--folder DIR] [--workers N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: synapse-bench \(workloads.joined(separator: "|")) [--repeats R] [--warmup W] [--samples N] [--steps N] [--folder DIR] [--workers N] [--batch-size N]\n".utf8))
     exit(2)
 }
+
+// Under mpirun: join the run; rank 0 alone prints results.
+do { try Distributed.initializeIfLaunched() } catch { fail("\(error)") }
+Distributed.silenceStandardOutputOfOtherRanks()
 
 var arguments = Array(CommandLine.arguments.dropFirst())[...]
 guard let workload = arguments.popFirst(), workloads.contains(workload) || workload == "xor-step" else {
     fail("name a workload")
+}
+if workload == "plot-scaling" {
+    guard arguments.count == 2 else { fail("usage: synapse-bench plot-scaling CURVES.json OUTPUT (without extension)") }
+    plotScaling(input: arguments[arguments.startIndex], output: arguments[arguments.startIndex + 1])
+    exit(0)
 }
 var settings = BenchSettings()
 var steps = 2000
@@ -44,11 +59,13 @@ while let flag = arguments.popFirst() {
     case "--samples": settings.samples = max(1, value)
     case "--steps": steps = max(10, value)
     case "--workers": workers = value
+    case "--batch-size": settings.batchSize = max(1, value)
     default: fail("unknown option \(flag)")
     }
 }
 
 switch workload {
+case "allreduce": allReduceBandwidth(settings)
 case "mlp": mlpEpoch(settings)
 case "cnn": cnnEpoch(settings)
 case "lstm": lstmEpoch(settings)

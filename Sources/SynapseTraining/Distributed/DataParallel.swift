@@ -9,7 +9,7 @@ import SynapseNN
 /// the same step.
 ///
 /// The trainable parameters are grouped, last layer first, into buckets of about
-/// ``bucketCapacityBytes``. During the backward pass each parameter's gradient is
+/// ``bucketCapacityBytes`` (the first of at most 1 MiB, so communication starts early). During the backward pass each parameter's gradient is
 /// copied into its bucket the moment it is final (``Parameter/onGradientAccumulated``),
 /// and a full bucket's all-reduce starts at once on the communication thread while
 /// the backward pass goes on; ``averageGradients()``, which the optimizer's
@@ -100,11 +100,14 @@ public final class DataParallel {
         }
 
         // Last layer first: the order in which the backward pass finishes gradients.
+        // The first bucket holds at most 1 MiB (as PyTorch's), so communication
+        // starts early in the backward pass.
         var groups: [[Member]] = []
         var current: [Member] = []
         var offset = 0
         for (index, parameter) in trainable.enumerated().reversed() {
-            if !current.isEmpty && (offset + parameter.count) * MemoryLayout<Float>.stride > bucketCapacityBytes {
+            let capacity = groups.isEmpty ? Swift.min(bucketCapacityBytes, Self.firstBucketCapacityBytes) : bucketCapacityBytes
+            if !current.isEmpty && (offset + parameter.count) * MemoryLayout<Float>.stride > capacity {
                 groups.append(current)
                 (current, offset) = ([], 0)
             }
@@ -130,6 +133,9 @@ public final class DataParallel {
 
     /// The number of buckets.
     public var bucketCount: Int { buckets.count }
+
+    /// The size limit of the first bucket (the last layers' gradients), 1 MiB.
+    public static let firstBucketCapacityBytes = 1 << 20
 
     /// Hooks into the parameters' backward pass and into `optimizer`'s
     /// ``Optimizer/gradientTransform`` (keeping any transform already there, which
@@ -179,9 +185,15 @@ public final class DataParallel {
         }
         // The last bucket waits for the step, where its flags are known.
         while nextBucket < buckets.count - 1, buckets[nextBucket].copiedCount == buckets[nextBucket].members.count {
-            buckets[nextBucket].pending = communicator.startAllReduceSum(buckets[nextBucket].buffer)
+            start(buckets[nextBucket])
             nextBucket += 1
         }
+    }
+
+    /// Starts a bucket's all-reduce on the communication thread.
+    private func start(_ bucket: Bucket) {
+        bucket.pending = communicator.startAllReduceSum(bucket.buffer)
+        Distributed.recordReduction(floats: bucket.buffer.count)
     }
 
     /// Waits for the started reductions, reduces the rest, and replaces every
@@ -196,7 +208,7 @@ public final class DataParallel {
         for index in 0..<parameters.count { flags.baseAddress[flagsStart + index] = parameters[index].grad == nil ? 0 : 1 }
         flags.baseAddress[flags.count - 1] = stale ? 1 : 0
         try sendRemainingBuckets()
-        for bucket in buckets { try bucket.pending?.wait() }
+        try Distributed.timingWait { for bucket in buckets { try bucket.pending?.wait() } }
         if flags.baseAddress[flags.count - 1] > 0 {
             // Some rank's gradients grew after their bucket left: reduce everything again.
             for bucket in buckets { bucket.copied = bucket.copied.map { _ in false } }
@@ -204,7 +216,7 @@ public final class DataParallel {
             for index in 0..<parameters.count { flags.baseAddress[flagsStart + index] = parameters[index].grad == nil ? 0 : 1 }
             flags.baseAddress[flags.count - 1] = 0
             try sendRemainingBuckets()
-            for bucket in buckets { try bucket.pending?.wait() }
+            try Distributed.timingWait { for bucket in buckets { try bucket.pending?.wait() } }
         }
         let scale = 1 / Float(communicator.worldSize)
         for bucket in buckets {
@@ -214,9 +226,7 @@ public final class DataParallel {
                     parameter.setGrad(nil)
                     continue
                 }
-                var mean = bucket.buffer.values(at: member.offset, count: member.count)
-                for index in mean.indices { mean[index] *= scale }
-                parameter.setGrad(Tensor(mean, shape: parameter.shape, device: parameter.value.device))
+                parameter.setGrad(Self.mean(of: bucket.buffer, member: member, scale: scale))
             }
             bucket.copied = bucket.copied.map { _ in false }
             bucket.copiedCount = 0
@@ -224,6 +234,23 @@ public final class DataParallel {
         }
         nextBucket = 0
         stale = false
+    }
+
+    /// A member's reduced sum times `scale`, as a gradient on its parameter's device
+    /// (written straight into a new CPU tensor: one pass over the values).
+    private static func mean(of buffer: ReductionBuffer, member: Member, scale: Float) -> Tensor {
+        let parameter = member.parameter
+        let device = parameter.value.device
+        guard device == .cpu else {
+            let values = buffer.values(at: member.offset, count: member.count).map { $0 * scale }
+            return Tensor(values, shape: parameter.shape, device: device)
+        }
+        var gradient = Tensor.zeros(parameter.shape)
+        gradient.withUnsafeMutablePointer(as: Float.self) { target in
+            let source = buffer.baseAddress + member.offset
+            for index in 0..<member.count { target[index] = source[index] * scale }
+        }
+        return gradient
     }
 
     /// Copies the gradients not yet copied (zeros where a parameter has none) and
@@ -241,7 +268,7 @@ public final class DataParallel {
                 bucket.copied[index] = true
             }
             bucket.copiedCount = bucket.members.count
-            bucket.pending = communicator.startAllReduceSum(bucket.buffer)
+            start(bucket)
             nextBucket += 1
         }
     }
