@@ -36,7 +36,10 @@ def results(command, env=None):
     """Runs a command; returns the JSON objects it printed, one per line."""
     environment = dict(os.environ, SYNAPSE_DATA_DIR=os.path.join(ROOT, "Data"))
     environment.update(env or {})
-    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    try:
+        done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"distributed.py: {' '.join(command)} took more than 15 minutes")
     if done.returncode != 0:
         sys.exit(f"distributed.py: {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]

@@ -17,11 +17,16 @@ func allReduceBandwidth(_ settings: BenchSettings) {
     while bytes <= 64 << 20 {
         let buffer = ReductionBuffer(count: bytes / MemoryLayout<Float>.stride)
         let once = { _ = try? communicator.startAllReduceSum(buffer).wait() }
-        // Enough calls per sample to last ~0.1 s; every rank must make the same number
-        // of calls, so rank 0's choice is broadcast.
+        // Enough calls per sample to last ~0.1 s. Every rank must make the same calls,
+        // so rank 0 decides each doubling and tells the others.
         var calls = 1
-        while calls < 1 << 16, seconds({ for _ in 0..<calls { once() } }) < 0.025 { calls *= 2 }
-        calls = Int((try? communicator.broadcast(UInt64(calls * 4), from: 0)) ?? UInt64(calls * 4))
+        while calls < 1 << 16 {
+            let elapsed = seconds { for _ in 0..<calls { once() } }
+            let enough = (try? communicator.broadcast(elapsed >= 0.025 ? 1 : 0, from: 0)) ?? 1
+            if enough == 1 { break }
+            calls *= 2
+        }
+        calls *= 4
         for _ in 0..<settings.warmup { for _ in 0..<calls { once() } }
         let samples = (0..<settings.repeats).map { _ in seconds { for _ in 0..<calls { once() } } / Double(calls) }
         let median = samples.sorted()[samples.count / 2]
