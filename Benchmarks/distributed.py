@@ -60,7 +60,7 @@ def allreduce(binary, transport, repeats):
 def epochs(binary, workload, batch, rounds, samples):
     """Alternates one process x 2 threads and 2 ranks x 1 thread (half the batch each)."""
     extra = ["--samples", str(samples)] if samples else []
-    one, two, waits, reductions, parameters = [], [], [], [], 0
+    one, two, waits, reductions, parameters, steps = [], [], [], [], 0, 0
     for _ in range(rounds):
         single = results([binary, workload, "--repeats", "1", "--batch-size", str(batch)] + extra,
                          env={"SYNAPSE_NUM_THREADS": "2"})[0]
@@ -71,12 +71,13 @@ def epochs(binary, workload, batch, rounds, samples):
         waits.append(parallel["communication_wait_seconds"])
         reductions.append(parallel["allreduces"])
         parameters = single["parameters"]
+        steps = math.ceil(single["epoch_samples"] / batch)
         print(f"  {workload}: one process {single['median']:.2f} s, 2 ranks {parallel['median']:.2f} s "
               f"(waited {parallel['communication_wait_seconds']:.3f} s)", flush=True)
     return {"one_process_seconds": statistics.median(one), "two_ranks_seconds": statistics.median(two),
             "ratio": statistics.median(two) / statistics.median(one),
             "wait_seconds": statistics.median(waits), "wait_share": statistics.median(waits) / statistics.median(two),
-            "allreduces_per_epoch": statistics.median(reductions), "parameters": parameters,
+            "allreduces_per_epoch": statistics.median(reductions), "parameters": parameters, "steps": steps,
             "samples": {"one_process": one, "two_ranks": two, "waits": waits}}
 
 
@@ -109,12 +110,12 @@ def model(measured, loopback):
     with the per-message latency of TCP measured on the loopback interface."""
     tcp_alpha, _ = fit_latency_bandwidth(loopback)
     w1, w2 = measured["W1"], measured["W2"]
-    steps = {"W1": w1["allreduces_per_epoch"] / 2, "W2": w2["allreduces_per_epoch"] / 2}
+    steps = {"W1": w1["steps"], "W2": w2["steps"]}
     workloads = {
         # name: (parameters, compute seconds per step at the per-rank batch, last bucket's share)
         "W1 MLP (0.5 M)": (w1["parameters"], (w1["two_ranks_seconds"] - w1["wait_seconds"]) / steps["W1"],
                            401_408 / w1["parameters"]),
-        "W2 CNN (35 k)": (w2["parameters"], (w2["two_ranks_seconds"] - w2["wait_seconds"]) / steps["W2"], 1.0),
+        "W2 CNN (93 k)": (w2["parameters"], (w2["two_ranks_seconds"] - w2["wait_seconds"]) / steps["W2"], 1.0),
         # A ResNet-50-sized CNN (25 M parameters), 0.2 s of compute per step per rank (a
         # GPU-sized step), 25 MB buckets: the last bucket holds 1/4 of the gradient.
         "CNN 25 M": (25_000_000, 0.2, 0.25),
@@ -139,22 +140,32 @@ def main():
     parser.add_argument("--binary", required=True, help="synapse-bench")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="6,000 samples per epoch instead of 60,000")
+    parser.add_argument("--from-results", action="store_true",
+                        help="recompute the model, plot and tables from Benchmarks/results/distributed.json")
     args = parser.parse_args()
     samples = 6000 if args.quick else None
+    saved = os.path.join(ROOT, "Benchmarks", "results", "distributed.json")
 
-    print("== all-reduce between 2 ranks", flush=True)
-    shared = allreduce(args.binary, "shared memory", 5)
-    loopback = allreduce(args.binary, "tcp loopback", 5)
-    tcp = allreduce(args.binary, "tcp", 5) if os.geteuid() == 0 else []
-    print("== W1 and W2 epochs", flush=True)
-    measured = {"W1": epochs(args.binary, "mlp", 128, args.rounds, samples),
-                "W2": epochs(args.binary, "cnn", 64, args.rounds, samples)}
+    if args.from_results:
+        with open(saved) as file:
+            previous = json.load(file)
+        shared, loopback = previous["allreduce"]["shared memory"], previous["allreduce"]["tcp loopback"]
+        tcp, measured = previous["allreduce"]["tcp between namespaces"], previous["epochs"]
+        args.rounds, args.quick = previous["rounds"], previous["quick"]
+    else:
+        print("== all-reduce between 2 ranks", flush=True)
+        shared = allreduce(args.binary, "shared memory", 5)
+        loopback = allreduce(args.binary, "tcp loopback", 5)
+        tcp = allreduce(args.binary, "tcp", 5) if os.geteuid() == 0 else []
+        print("== W1 and W2 epochs", flush=True)
+        measured = {"W1": epochs(args.binary, "mlp", 128, args.rounds, samples),
+                    "W2": epochs(args.binary, "cnn", 64, args.rounds, samples)}
 
     # The model's prediction of the 2-rank wait on shared memory, against the measurement.
     alpha, beta = fit_latency_bandwidth(shared)
     for name, last in (("W1", 401_408 / measured["W1"]["parameters"]), ("W2", 1.0)):
         m = measured[name]
-        steps = m["allreduces_per_epoch"] / 2
+        steps = m["steps"]
         compute = (m["two_ranks_seconds"] - m["wait_seconds"]) / steps
         _, allreduce_seconds, exposed = step_time(m["parameters"], compute, 2, alpha, beta, last)
         m["model_wait_seconds"] = exposed * steps
@@ -165,7 +176,7 @@ def main():
               "epochs": measured, "model": {"alpha_tcp_seconds": tcp_alpha, "efficiency": table},
               "rounds": args.rounds, "quick": args.quick}
     os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
-    with open(os.path.join(ROOT, "Benchmarks", "results", "distributed.json"), "w") as file:
+    with open(saved, "w") as file:
         json.dump(output, file, indent=1)
     curves_path = os.path.join(ROOT, "Benchmarks", "results", "distributed-curves.json")
     with open(curves_path, "w") as file:

@@ -43,7 +43,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// Allocates an uninitialised tensor on `device` (default: ``Device/current``).
-    init(uninitializedShape shape: [Int], dtype: DType, device: Device? = nil) {
+    package init(uninitializedShape shape: [Int], dtype: DType, device: Device? = nil) {
         let storage = Backends.backend(for: device ?? .current).allocate(byteCount: Shape.elementCount(shape) * dtype.byteSize)
         self.init(storage: storage, shape: shape, dtype: dtype)
     }

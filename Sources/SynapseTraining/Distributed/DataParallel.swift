@@ -245,7 +245,7 @@ public final class DataParallel {
             let values = buffer.values(at: member.offset, count: member.count).map { $0 * scale }
             return Tensor(values, shape: parameter.shape, device: device)
         }
-        var gradient = Tensor.zeros(parameter.shape)
+        var gradient = Tensor(uninitializedShape: parameter.shape, dtype: .float32, device: .cpu)
         gradient.withUnsafeMutablePointer(as: Float.self) { target in
             let source = buffer.baseAddress + member.offset
             for index in 0..<member.count { target[index] = source[index] * scale }
