@@ -21,7 +21,7 @@ run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
 
 test: deps
-	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing
+	SWIFT=$(SWIFT) scripts/run-tests.sh $(RELEASE) -Xswiftc -enable-testing
 
 build: deps
 	$(SWIFT) build $(RELEASE)
