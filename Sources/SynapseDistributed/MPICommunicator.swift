@@ -12,10 +12,15 @@ import SynapseCore
 ///
 /// Create it with ``Distributed/initialize()``, which makes one per process.
 public final class MPICommunicator: Communicator {
+    /// This process's rank in `MPI_COMM_WORLD`.
     public let rank: Int
+    /// The size of `MPI_COMM_WORLD`.
     public let worldSize: Int
+    /// The rank among this machine's processes (`OMPI_COMM_WORLD_LOCAL_RANK`).
     public let localRank: Int
+    /// The processes on this machine (`OMPI_COMM_WORLD_LOCAL_SIZE`).
     public let localSize: Int
+    /// The library's version line, for example "Open MPI v4.1.4".
     public let transportDescription: String
     private let thread: DedicatedThread
 
@@ -46,6 +51,10 @@ public final class MPICommunicator: Communicator {
         transportDescription = MPILibrary.version
     }
 
+    /// Queues `MPI_Allreduce(MPI_IN_PLACE, …, MPI_SUM)` of `buffer` on the communication thread.
+    ///
+    /// - Parameter buffer: the floats to sum in place; untouched until the reduction finishes.
+    /// - Returns: the handle to wait on.
     public func startAllReduceSum(_ buffer: ReductionBuffer) -> PendingReduction {
         let pending = PendingReduction()
         let rank = rank
@@ -57,6 +66,10 @@ public final class MPICommunicator: Communicator {
         return pending
     }
 
+    /// Sums `values` over the ranks with `MPI_Allreduce`, after the operations already queued.
+    ///
+    /// - Parameter values: the same count on every rank.
+    /// - Throws: ``DistributedError/operationFailed(operation:rank:message:)``.
     public func allReduceSum(_ values: inout [Double]) throws {
         let rank = rank
         nonisolated(unsafe) var copy = values
@@ -67,6 +80,12 @@ public final class MPICommunicator: Communicator {
         values = copy
     }
 
+    /// Replaces `bytes` with rank `root`'s (`MPI_Bcast`), after the operations already queued.
+    ///
+    /// - Parameters:
+    ///   - bytes: the same count on every rank.
+    ///   - root: the sending rank.
+    /// - Throws: ``DistributedError/operationFailed(operation:rank:message:)``.
     public func broadcast(_ bytes: inout [UInt8], from root: Int) throws {
         precondition(root >= 0 && root < worldSize, "broadcast: root \(root) is not a rank of a world of \(worldSize)")
         let rank = rank
@@ -78,6 +97,9 @@ public final class MPICommunicator: Communicator {
         bytes = copy
     }
 
+    /// `MPI_Barrier`, after the operations already queued.
+    ///
+    /// - Throws: ``DistributedError/operationFailed(operation:rank:message:)``.
     public func barrier() throws {
         let rank = rank
         try thread.run { try MPILibrary.check(synapse_mpi_barrier(), "MPI_Barrier", rank: rank) }
