@@ -44,13 +44,6 @@ public final class ReductionBuffer: @unchecked Sendable {
         return UnsafeMutableRawBufferPointer(start: baseAddress + offset, count: count * MemoryLayout<Float>.stride)
     }
 
-    /// Multiplies every element by `factor`.
-    ///
-    /// - Parameter factor: the scale (1 / world size to turn a sum into a mean).
-    public func scale(by factor: Float) {
-        for index in 0..<count { baseAddress[index] *= factor }
-    }
-
     /// `count` elements starting at `offset`, copied out.
     ///
     /// - Parameters:
@@ -92,12 +85,5 @@ public final class PendingReduction: @unchecked Sendable {
         let result = outcome!
         condition.unlock()
         try result.get()
-    }
-
-    /// Whether the reduction is done (without waiting).
-    public var isFinished: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return outcome != nil
     }
 }

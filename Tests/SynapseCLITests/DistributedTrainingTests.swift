@@ -41,14 +41,9 @@ struct DistributedTrainingTests {
         // Rank 0 alone prints: one summary, one final line.
         #expect(two.output.components(separatedBy: "final (epoch 3)").count == 2, "\(two.output)")
         let single = try SafeTensors.read(from: folder.appendingPathComponent("one/model.safetensors")).tensors
-        let parallel = try SafeTensors.read(from: folder.appendingPathComponent("two/model.safetensors")).tensors
-        #expect(Set(single.keys) == Set(parallel.keys) && single.count == 4)
-        for (name, expected) in single {
-            let actual = try #require(parallel[name])
-            let scale = expected.scalars.map(abs).max() ?? 1
-            let difference = zip(expected.scalars, actual.scalars).map { abs($0 - $1) }.max() ?? 0
-            #expect(difference <= 1e-6 * scale, "\(name): largest difference \(difference), largest weight \(scale)")
-        }
+        #expect(Set(single.keys) == Set(try SafeTensors.read(from: folder.appendingPathComponent("two/model.safetensors")).tensors.keys)
+                && single.count == 4)
+        try Self.expectSameWeights(in: folder)
     }
 
     @Test("Two hosts (network namespaces joined by a veth pair, TCP between them): the weights of one process",
@@ -63,14 +58,7 @@ struct DistributedTrainingTests {
         let two = try R.run([R.synapse!.path, "train", config.path, "--limit", "1024", "--batch-size", "64",
                              "--output-dir", folder.appendingPathComponent("two").path, "--quiet"], executable: script)
         #expect(two.status == 0, "\(two.output)\n\(two.error)")
-        let single = try SafeTensors.read(from: folder.appendingPathComponent("one/model.safetensors")).tensors
-        let parallel = try SafeTensors.read(from: folder.appendingPathComponent("two/model.safetensors")).tensors
-        for (name, expected) in single {
-            let actual = try #require(parallel[name])
-            let scale = expected.scalars.map(abs).max() ?? 1
-            let difference = zip(expected.scalars, actual.scalars).map { abs($0 - $1) }.max() ?? 0
-            #expect(difference <= 1e-6 * scale, "\(name): largest difference \(difference), largest weight \(scale)")
-        }
+        try Self.expectSameWeights(in: folder)
     }
 
     @Test("mnist-mlp under 2 ranks (batch 64 each) reaches the accuracy of one process with batch 128; --json adds world_size",
@@ -138,6 +126,20 @@ struct DistributedTrainingTests {
         let (model, _) = try Checkpoint.resume(from: checkpoint)
         #expect(model.parameters.count == 4)
         print("lost rank: the run ended \(String(format: "%.1f", seconds)) s after rank 1 was killed")
+    }
+
+    /// Expects `one/model.safetensors` and `two/model.safetensors` in `folder` to hold
+    /// the same weights within 1e-6 of each tensor's largest weight.
+    private static func expectSameWeights(in folder: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let single = try SafeTensors.read(from: folder.appendingPathComponent("one/model.safetensors")).tensors
+        let parallel = try SafeTensors.read(from: folder.appendingPathComponent("two/model.safetensors")).tensors
+        for (name, expected) in single {
+            let actual = try #require(parallel[name], sourceLocation: sourceLocation)
+            let scale = expected.scalars.map(abs).max() ?? 1
+            let difference = zip(expected.scalars, actual.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(difference <= 1e-6 * scale, "\(name): largest difference \(difference), largest weight \(scale)",
+                    sourceLocation: sourceLocation)
+        }
     }
 
     /// The JSON object on the last line of an example's output.

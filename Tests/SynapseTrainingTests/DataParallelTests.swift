@@ -149,48 +149,32 @@ struct DataParallelTests {
     /// batch, with `backwardPasses` backward passes per step (gradient accumulation).
     private static func parallel(ranks: Int, steps: Int, bucketBytes: Int, backwardPasses: Int = 1,
                                  extraParameter: Parameter? = nil) throws -> (weights: [[[Float]]], buckets: Int) {
-        let (x, y) = data()
+        nonisolated(unsafe) let (x, y) = data()
         nonisolated(unsafe) let models = (0..<ranks).map { _ in model() }
-        let group = InProcessGroup(size: ranks)
         nonisolated(unsafe) var weights = [[[Float]]](repeating: [], count: ranks)
         nonisolated(unsafe) var bucketCount = 0
-        nonisolated(unsafe) var failure: (any Error)?
-        let done = DispatchGroup()
-        for rank in 0..<ranks {
-            done.enter()
-            let thread = Thread {
-                defer { done.leave() }
-                do {
-                    let model = models[rank]
-                    let communicator = InProcessCommunicator(rank: rank, group: group)
-                    let parameters = model.trainableParameters + (extraParameter.map { [$0] } ?? [])
-                    let optimizer = SGD(parameters: parameters, learningRate: 0.1, momentum: 0.9)
-                    let parallel = try DataParallel(parameters: parameters, communicator: communicator, bucketCapacityBytes: bucketBytes)
-                    parallel.attach(to: optimizer)
-                    let share = 32 / ranks
-                    let (xs, ys) = (x.narrowed(axis: 0, start: rank * share, length: share), y.narrowed(axis: 0, start: rank * share, length: share))
-                    let piece = share / backwardPasses
-                    for _ in 0..<steps {
-                        optimizer.zeroGrad()
-                        for pass in 0..<backwardPasses {
-                            let prediction = model(xs.narrowed(axis: 0, start: pass * piece, length: piece), training: true)
-                            let loss = MeanSquaredError()(ys.narrowed(axis: 0, start: pass * piece, length: piece), prediction)
-                            (loss * Tensor(1 / Float(backwardPasses))).backward()
-                        }
-                        optimizer.step()
-                    }
-                    parallel.detach()
-                    weights[rank] = model.parameters.map(\.value.scalars)
-                    if rank == 0 { bucketCount = parallel.bucketCount }
-                } catch {
-                    failure = error
+        try onRanks(ranks) { rank, communicator in
+            let model = models[rank]
+            let parameters = model.trainableParameters + (extraParameter.map { [$0] } ?? [])
+            let optimizer = SGD(parameters: parameters, learningRate: 0.1, momentum: 0.9)
+            let parallel = try DataParallel(parameters: parameters, communicator: communicator, bucketCapacityBytes: bucketBytes)
+            parallel.attach(to: optimizer)
+            let share = 32 / ranks
+            let (xs, ys) = (x.narrowed(axis: 0, start: rank * share, length: share), y.narrowed(axis: 0, start: rank * share, length: share))
+            let piece = share / backwardPasses
+            for _ in 0..<steps {
+                optimizer.zeroGrad()
+                for pass in 0..<backwardPasses {
+                    let prediction = model(xs.narrowed(axis: 0, start: pass * piece, length: piece), training: true)
+                    let loss = MeanSquaredError()(ys.narrowed(axis: 0, start: pass * piece, length: piece), prediction)
+                    (loss * Tensor(1 / Float(backwardPasses))).backward()
                 }
+                optimizer.step()
             }
-            thread.stackSize = 8 << 20
-            thread.start()
+            parallel.detach()
+            weights[rank] = model.parameters.map(\.value.scalars)
+            if rank == 0 { bucketCount = parallel.bucketCount }
         }
-        done.wait()
-        if let failure { throw failure }
         return (weights, bucketCount)
     }
 
@@ -239,42 +223,28 @@ struct DataParallelTests {
 
     @Test("Ranks whose parameters differ are refused with both lists")
     func mismatchedParameters() throws {
-        let group = InProcessGroup(size: 2)
         nonisolated(unsafe) var errors: [String] = ["", ""]
-        let done = DispatchGroup()
-        for rank in 0..<2 {
-            done.enter()
-            Thread {
-                defer { done.leave() }
-                let parameter = Parameter(Tensor.zeros(rank == 0 ? [3] : [4]), name: "w")
-                do {
-                    _ = try DataParallel(parameters: [parameter], communicator: InProcessCommunicator(rank: rank, group: group))
-                } catch {
-                    errors[rank] = "\(error)"
-                }
-            }.start()
+        try Self.onRanks(2) { rank, communicator in
+            let parameter = Parameter(Tensor.zeros(rank == 0 ? [3] : [4]), name: "w")
+            do {
+                _ = try DataParallel(parameters: [parameter], communicator: communicator)
+            } catch {
+                errors[rank] = "\(error)"
+            }
         }
-        done.wait()
         #expect(errors[0].isEmpty)
         #expect(errors[1].contains("[w[4]]") && errors[1].contains("rank 0 has [w[3]]"), "\(errors[1])")
     }
 
     @Test("broadcastParameters gives every rank rank 0's values")
     func broadcast() throws {
-        let group = InProcessGroup(size: 3)
         nonisolated(unsafe) var values: [[Float]] = [[], [], []]
-        let done = DispatchGroup()
-        for rank in 0..<3 {
-            done.enter()
-            Thread {
-                defer { done.leave() }
-                let parameters = [Parameter(Tensor.full([2], value: Float(rank)), name: "a"),
-                                  Parameter(Tensor.full([3], value: Float(10 + rank)), name: "b", trainable: false)]
-                try? DataParallel.broadcast(parameters, over: InProcessCommunicator(rank: rank, group: group))
-                values[rank] = parameters.flatMap(\.value.scalars)
-            }.start()
+        try Self.onRanks(3) { rank, communicator in
+            let parameters = [Parameter(Tensor.full([2], value: Float(rank)), name: "a"),
+                              Parameter(Tensor.full([3], value: Float(10 + rank)), name: "b", trainable: false)]
+            try DataParallel.broadcast(parameters, over: communicator)
+            values[rank] = parameters.flatMap(\.value.scalars)
         }
-        done.wait()
         #expect(values.allSatisfy { $0 == [0, 0, 10, 10, 10] }, "\(values)")
     }
 }

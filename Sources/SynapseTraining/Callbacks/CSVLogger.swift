@@ -9,8 +9,11 @@ public final class CSVLogger: Callback {
     /// Rank 0 alone prints and writes files in data-parallel training.
     public var runsOnEveryRank: Bool { false }
 
+    /// The CSV file written.
     public let path: String
+    /// The text between values ("," by default).
     public let separator: String
+    /// Whether rows are added to an existing file instead of replacing it.
     public let append: Bool
     private var keys: [String]?
     private var file: UnsafeMutablePointer<FILE>?
@@ -25,6 +28,9 @@ public final class CSVLogger: Callback {
         self.append = append
     }
 
+    /// Opens the file (a file that cannot be opened is reported once and training goes on).
+    ///
+    /// - Parameter logs: unused.
     public func onTrainBegin(logs: Logs) {
         keys = nil
         file = fopen(path, append ? "a" : "w")
@@ -33,6 +39,11 @@ public final class CSVLogger: Callback {
         }
     }
 
+    /// Writes the epoch's row (the header first: training keys, then `val_` keys).
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch index, the first column.
+    ///   - logs: the epoch's loss and metrics.
     public func onEpochEnd(_ epoch: Int, logs: Logs) {
         guard let file else { return }
         if keys == nil {
@@ -50,6 +61,9 @@ public final class CSVLogger: Callback {
         fflush(file)
     }
 
+    /// Closes the file.
+    ///
+    /// - Parameter logs: unused.
     public func onTrainEnd(logs: Logs) {
         if let file { fclose(file) }
         file = nil

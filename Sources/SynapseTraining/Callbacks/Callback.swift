@@ -36,6 +36,8 @@ public protocol Callback: AnyObject {
     var runsOnEveryRank: Bool { get }
 }
 
+/// Do-nothing defaults for every hook: a callback implements only the ones it needs,
+/// and runs on every rank of a data-parallel `fit` unless it says otherwise.
 extension Callback {
     public func setModel(_ model: Model) {}
     public func onTrainBegin(logs: Logs) {}

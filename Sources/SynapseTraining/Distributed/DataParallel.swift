@@ -205,18 +205,19 @@ public final class DataParallel {
     public func averageGradients() throws {
         let flagsStart = buckets[buckets.count - 1].buffer.count - parameters.count - 1
         let flags = buckets[buckets.count - 1].buffer
-        for index in 0..<parameters.count { flags.baseAddress[flagsStart + index] = parameters[index].grad == nil ? 0 : 1 }
-        flags.baseAddress[flags.count - 1] = stale ? 1 : 0
-        try sendRemainingBuckets()
-        try Distributed.timingWait { for bucket in buckets { try bucket.pending?.wait() } }
+        /// Fills the last bucket's flags, sends what is left and waits for every bucket.
+        func reduceRemaining(stale: Bool) throws {
+            for index in 0..<parameters.count { flags.baseAddress[flagsStart + index] = parameters[index].grad == nil ? 0 : 1 }
+            flags.baseAddress[flags.count - 1] = stale ? 1 : 0
+            try sendRemainingBuckets()
+            try Distributed.timingWait { for bucket in buckets { try bucket.pending?.wait() } }
+        }
+        try reduceRemaining(stale: stale)
         if flags.baseAddress[flags.count - 1] > 0 {
             // Some rank's gradients grew after their bucket left: reduce everything again.
             for bucket in buckets { bucket.copied = bucket.copied.map { _ in false } }
             nextBucket = 0
-            for index in 0..<parameters.count { flags.baseAddress[flagsStart + index] = parameters[index].grad == nil ? 0 : 1 }
-            flags.baseAddress[flags.count - 1] = 0
-            try sendRemainingBuckets()
-            try Distributed.timingWait { for bucket in buckets { try bucket.pending?.wait() } }
+            try reduceRemaining(stale: false)
         }
         let scale = 1 / Float(communicator.worldSize)
         for bucket in buckets {
