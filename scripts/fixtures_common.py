@@ -18,8 +18,9 @@ VENV = os.environ.get("SYNAPSE_VENV", os.path.expanduser("~/.cache/synapse-venv"
 # skipped, saying so, where it is missing.
 # pillow and pypng: the JPEG and PNG files of fixtures_images.py (pypng writes the
 # 16-bit, low-bit and interlaced PNGs Pillow cannot).
-REQUIREMENTS = ["numpy", "torch", "safetensors", "pillow", "pypng", "nvidia-cuda-nvrtc>=13,<14"]
-PROBE = ("import numpy, torch, safetensors, PIL, png, importlib.metadata as m; "
+# keras: the "layers" group evaluates Keras 3's own layers (PyTorch back end).
+REQUIREMENTS = ["numpy", "torch", "safetensors", "pillow", "pypng", "nvidia-cuda-nvrtc>=13,<14", "keras"]
+PROBE = ("import numpy, torch, safetensors, PIL, png, keras, importlib.metadata as m; "
          "m.version('nvidia-cuda-nvrtc')")
 
 

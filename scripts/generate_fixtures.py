@@ -8,7 +8,7 @@ Run from anywhere:
     python3 scripts/generate_fixtures.py --list
 
 The script re-executes itself inside $HOME/.cache/synapse-venv (override with
-SYNAPSE_VENV), creating it with numpy, torch and safetensors when missing.
+SYNAPSE_VENV), creating it with numpy, torch, safetensors and keras when missing.
 
 Groups live in GROUPS below: a name, the JSON file it writes (relative to the
 repository root) and a function returning the cases. Add a group by writing
@@ -33,7 +33,9 @@ def main(argv):
     import torch
 
     from fixtures_conv import conv_cases
+    from fixtures_layers import layers_cases
     from fixtures_losses import losses_cases
+    from fixtures_merge import merge_cases
     from fixtures_ops import ops_cases
     from fixtures_optimizers import optimizers_cases
 
@@ -43,6 +45,8 @@ def main(argv):
         "optimizers": ("Tests/SynapseNNTests/Fixtures/optimizers.json", optimizers_cases),
         "losses": ("Tests/SynapseNNTests/Fixtures/losses.json", losses_cases),
         "conv": ("Tests/SynapseCoreTests/Fixtures/conv.json", conv_cases),
+        "layers": ("Tests/SynapseNNTests/Fixtures/layers.json", layers_cases),
+        "merge": ("Tests/SynapseNNTests/Fixtures/merge.json", merge_cases),
     }
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

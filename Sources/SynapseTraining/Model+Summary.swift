@@ -1,35 +1,38 @@
-/// `summary()`: a Keras-style table of layers, output shapes and parameter counts.
+/// `summary()`: a Keras-style table of layers, output shapes and parameter counts
+/// (and, for a functional model, each layer's inbound connections).
 extension Model {
     /// The summary table as text (also printed by ``summary()``).
     ///
     /// The model must be built (called once, or declared with an ``Input``).
     public func summaryText() -> String {
         buildFromDeclaredInput()
-        let rows: [(String, String, Int)] = summaryLayers.map { layer in
+        let connections = graph.map(Self.connections)
+        var headers = ["Layer (type)", "Output Shape", "Param #"]
+        if connections != nil { headers.append("Connected to") }
+        let rows: [[String]] = summaryLayers.map { layer in
             let type = String(describing: Swift.type(of: layer))
             let shape = layer.outputShape.map { "(None, " + $0.map(String.init).joined(separator: ", ") + ")" } ?? "?"
-            return ("\(layer.name) (\(type))", shape, layer.parameterCount)
+            var row = ["\(layer.name) (\(type))", shape, Self.grouped(layer.parameterCount)]
+            if let connections { row.append(connections[ObjectIdentifier(layer)] ?? "-") }
+            return row
         }
-        let headers = ("Layer (type)", "Output Shape", "Param #")
-        let widths = (
-            Swift.max(headers.0.count, rows.map(\.0.count).max() ?? 0) + 2,
-            Swift.max(headers.1.count, rows.map(\.1.count).max() ?? 0) + 2,
-            Swift.max(headers.2.count, rows.map { Self.grouped($0.2).count }.max() ?? 0) + 2)
-        func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-            let space = String(repeating: " ", count: Swift.max(0, width - text.count - 1))
-            return right ? space + text + " " : " " + text + space
+        let widths = headers.indices.map { column in Swift.max(headers[column].count, rows.map { $0[column].count }.max() ?? 0) + 2 }
+        // The parameter count (column 2) is right-aligned, as Keras prints it.
+        func line(_ cells: [String], _ edge: String, _ separator: String) -> String {
+            let padded = cells.enumerated().map { column, text in
+                let space = String(repeating: " ", count: Swift.max(0, widths[column] - text.count - 1))
+                return column == 2 ? space + text + " " : " " + text + space
+            }
+            return edge + padded.joined(separator: separator) + edge
         }
         func rule(_ left: String, _ middle: String, _ right: String, _ fill: String) -> String {
-            left + String(repeating: fill, count: widths.0) + middle + String(repeating: fill, count: widths.1)
-                + middle + String(repeating: fill, count: widths.2) + right
+            left + widths.map { String(repeating: fill, count: $0) }.joined(separator: middle) + right
         }
         var lines = ["Model: \"\(name)\""]
         lines.append(rule("┏", "┳", "┓", "━"))
-        lines.append("┃" + pad(headers.0, widths.0) + "┃" + pad(headers.1, widths.1) + "┃" + pad(headers.2, widths.2, right: true) + "┃")
+        lines.append(line(headers, "┃", "┃"))
         lines.append(rule("┡", "╇", "┩", "━"))
-        for row in rows {
-            lines.append("│" + pad(row.0, widths.0) + "│" + pad(row.1, widths.1) + "│" + pad(Self.grouped(row.2), widths.2, right: true) + "│")
-        }
+        for row in rows { lines.append(line(row, "│", "│")) }
         lines.append(rule("└", "┴", "┘", "─"))
         let total = parameterCount
         let trainable = trainableParameterCount
@@ -39,11 +42,24 @@ extension Model {
         return lines.joined(separator: "\n")
     }
 
+    /// For each layer of a functional model, its inbound tensors as Keras prints
+    /// them: "dense[0][0], input[0][0]" (layer, node within the model, output).
+    private static func connections(_ graph: LayerGraph) -> [ObjectIdentifier: String] {
+        let numbering = graph.nodeNumbering
+        var result: [ObjectIdentifier: [String]] = [:]
+        for node in graph.nodes {
+            let sources = node.inputs.map { "\($0.layer.name)[\(numbering[ObjectIdentifier($0.node)] ?? 0)][\($0.outputIndex)]" }
+            result[ObjectIdentifier(node.layer), default: []].append(contentsOf: sources)
+        }
+        return result.mapValues { $0.joined(separator: ", ") }
+    }
+
     /// Prints the summary table.
     public func summary() { print(summaryText()) }
 
     /// The layers listed in the summary: a Sequential's layers (without the Input
-    /// declaration), or a subclass's direct sublayers.
+    /// declaration), a functional model's layers (with its inputs, as Keras lists
+    /// them), or a subclass's direct sublayers.
     private var summaryLayers: [Layer] {
         (self as? Sequential)?.layers.filter { !($0 is Input) } ?? sublayers
     }

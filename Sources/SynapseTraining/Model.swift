@@ -1,9 +1,11 @@
 /// A trainable network with Keras' workflow: `compile`, `fit`, `evaluate`,
 /// `predict`, `summary`.
 ///
-/// Use ``Sequential`` for a stack of layers, or subclass `Model` for anything else:
-/// override ``forward(_:training:)`` for the computation and, when the loss is not
-/// a simple function of targets and predictions (a VAE), ``trainStep(x:y:)``.
+/// Use ``Sequential`` for a stack of layers, `Model(inputs:outputs:)` for a graph of
+/// layers built with the functional API (residual connections, several inputs or
+/// outputs, shared layers), or subclass `Model` for anything else: override
+/// ``forward(_:training:)`` for the computation and, when the loss is not a simple
+/// function of targets and predictions (a VAE), ``trainStep(x:y:)``.
 ///
 /// ```swift
 /// let model = Sequential {
@@ -38,6 +40,34 @@ open class Model: Layer {
     /// send fewer messages. See ``DataParallel``.
     public var distributedBucketBytes = 25 << 20 {
         didSet { require(distributedBucketBytes > 0, "distributedBucketBytes must be positive, got \(distributedBucketBytes)") }
+    }
+    /// The graph of a functional model (`Model(inputs:outputs:)`); `nil` for
+    /// ``Sequential`` and subclasses.
+    var graph: LayerGraph?
+
+    /// A functional model's layers in the order of their first call, its inputs
+    /// first; otherwise the sublayers found by reflection.
+    open override var sublayers: [Layer] { graph?.layers ?? super.sublayers }
+
+    /// The model's layers (Keras' `model.layers`): a ``Sequential``'s stack, a
+    /// functional model's layers (inputs first, then in the order of their first
+    /// call), or a subclass's direct sublayers.
+    open var layers: [Layer] { sublayers }
+
+    /// A functional model has no weights of its own; otherwise those found by reflection.
+    open override var ownParameters: [Parameter] { graph == nil ? super.ownParameters : [] }
+
+    /// Runs a functional model's graph (one input, one output); subclasses override
+    /// it with their computation.
+    open override func forward(_ input: Tensor, training: Bool) -> Tensor {
+        guard let graph else { fatalError("\(type(of: self)) must override forward(_:training:)") }
+        return graph.run([input], masks: [nil], training: training, model: name)[graph.singleOutput(model: name)].output
+    }
+
+    /// Runs a functional model's graph with the input's time-step mask.
+    open override func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
+        guard let graph else { return forward(input, training: training) }
+        return graph.run([input], masks: [mask], training: training, model: name)[graph.singleOutput(model: name)].output
     }
 
     /// Configures training with objects.
@@ -94,7 +124,9 @@ open class Model: Layer {
 
     /// Builds the model from a declared input shape, when it has one (a
     /// ``Sequential`` starting with an ``Input``). Does nothing by default.
-    open func buildFromDeclaredInput() {}
+    open func buildFromDeclaredInput() {
+        if let graph, !isBuilt { buildIfNeeded(inputShape: graph.inputs[0].shape) }
+    }
 
     /// One optimization step on a batch: forward in training mode, loss plus
     /// regularization, backward, optimizer step, metric updates.
@@ -118,9 +150,14 @@ open class Model: Layer {
     /// The output for a batch and the mask of its time steps, if the model makes one
     /// (`Embedding(maskZero:)` or `Masking` followed by layers that keep the time
     /// axis). The default train and test steps leave masked steps out of the loss.
-    /// The default has no mask; ``Sequential`` threads masks through its layers.
+    /// The default has no mask; ``Sequential`` and functional models thread masks
+    /// through their layers.
     open func forwardWithOutputMask(_ x: Tensor, training: Bool) -> (output: Tensor, mask: Tensor?) {
-        (self(x, training: training), nil)
+        if let graph {
+            buildFromDeclaredInput()
+            return graph.run([x], masks: [nil], training: training, model: name)[graph.singleOutput(model: name)]
+        }
+        return (self(x, training: training), nil)
     }
 
     /// Evaluation on a batch in inference mode; returns the batch loss.

@@ -16,7 +16,10 @@
 /// ```
 open class Sequential: Model {
     /// The layers, in order.
-    public private(set) var layers: [Layer] = []
+    private var stack: [Layer] = []
+
+    /// The layers, in order (the ``Input`` declaration included when there is one).
+    public override var layers: [Layer] { stack }
 
     /// A model from the layers listed in a builder block.
     public init(name: String? = nil, @LayerBuilder _ content: () -> [Layer]) {
@@ -47,7 +50,7 @@ open class Sequential: Model {
         }
         require(!layers.contains { $0.name == layer.name }, "Sequential.add: a layer named '\(layer.name)' is already in the model")
         require(!isBuilt, "Sequential.add: cannot add '\(layer.name)' to a model that is already built")
-        layers.append(layer)
+        stack.append(layer)
     }
 
     /// Builds from the leading ``Input`` declaration, if there is one.

@@ -24,20 +24,31 @@ public final class Reshape: Layer {
 }
 
 /// Declares the per-sample input shape of a model (Keras' `Input` / `InputLayer`),
-/// so the model builds and can print its summary before seeing data.
+/// so the model builds and can print its summary before seeing data. In the
+/// functional API it is the start of the graph: layers are called on it.
 ///
 /// ```swift
 /// let model = Sequential {
 ///     Input(shape: [784])
 ///     Dense(10, activation: .softmax)
 /// }
+/// // functional
+/// let inputs = Input(shape: [784])
+/// let outputs = Dense(10, activation: .softmax)(inputs)
+/// let same = Model(inputs: inputs, outputs: outputs)
 /// ```
 public final class Input: Layer {
     /// Per-sample shape, without the batch dimension.
     public let shape: [Int]
     /// Element type of the inputs (int32 for token ids).
     public let dtype: DType
+    /// The node that starts a functional graph at this input, while a graph holds it.
+    weak var symbolicNode: LayerNode?
 
+    /// - Parameters:
+    ///   - shape: per-sample shape, without the batch dimension; every size positive.
+    ///   - dtype: element type of the inputs (default float32; int32 for token ids).
+    ///   - name: a fixed name; by default "input", made unique by the model.
     public init(shape: [Int], dtype: DType = .float32, name: String? = nil) {
         require(shape.allSatisfy { $0 > 0 }, "Input: dimensions must be positive, got \(Shape.describe(shape))")
         self.shape = shape

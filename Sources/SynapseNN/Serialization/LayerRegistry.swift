@@ -81,6 +81,8 @@ public enum LayerRegistry {
             UpSampling2D.self, ZeroPadding2D.self, SpatialDropout2D.self,
             Embedding.self, Masking.self, SimpleRNN.self, LSTM.self, GRU.self,
             Rescaling.self,
+            GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Cropping2D.self, Permute.self, RepeatVector.self, DepthwiseConv2D.self, SeparableConv2D.self,
+            Add.self, Subtract.self, Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self,
         ]
         var factories: [String: Factory] = [:]
         for type in types { factories[type.className] = { try type.init(config: $0) } }

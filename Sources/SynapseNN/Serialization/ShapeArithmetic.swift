@@ -1,7 +1,7 @@
 /// Overflow-checked shape arithmetic for checking model files before building.
-enum ShapeArithmetic {
+package enum ShapeArithmetic {
     /// The product of `shape`, or `nil` when it overflows or a size is negative.
-    static func elementCount(_ shape: [Int]) -> Int? {
+    package static func elementCount(_ shape: [Int]) -> Int? {
         var count = 1
         for size in shape {
             guard size >= 0 else { return nil }

@@ -104,7 +104,7 @@ public enum Checkpoint {
     /// The checkpoint state stored in a file, without loading anything.
     public static func state(at url: URL) throws -> State { try read(from: url).state }
 
-    /// Rebuilds the model of a checkpoint and restores everything a run needs to
+    /// Rebuilds the model of a checkpoint (a ``Sequential`` or a functional model) and restores everything a run needs to
     /// continue: the weights, the compile settings (stored optimizer, loss and
     /// metrics, see ``Sequential/load(from:)``), the optimizer's state, the history
     /// and the state of ``Random``. Pass the returned epoch as `fit`'s `initialEpoch`.
@@ -114,9 +114,9 @@ public enum Checkpoint {
     ///   (build and compile the model in code, then call
     ///   ``Model/loadCheckpoint(from:)``); ``OptimizerStateError`` when the
     ///   optimizer state does not fit.
-    public static func resume(from url: URL) throws -> (model: Sequential, initialEpoch: Int) {
+    public static func resume(from url: URL) throws -> (model: Model, initialEpoch: Int) {
         let contents = try read(from: url)
-        let model = try contents.file.makeSequential()
+        let model = try contents.file.makeModel()
         guard let optimizer = model.optimizer else {
             throw ModelFileError.unsupportedModel(
                 "checkpoint \(url.path): its optimizer (\(contents.file.compile?.optimizerClassName ?? "none")) or loss cannot be rebuilt; build and compile the model in code, then call loadCheckpoint(from:)")

@@ -32,7 +32,8 @@ enum KerasSerialization {
             config["layers"] = .array(layers.map(annotatedLayer))
         }
         model["config"] = .object(config)
-        model["module"] = "keras"
+        // Keras 3 writes its functional class with the module it lives in.
+        model["module"] = model["class_name"]?.stringValue == "Functional" ? "keras.src.models.functional" : "keras"
         model["registered_name"] = .null
         return .object(model)
     }

@@ -1,34 +1,5 @@
 import Foundation
 
-extension Sequential {
-    /// Reads a model written by ``Model/save(to:)``: rebuilds the layers from
-    /// ``LayerRegistry``, builds them for the stored input shape, loads every weight,
-    /// recompiles with the stored optimizer, loss and metrics, and restores the
-    /// history. Predictions of the loaded model equal the saved model's bit for bit.
-    ///
-    /// The file is treated as untrusted: every shape is checked before anything is
-    /// built, and a damaged or hostile file throws a ``ModelFileError`` naming the
-    /// problem; it never stops the process.
-    ///
-    /// Compile settings come back when the optimizer and loss are built-in ones
-    /// (with their stored hyper-parameters; the learning rate as a constant), and
-    /// metrics whose names ``Metrics/named(_:loss:)`` knows; otherwise the model is
-    /// returned uncompiled (call `compile` yourself) and
-    /// ``ModelFile/compile`` still holds what was stored. Optimizer state (moments)
-    /// is not part of the file.
-    ///
-    /// - Throws: ``ModelFileError`` (`unreadable`, `notAModelFile`,
-    ///   `unknownLayerClass`, `invalidConfig`, `missingTensor`, `shapeMismatch`, ...).
-    ///
-    /// ```swift
-    /// let model = try Sequential.load(from: URL(fileURLWithPath: "mnist.safetensors"))
-    /// let probabilities = model.predict(images)
-    /// ```
-    public static func load(from url: URL) throws -> Sequential {
-        try ModelFile.read(from: url).makeSequential()
-    }
-}
-
 extension Model {
     /// Loads weights by name from a `.safetensors` file (written by
     /// ``saveWeights(to:)`` or ``save(to:)``, or by any tool that uses the same names
@@ -76,7 +47,10 @@ extension ModelFile {
     /// compile settings and history (see ``Sequential/load(from:)``).
     public func makeSequential() throws -> Sequential {
         guard architecture.className == "Sequential" else {
-            throw ModelFileError.invalidArchitecture("model class \"\(architecture.className.prefix(40))\" cannot be rebuilt; Synapse rebuilds Sequential models")
+            if architecture.topology != nil {
+                throw ModelFileError.invalidArchitecture("model '\(architecture.name.prefix(80))' is a functional model; load it with Model.load(from:) or ModelFile.makeModel()")
+            }
+            throw ModelFileError.invalidArchitecture("model class \"\(architecture.className.prefix(40))\" cannot be rebuilt; Synapse rebuilds Sequential and Functional models")
         }
         let layers = try architecture.layers.map(LayerRegistry.makeLayer(from:))
         let model = Sequential(name: architecture.name)
@@ -94,13 +68,19 @@ extension ModelFile {
         } else if let name = tensors.keys.min() {
             throw ModelFileError.unexpectedTensors([name] + tensors.keys.filter { $0 != name }.sorted())
         }
+        try restoreTrainingState(into: model)
+        return model
+    }
+
+    /// Compiles a rebuilt model with the stored settings (when they can be rebuilt)
+    /// and restores its history and privacy guarantee.
+    func restoreTrainingState(into model: Model) throws {
         if let compile, let optimizer = try compile.makeOptimizer(), let loss = try compile.makeLoss() {
             let metrics = compile.metrics.compactMap { Metrics.named($0, loss: loss.name) }
             model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
         }
         if let history { model.setHistory(history) }
         model.privacyGuarantee = privacy
-        return model
     }
 
     /// Infers every layer's shapes without building and compares the parameter

@@ -5,15 +5,16 @@ extension Model {
     /// Writes the model to one `.safetensors` file: the weights under their stable
     /// names (`dense_1.kernel`, in Keras' layouts; PyTorch's are listed in
     /// ``ModelFile``), and in the metadata the architecture, the compile settings
-    /// and the training history. ``Sequential/load(from:)`` reads it back.
+    /// and the training history. ``Model/load(from:)`` reads it back (and
+    /// ``Sequential/load(from:)`` a stack).
     ///
     /// The write is atomic: a temporary file in the same folder, renamed over `url`.
     /// Before writing, every layer's configuration is rebuilt once through
     /// ``LayerRegistry``, so a model that could not be loaded again (an unregistered
     /// custom layer) fails here rather than at load time.
     ///
-    /// - Throws: ``ModelFileError``: `unsupportedModel` for a model that is not a
-    ///   ``Sequential`` (save its weights with ``saveWeights(to:)`` instead),
+    /// - Throws: ``ModelFileError``: `unsupportedModel` for a model that is neither a
+    ///   ``Sequential`` nor functional (save its weights with ``saveWeights(to:)`` instead),
     ///   `notSerializable` or `unknownLayerClass` for a layer that cannot be
     ///   described, `unwritable` when the file cannot be written.
     ///
@@ -28,23 +29,34 @@ extension Model {
 
     /// The tensors and metadata ``save(to:)`` writes.
     func modelFileContents() throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        guard let sequential = self as? Sequential else {
-            throw ModelFileError.unsupportedModel(
-                "model '\(name)' of type \(type(of: self)) is not a Sequential: save(to:) describes Sequential models; use saveWeights(to:) and rebuild the model in code")
-        }
-        buildFromDeclaredInput()
-        let layers = try sequential.layers.map { layer -> LayerConfig in
-            let config = try LayerRegistry.config(of: layer)
-            _ = try LayerRegistry.makeLayer(from: config)
-            return config
-        }
-        let architecture = ModelArchitecture(name: name, buildInputShape: isBuilt ? inputShape : nil, layers: layers)
+        let architecture = try self.architecture()
         var metadata = Self.fileMetadata(format: ModelFile.format)
         metadata["architecture"] = try architecture.jsonText()
         if let compile = CompileConfig(of: self) { metadata["compile"] = try compile.jsonText() }
         metadata["history"] = try ModelFile.encodeHistory(history)
         if let privacyGuarantee { metadata[ModelFile.privacyKey] = try privacyGuarantee.jsonText() }
         return (try weightTensors(), metadata)
+    }
+
+    /// The architecture ``save(to:)`` stores: a ``Sequential``'s layers, or a
+    /// functional model's layers and how they connect. Every layer's configuration
+    /// is rebuilt once through ``LayerRegistry`` to prove it loads.
+    func architecture() throws -> ModelArchitecture {
+        buildFromDeclaredInput()
+        func checkedConfig(_ layer: Layer) throws -> LayerConfig {
+            let config = try LayerRegistry.config(of: layer)
+            _ = try LayerRegistry.makeLayer(from: config)
+            return config
+        }
+        if let sequential = self as? Sequential {
+            return ModelArchitecture(name: name, buildInputShape: isBuilt ? inputShape : nil, layers: try sequential.layers.map(checkedConfig))
+        }
+        guard let graph else {
+            throw ModelFileError.unsupportedModel(
+                "model '\(name)' of type \(type(of: self)) is neither a Sequential nor a functional model: save(to:) describes those; use saveWeights(to:) and rebuild the model in code")
+        }
+        return ModelArchitecture(className: "Functional", name: name, buildInputShape: inputShape,
+                                 layers: try graph.layers.map(checkedConfig), topology: graph.topology)
     }
 
     /// Writes only the weights, by name, to a `.safetensors` file (atomically);

@@ -10,7 +10,7 @@
 /// `build_input_shape` includes the batch dimension as `null` (Keras' form);
 /// ``buildInputShape`` is per sample.
 public struct ModelArchitecture: Sendable, Hashable {
-    /// The model class; "Sequential" is the one Synapse can rebuild.
+    /// The model class: "Sequential" or "Functional", the two Synapse rebuilds.
     public var className: String
     /// The model's name.
     public var name: String
@@ -18,6 +18,13 @@ public struct ModelArchitecture: Sendable, Hashable {
     public var buildInputShape: [Int]?
     /// The layers' configurations, in order.
     public var layers: [LayerConfig]
+    /// How the layers connect, for a functional model (class "Functional"); `nil`
+    /// for a ``Sequential`` stack.
+    public var topology: FunctionalTopology?
+
+    /// The class names a functional architecture may carry (Keras 3 writes
+    /// "Functional", Keras 2 "Functional" or "Model").
+    public static let functionalClassNames: Set<String> = ["Functional", "Model"]
 
     /// Most layers an architecture may list.
     public static let maximumLayerCount = 100_000
@@ -27,8 +34,12 @@ public struct ModelArchitecture: Sendable, Hashable {
     ///   - name: the model's name.
     ///   - buildInputShape: per-sample input shape, or `nil` for an unbuilt model.
     ///   - layers: the layer configurations, in order.
-    public init(className: String = "Sequential", name: String, buildInputShape: [Int]?, layers: [LayerConfig]) {
+    ///   - topology: how the layers connect, for a functional model (`className`
+    ///     "Functional"); `nil` (the default) for a stack.
+    public init(className: String = "Sequential", name: String, buildInputShape: [Int]?, layers: [LayerConfig],
+                topology: FunctionalTopology? = nil) {
         (self.className, self.name, self.buildInputShape, self.layers) = (className, name, buildInputShape, layers)
+        self.topology = topology
     }
 
     /// The JSON form, in Keras 3's serialisation format (module and registered name
@@ -41,11 +52,19 @@ public struct ModelArchitecture: Sendable, Hashable {
     /// The JSON form without Keras' marks.
     var synapseConfigValue: ConfigValue {
         let layerValues: [ConfigValue] = layers.map { layer in
-            ["class_name": .string(layer.className), "name": .string(layer.layerName), "config": .object(layer.values)]
+            var entry: [String: ConfigValue] = ["class_name": .string(layer.className), "name": .string(layer.layerName),
+                                                "config": .object(layer.values)]
+            if let topology { entry["inbound_nodes"] = topology.inboundNodesValue(of: layer.layerName) }
+            return .object(entry)
         }
         let shape: ConfigValue = buildInputShape.map { .array([.null] + $0.map(ConfigValue.int)) } ?? .null
-        return ["class_name": .string(className),
-                "config": ["name": .string(name), "build_input_shape": shape, "layers": .array(layerValues)]]
+        var config: [String: ConfigValue] = ["name": .string(name), "build_input_shape": shape, "layers": .array(layerValues)]
+        if let topology {
+            config["input_layers"] = FunctionalTopology.referencesValue(topology.inputs)
+            config["output_layers"] = FunctionalTopology.referencesValue(topology.outputs)
+            config["trainable"] = true
+        }
+        return ["class_name": .string(className), "config": .object(config)]
     }
 
     /// The JSON text (compact, sorted keys).
@@ -91,7 +110,9 @@ public struct ModelArchitecture: Sendable, Hashable {
         }
         guard let layerValues = config["layers"]?.arrayValue else { throw fail("\"config\" must have a \"layers\" array") }
         guard layerValues.count <= Self.maximumLayerCount else { throw fail("more than \(Self.maximumLayerCount) layers") }
+        let isFunctional = Self.functionalClassNames.contains(className)
         var layers: [LayerConfig] = []
+        var calls: [String: [FunctionalTopology.Call]] = [:]
         var names = Set<String>()
         for (index, layerValue) in layerValues.enumerated() {
             guard let entry = layerValue.objectValue, let layerClass = entry["class_name"]?.stringValue,
@@ -103,7 +124,14 @@ public struct ModelArchitecture: Sendable, Hashable {
             guard let layerName = values["name"]?.stringValue else { throw fail("layer \(index) (\(layerClass.prefix(40))) has no name") }
             guard names.insert(layerName).inserted else { throw fail("two layers are named '\(layerName.prefix(80))'") }
             layers.append(LayerConfig(className: layerClass, values: values))
+            if isFunctional { calls[layerName] = try FunctionalTopology.calls(from: entry["inbound_nodes"], layer: layerName) }
         }
-        self.init(className: className, name: name, buildInputShape: buildInputShape, layers: layers)
+        var topology: FunctionalTopology?
+        if isFunctional {
+            topology = FunctionalTopology(calls: calls,
+                                          inputs: try FunctionalTopology.references(from: config["input_layers"], key: "input_layers"),
+                                          outputs: try FunctionalTopology.references(from: config["output_layers"], key: "output_layers"))
+        }
+        self.init(className: className, name: name, buildInputShape: buildInputShape, layers: layers, topology: topology)
     }
 }
