@@ -2,7 +2,7 @@ import Foundation
 import Synapse
 
 /// A model loaded for serving: its name, what it takes and gives per sample, and
-/// the ``Sequential`` itself (run only by the ``InferenceBatcher``'s thread).
+/// the model itself (run only by the ``InferenceBatcher``'s thread).
 public final class ServedModel: @unchecked Sendable {
     // @unchecked: `model` is a class graph that is built and warmed up in `init`
     // and afterwards only read by the one inference thread; everything else is immutable.
@@ -34,17 +34,21 @@ public final class ServedModel: @unchecked Sendable {
     /// a 400 answer instead of a stopped process.
     public let vocabularySize: Int?
 
-    let model: Sequential
+    let model: Model
 
     /// Wraps a built model and runs it once on zeros to learn its output shape
     /// (this also warms up the kernels, so the first request is not slow).
     ///
     /// - Parameters:
-    ///   - model: a model built for a known input shape (loaded, or called once).
+    ///   - model: a model built for a known input shape (loaded, or called once): a
+    ///     ``Sequential``, a subclass, or a functional model with one input and one output.
     ///   - name: the name clients use.
     ///   - path: where it came from (for metadata and logs).
     /// - Throws: ``ServingError`` when the model has no known input shape.
-    public init(model: Sequential, name: String, path: String = "") throws(ServingError) {
+    public init(model: Model, name: String, path: String = "") throws(ServingError) {
+        if let graph = model.graph, graph.inputs.count != 1 || graph.outputs.count != 1 {
+            throw ServingError(.internalServerError, "model '\(name)' has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs; synapse serve serves models with one input and one output")
+        }
         let input = model.layers.first as? Input
         guard let inputShape = model.inputShape ?? input?.shape, inputShape.allSatisfy({ $0 > 0 }) else {
             throw ServingError(.internalServerError, "model '\(name)' has no known input shape; save it after building or training it")
@@ -65,7 +69,8 @@ public final class ServedModel: @unchecked Sendable {
         self.architectureName = model.name
     }
 
-    /// Loads a model file written by `Model.save(to:)` (see `Sequential.load(from:)`).
+    /// Loads a model file written by `Model.save(to:)` (see `Model.load(from:)`): a
+    /// `Sequential` or a functional model with one input and one output.
     ///
     /// - Parameters:
     ///   - url: the model file.
@@ -73,7 +78,7 @@ public final class ServedModel: @unchecked Sendable {
     /// - Throws: the loader's `ModelFileError` for a missing or damaged file,
     ///   ``ServingError`` for a model without a known input shape.
     public convenience init(contentsOf url: URL, name: String? = nil) throws {
-        let model = try Sequential.load(from: url)
+        let model = try Model.load(from: url)
         try self.init(model: model, name: name ?? url.deletingPathExtension().lastPathComponent, path: url.path)
     }
 
@@ -110,7 +115,13 @@ public final class ServedModel: @unchecked Sendable {
     }
 
     /// The first layer after the `Input`'s vocabulary size, when it is an `Embedding`.
-    private static func vocabularySize(of model: Sequential) -> Int? {
+    private static func vocabularySize(of model: Model) -> Int? {
+        if let graph = model.graph {
+            // Every Embedding called on the input bounds the ids.
+            let sizes = graph.nodes.filter { node in node.inputs.contains { $0.layer is Input } }
+                .compactMap { ($0.layer as? Embedding)?.inputDim }
+            return sizes.min()
+        }
         guard let first = model.layers.first(where: { !($0 is Input) }) as? Embedding else { return nil }
         return first.inputDim
     }

@@ -43,7 +43,7 @@ open class Model: Layer {
     }
     /// The graph of a functional model (`Model(inputs:outputs:)`); `nil` for
     /// ``Sequential`` and subclasses.
-    var graph: LayerGraph?
+    package var graph: LayerGraph?
 
     /// A functional model's layers in the order of their first call, its inputs
     /// first; otherwise the sublayers found by reflection.

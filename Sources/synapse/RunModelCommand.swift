@@ -23,10 +23,10 @@ struct RunModelCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reporting {
-            let sequential = try Sequential.load(from: URL(fileURLWithPath: model))
+            let loaded = try Model.load(from: URL(fileURLWithPath: model))
             let file = try SafeTensors.read(from: URL(fileURLWithPath: input))
             guard let x = file.tensors["x"] else { throw SafeTensorsError.missingTensor("x") }
-            let y = sequential.predict(x, batchSize: batchSize)
+            let y = loaded.predict(x, batchSize: batchSize)
             try SafeTensors.write(["y": y], to: URL(fileURLWithPath: output))
         }
     }

@@ -15,7 +15,7 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         try CommandFailure.reporting {
             let modelFile = try ModelFile.read(from: URL(fileURLWithPath: file))
-            let model = try modelFile.makeSequential()
+            let model = try modelFile.makeModel()
             print(model.summaryText())
             print("")
             if let compile = modelFile.compile {

@@ -3,15 +3,15 @@
 ///
 /// Built by `Model(inputs:outputs:)` from the nodes that layer calls on symbolic
 /// tensors recorded; run by the model's forward pass.
-struct LayerGraph {
+package struct LayerGraph {
     /// The model's symbolic inputs (each an ``Input``'s tensor), in order.
-    let inputs: [SymbolicTensor]
+    package let inputs: [SymbolicTensor]
     /// The model's symbolic outputs, in order.
-    let outputs: [SymbolicTensor]
+    package let outputs: [SymbolicTensor]
     /// The layer calls between inputs and outputs, dependencies first (input nodes excluded).
-    let nodes: [LayerNode]
+    package let nodes: [LayerNode]
     /// Every layer once, inputs first, then in the order of their first call.
-    let layers: [Layer]
+    package let layers: [Layer]
     /// For each value a node produces, the index in ``nodes`` of its last consumer,
     /// so a forward pass in inference mode frees intermediate batches early.
     private let lastUse: [ValueKey: Int]
