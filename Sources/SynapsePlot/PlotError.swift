@@ -6,6 +6,9 @@ public enum PlotError: Error, CustomStringConvertible, Equatable {
     case writeFailed(path: String, reason: String)
     /// An image tile's pixel data does not match its declared size.
     case invalidTile(index: Int, reason: String)
+    /// What a plot was given to draw is inconsistent (a ``GraphDiagram`` edge to a
+    /// box that does not exist, a cycle).
+    case invalidData(String)
 
     /// A readable explanation naming the file or tile.
     public var description: String {
@@ -16,6 +19,8 @@ public enum PlotError: Error, CustomStringConvertible, Equatable {
             "cannot write \(path): \(reason)"
         case .invalidTile(let index, let reason):
             "image tile \(index): \(reason)"
+        case .invalidData(let reason):
+            "cannot draw: \(reason)"
         }
     }
 }

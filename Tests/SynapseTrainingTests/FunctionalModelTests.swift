@@ -292,3 +292,33 @@ enum NNTestData {
         return Tensor.randomUniform(shape, low: -1, high: 1, generator: &generator)
     }
 }
+
+@Suite("Model graph pictures")
+struct ModelPlotTests {
+    @Test("plot(to:) draws every layer once with its shape and one arrow per connection, as SVG and PNG")
+    func plotsGraph() throws {
+        let left = Input(shape: [4], name: "left")
+        let right = Input(shape: [4], name: "right")
+        let shared = Dense(3, name: "shared")
+        let model = Model(inputs: [left, right], outputs: Add(name: "sum")([shared(left), shared(right)]), name: "pair")
+        let diagram = model.graphDiagram()
+        #expect(diagram.boxes.map { $0[0] } == ["left (Input)", "right (Input)", "shared (Dense)", "sum (Add)"])
+        #expect(diagram.boxes[2][1] == "(None, 3)")
+        #expect(diagram.edges.map { [$0.from, $0.to] } == [[0, 2], [1, 2], [2, 3]])
+        #expect(GraphDiagram.rows(4, diagram.edges) == [0, 0, 1, 2])
+        let svg = diagram.svg()
+        #expect(svg.contains("shared (Dense)") && svg.contains("(None, 3)") && svg.hasPrefix("<?xml"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = folder.appendingPathComponent("pair.png")
+        try model.plot(to: png)
+        let bytes = try Data(contentsOf: png)
+        #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        #expect(throws: PlotError.self) { try model.plot(to: folder.appendingPathComponent("pair.jpg")) }
+        // A Sequential draws as a chain.
+        let chain = Sequential { Input(shape: [2]); Dense(3); Dense(1) }.graphDiagram()
+        #expect(chain.edges.map { [$0.from, $0.to] } == [[0, 1], [1, 2]])
+        #expect(throws: PlotError.self) { try GraphDiagram(boxes: [["a"], ["b"]], edges: [(0, 1), (1, 0)]) }
+    }
+}
