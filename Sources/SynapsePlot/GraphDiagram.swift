@@ -91,25 +91,44 @@ public struct GraphDiagram: Plot {
             y += rowHeights[row] + rowGap
         }
         let height = y - rowGap + margin
-        var scene = Scene(width: Int(width.rounded(.up)), height: Int(height.rounded(.up)), title: title ?? "model graph")
+        // Arrows between neighbouring rows go straight; longer ones (skip
+        // connections) leave the source downwards, run in a lane right of the
+        // boxes they pass, and enter the target from above.
+        var routes: [[Point]] = []
+        var lanes = 0
+        var right = width - margin
+        for edge in edges {
+            let (source, target) = (frames[edge.from], frames[edge.to])
+            let start = Point(x: source.x + source.width / 2, y: source.maxY)
+            let end = Point(x: target.x + target.width / 2, y: target.y)
+            let passed = rowOf.indices.filter { rowOf[$0] > rowOf[edge.from] && rowOf[$0] < rowOf[edge.to] }
+            guard let passedRight = passed.map({ frames[$0].maxX }).max() else {
+                routes.append([start, end])
+                continue
+            }
+            let lane = passedRight + columnGap + Double(lanes) * 8 * s
+            lanes += 1
+            right = max(right, lane)
+            routes.append([start, Point(x: lane, y: start.y + rowGap / 3), Point(x: lane, y: end.y - rowGap / 3), end])
+        }
+        let fullWidth = max(width, right + margin)
+        var scene = Scene(width: Int(fullWidth.rounded(.up)), height: Int(height.rounded(.up)), title: title ?? "model graph")
         if let title {
             scene.add(.text(title, at: Point(x: width / 2, y: margin + Double(BitmapFont.capHeight) * s),
                             style: TextStyle(color: .black, scale: scale, anchor: .middle, bold: true)))
         }
         let arrow = Stroke(color: .gray, width: max(1, s * 0.75))
-        for edge in edges {
-            let (source, target) = (frames[edge.from], frames[edge.to])
-            let start = Point(x: source.x + source.width / 2, y: source.maxY)
-            let end = Point(x: target.x + target.width / 2, y: target.y)
-            scene.add(.line(from: start, to: end, stroke: arrow))
-            // The arrowhead: two short strokes back from the tip along the line.
-            let (dx, dy) = (end.x - start.x, end.y - start.y)
+        for route in routes {
+            scene.add(.polyline(route, stroke: arrow))
+            // The arrowhead: two short strokes back from the tip along the last segment.
+            let (tip, before) = (route[route.count - 1], route[route.count - 2])
+            let (dx, dy) = (tip.x - before.x, tip.y - before.y)
             let length = max(1e-9, (dx * dx + dy * dy).squareRoot())
             let (ux, uy) = (dx / length, dy / length)
             let size = 5 * s
             for side in [-1.0, 1.0] {
-                let corner = Point(x: end.x - size * ux + side * size * 0.5 * -uy, y: end.y - size * uy + side * size * 0.5 * ux)
-                scene.add(.line(from: corner, to: end, stroke: arrow))
+                let corner = Point(x: tip.x - size * ux + side * size * 0.5 * -uy, y: tip.y - size * uy + side * size * 0.5 * ux)
+                scene.add(.line(from: corner, to: tip, stroke: arrow))
             }
         }
         for (box, frame) in frames.enumerated() {

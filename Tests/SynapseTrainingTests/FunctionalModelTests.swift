@@ -322,3 +322,46 @@ struct ModelPlotTests {
         #expect(throws: PlotError.self) { try GraphDiagram(boxes: [["a"], ["b"]], edges: [(0, 1), (1, 0)]) }
     }
 }
+
+/// The README tour's residual network, as written there.
+@Suite("README functional tour")
+struct ReadmeFunctionalTourTests {
+    /// A pre-activation residual block (the README's code).
+    static func residualBlock(_ x: SymbolicTensor, filters: Int, stride: Int = 1) -> SymbolicTensor {
+        let activated = Activation(.relu)(BatchNormalization()(x))
+        let shortcut = stride == 1 && x.shape.last == filters ? x : Conv2D(filters, kernelSize: 1, strides: stride)(activated)
+        var y = Conv2D(filters, kernelSize: 3, strides: stride, padding: .same)(activated)
+        y = Conv2D(filters, kernelSize: 3, padding: .same)(Activation(.relu)(BatchNormalization()(y)))
+        return Add()([y, shortcut])
+    }
+
+    static func model() -> Model {
+        let inputs = Input(shape: [28, 28, 1])
+        var x = Conv2D(16, kernelSize: 3, padding: .same)(inputs)
+        x = residualBlock(x, filters: 16)
+        x = residualBlock(x, filters: 32, stride: 2)
+        let outputs = Dense(10, activation: .softmax)(GlobalAveragePooling2D()(Activation(.relu)(x)))
+        return Model(inputs: inputs, outputs: outputs, name: "small_resnet")
+    }
+
+    /// Set SYNAPSE_WRITE_DOC_IMAGES=1 to also write Docs/images/small-resnet.{svg,png}.
+    @Test("The README's small ResNet builds with the shapes it shows, takes a training step, and plots")
+    func readmeResNet() throws {
+        let model = Self.model()
+        #expect(model.outputShape == [10])
+        #expect(model.layers.compactMap { $0 as? Add }.count == 2)
+        let summary = model.summaryText()
+        #expect(summary.contains("add (Add)") && summary.contains("conv2d_2[0][0], conv2d[0][0]"))
+        try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
+        let logs = model.trainOnBatch(x: NNTestData.uniform([4, 28, 28, 1], seed: 1), y: Tensor(int32: [0, 3, 7, 9]))
+        #expect(logs["loss"].map { $0.isFinite && $0 > 0 } == true)
+        let svg = model.graphDiagram().svg()
+        #expect(svg.contains("global_average_pooling2d (GlobalAveragePooling2D)"))
+        if ProcessInfo.processInfo.environment["SYNAPSE_WRITE_DOC_IMAGES"] == "1" {
+            let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Docs/images")
+            try model.plot(to: images.appendingPathComponent("small-resnet.svg"))
+            try model.plot(to: images.appendingPathComponent("small-resnet.png"))
+        }
+    }
+}
