@@ -13,6 +13,12 @@ Trains the MNIST MLP, the MNIST CNN and the IMDB text LSTM examples briefly
 4. writes the model as a `.keras` file with `synapse export-keras` and checks that
    `keras.models.load_model` opens it and predicts the same, within 1e-5.
 
+Functional models (Keras' `Functional` config with `inbound_nodes`): the Swift test
+`FunctionalInteropExport` writes the README's small ResNet and a two-input,
+two-output model with a shared layer; Keras builds both with `model_from_json`, the
+ResNet predicts what `synapse run-model` predicts (within 1e-5) and the other has
+Synapse's inputs, outputs and shapes. (`export-keras` writes Sequential models only.)
+
 Runs inside $HOME/.cache/synapse-venv (keras is installed there when missing; it
 runs on its PyTorch backend). Builds with the flags of `make test`.
 Usage: scripts/keras_check.py [--keep DIR]
@@ -92,6 +98,46 @@ def compare(name, path, x, synapse, work):
     return all(results)
 
 
+def check_functional(synapse, work):
+    """The functional models written by the Swift test FunctionalInteropExport."""
+    import numpy as np
+    try:
+        scratch = os.environ.get("SYNAPSE_SCRATCH", ".build")
+        environment = dict(os.environ, SYNAPSE_INTEROP_OUT=work)
+        print("$ swift test --skip-build --filter FunctionalInteropExport (SYNAPSE_INTEROP_OUT=" + work + ")", flush=True)
+        subprocess.check_call(["swift", "test", "-c", "release", "-Xswiftc", "-enable-testing", "--skip-build",
+                               "--scratch-path", scratch, "--filter", "FunctionalInteropExport"],
+                              cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+        from safetensors.numpy import load_file, save_file
+        images = np.random.default_rng(1).random((16, 28, 28, 1), dtype=np.float32)
+        path = os.path.join(work, "resnet.safetensors")
+        x_path, y_path = os.path.join(work, "resnet.x.safetensors"), os.path.join(work, "resnet.y.safetensors")
+        save_file({"x": images}, x_path)
+        run(synapse, "run-model", path, "--input", x_path, "--output", y_path)
+        y_synapse = load_file(y_path)["y"]
+        model = keras_model(path)
+        y_keras = np.asarray(model.predict(images, verbose=0))
+        difference = float(np.max(np.abs(y_synapse.astype(np.float64) - y_keras.astype(np.float64))))
+        resnet_ok = difference <= TOLERANCE and y_keras.shape == y_synapse.shape
+        print(f"functional resnet (model_from_json + set_weights): {len(model.layers)} Keras layers, "
+              f"max |synapse - keras| = {difference:.3g} -> {'OK' if resnet_ok else 'FAIL'}", flush=True)
+        pair = keras_model(os.path.join(work, "pair.safetensors"))
+        left = np.random.default_rng(2).random((3, 4), dtype=np.float32)
+        right = np.random.default_rng(3).random((3, 4), dtype=np.float32)
+        total, joined = pair.predict([left, right], verbose=0)
+        shared = pair.get_layer("shared")
+        import keras
+        expected = keras.ops.convert_to_numpy(shared(left)) + keras.ops.convert_to_numpy(shared(right))
+        pair_ok = ([t.name for t in pair.inputs] == ["left", "right"] and total.shape == (3, 3)
+                   and joined.shape == (3, 8) and float(np.max(np.abs(total - expected))) <= TOLERANCE
+                   and np.array_equal(joined, np.concatenate([left, right], axis=1)))
+        print(f"functional pair (two inputs, two outputs, a shared layer): {'OK' if pair_ok else 'FAIL'}", flush=True)
+        return resnet_ok and pair_ok
+    except Exception as error:
+        print(f"functional: {type(error).__name__}: {str(error)[:300]} -> FAIL", flush=True)
+        return False
+
+
 def main(argv):
     common.ensure_venv_and_reexec(os.path.abspath(__file__), argv)
     os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -119,6 +165,7 @@ def main(argv):
         except Exception as error:  # a failure to load in Keras is a failed check, not a crash of the script
             print(f"{name}: {type(error).__name__}: {str(error)[:300]} -> FAIL", flush=True)
             results.append(False)
+    results.append(check_functional(synapse, work))
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed (Keras model_from_json + set_weights and load_model of export-keras files; files in {work})")
     return 0 if all(results) else 1

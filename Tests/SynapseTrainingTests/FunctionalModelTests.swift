@@ -365,3 +365,32 @@ struct ReadmeFunctionalTourTests {
         }
     }
 }
+
+/// The functional model files `scripts/keras_check.py` loads in Keras: written to a
+/// temporary folder and read back here; to `SYNAPSE_INTEROP_OUT` when that is set
+/// (the interop check runs this test with it).
+@Suite("Functional models for the Keras check")
+struct FunctionalInteropExport {
+    @Test("The README's ResNet and a two-input, two-output model with a shared layer save and load back")
+    func writeModels() throws {
+        let folder: URL
+        if let out = ProcessInfo.processInfo.environment["SYNAPSE_INTEROP_OUT"] {
+            folder = URL(fileURLWithPath: out)
+        } else {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("functional-interop-\(UUID().uuidString)")
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if ProcessInfo.processInfo.environment["SYNAPSE_INTEROP_OUT"] == nil { try? FileManager.default.removeItem(at: folder) } }
+        let resnet = ReadmeFunctionalTourTests.model()
+        let left = Input(shape: [4], name: "left")
+        let right = Input(shape: [4], name: "right")
+        let shared = Dense(3, activation: .tanh, kernelInitializer: .glorotUniform(seed: 8), name: "shared")
+        let pair = Model(inputs: [left, right],
+                         outputs: [Add(name: "sum")([shared(left), shared(right)]), Concatenate(name: "joined")([left, right])], name: "pair")
+        for (name, model) in [("resnet", resnet), ("pair", pair)] {
+            let url = folder.appendingPathComponent("\(name).safetensors")
+            try model.save(to: url)
+            #expect(try Model.load(from: url).layers.map(\.name) == model.layers.map(\.name))
+        }
+    }
+}
