@@ -394,3 +394,33 @@ struct FunctionalInteropExport {
         }
     }
 }
+
+@Suite("Wrapper layers in model files")
+struct WrapperModelFileTests {
+    @Test("TimeDistributed and Bidirectional save and load bit for bit; a wrapped layer that cannot describe itself is refused at save")
+    func wrappersRoundTrip() throws {
+        let model = Sequential(name: "tagger") {
+            Input(shape: [6], dtype: .int32)
+            Embedding(inputDim: 20, outputDim: 4, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 1))
+            Bidirectional(LSTM(5, returnSequences: true, kernelInitializer: .glorotUniform(seed: 2), recurrentInitializer: Orthogonal(seed: 3)),
+                          mergeMode: .concat)
+            TimeDistributed(Dense(3, activation: .softmax, kernelInitializer: .glorotUniform(seed: 4)))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wrappers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("tagger.safetensors")
+        try model.save(to: url)
+        let loaded = try Sequential.load(from: url)
+        #expect(loaded.layers.map { String(describing: type(of: $0)) } == ["Input", "Embedding", "Bidirectional", "TimeDistributed"])
+        let ids = Tensor(int32: [3, 5, 9, 0, 0, 0, 1, 2, 3, 4, 5, 6], shape: [2, 6])
+        #expect(loaded.predict(ids).scalars == model.predict(ids).scalars)
+        #expect(loaded.namedWeights.map(\.name) == model.namedWeights.map(\.name))
+
+        final class Opaque: Layer {
+            override func forward(_ input: Tensor, training: Bool) -> Tensor { input }
+        }
+        let opaque = Sequential { Input(shape: [2, 3]); TimeDistributed(Opaque(name: "opaque")) }
+        #expect(throws: ModelFileError.self) { try opaque.save(to: folder.appendingPathComponent("opaque.safetensors")) }
+    }
+}

@@ -12,7 +12,7 @@
 /// ```
 ///
 /// Shapes: `[batch, time, ...]` → `[batch, time, ...layer output]`. A mask passes
-/// through unchanged. Not yet stored in model files (``LayerRegistry`` does not list it).
+/// through unchanged. Stored in model files with the wrapped layer's config nested, as Keras does.
 public final class TimeDistributed: Layer {
     /// The layer applied at each step.
     public let layer: Layer

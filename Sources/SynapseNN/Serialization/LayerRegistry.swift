@@ -82,6 +82,7 @@ public enum LayerRegistry {
             Embedding.self, Masking.self, SimpleRNN.self, LSTM.self, GRU.self,
             Rescaling.self,
             GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Cropping2D.self, Permute.self, RepeatVector.self, DepthwiseConv2D.self, SeparableConv2D.self,
+            TimeDistributed.self, Bidirectional.self,
             Add.self, Subtract.self, Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self,
         ]
         var factories: [String: Factory] = [:]
