@@ -32,6 +32,7 @@ def main(argv):
     import numpy
     import torch
 
+    from fixtures_attention import attention_cases
     from fixtures_conv import conv_cases
     from fixtures_layers import layers_cases
     from fixtures_losses import losses_cases
@@ -47,6 +48,7 @@ def main(argv):
         "conv": ("Tests/SynapseCoreTests/Fixtures/conv.json", conv_cases),
         "layers": ("Tests/SynapseNNTests/Fixtures/layers.json", layers_cases),
         "merge": ("Tests/SynapseNNTests/Fixtures/merge.json", merge_cases),
+        "attention": ("Tests/SynapseNNTests/Fixtures/attention.json", attention_cases),
     }
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

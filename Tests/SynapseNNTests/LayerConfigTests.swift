@@ -61,6 +61,7 @@ private func builtInSamples() -> [(layer: Layer, inputShape: [Int])] {
         (SeparableConv2D(4, kernelSize: (3, 2), strides: (2, 1)), [6, 5, 3]),
         (TimeDistributed(Dense(3, activation: .relu)), [4, 2]),
         (Bidirectional(LSTM(3, returnSequences: true), mergeMode: .sum), [5, 2]),
+        (MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 4, dropout: 0.1, outputDim: 5, useCausalMask: true), [4, 6]),
         (Add(), [3]), (Subtract(name: "difference"), [3]), (Multiply(), [2, 3]), (Average(), [3]),
         (Maximum(), [3]), (Minimum(), [3]), (Concatenate(axis: 1), [2, 3]), (Dot(axes: (2, -1), normalize: true), [2, 3]),
     ]
@@ -108,7 +109,7 @@ struct LayerConfigTests {
     func everyBuiltInIsCovered() {
         let covered = Set(builtInSamples().map { type(of: $0.layer as! any ConfigurableLayer).className })
         #expect(Set(LayerRegistry.builtInTypeNames) == covered)
-        #expect(LayerRegistry.builtInTypeNames.count == 41)
+        #expect(LayerRegistry.builtInTypeNames.count == 42)
         for name in LayerRegistry.builtInTypeNames { #expect(LayerRegistry.factory(for: name) != nil, "\(name)") }
     }
 

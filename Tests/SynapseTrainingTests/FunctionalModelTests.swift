@@ -424,3 +424,63 @@ struct WrapperModelFileTests {
         #expect(throws: ModelFileError.self) { try opaque.save(to: folder.appendingPathComponent("opaque.safetensors")) }
     }
 }
+
+@Suite("A Transformer encoder block as a functional model")
+struct TransformerBlockTests {
+    /// Token embedding (padding id 0 masked) → self-attention with a residual and
+    /// LayerNorm (post-norm) → feed-forward with a residual and LayerNorm → masked
+    /// average over steps → classifier.
+    static func model() -> Model {
+        let tokens = Input(shape: [8], dtype: .int32, name: "tokens")
+        let embedded = Embedding(inputDim: 30, outputDim: 8, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 1))(tokens)
+        let attended = MultiHeadAttention(numHeads: 2, keyDim: 4, kernelInitializer: .glorotUniform(seed: 2))([embedded, embedded])
+        let x = LayerNormalization()(Add()([embedded, attended]))
+        let hidden = Dense(16, activation: .relu, kernelInitializer: .glorotUniform(seed: 3))(x)
+        let y = LayerNormalization()(Add()([x, Dense(8, kernelInitializer: .glorotUniform(seed: 4))(hidden)]))
+        let outputs = Dense(2, activation: .softmax, kernelInitializer: .glorotUniform(seed: 5))(GlobalAveragePooling1D()(y))
+        return Model(inputs: tokens, outputs: outputs, name: "encoder")
+    }
+
+    @Test("Padding never changes the answer, the block learns a toy task, and it saves and loads bit for bit")
+    func transformerBlock() throws {
+        let model = Self.model()
+        let ids = Tensor(int32: [5, 9, 2, 0, 0, 0, 0, 0, 7, 7, 1, 3, 4, 0, 0, 0], shape: [2, 8])
+        let before = model.predict(ids).scalars
+        // Masked steps are invisible: a different vector for the padding id changes nothing.
+        let embedding = try #require(model.layers.compactMap { $0 as? Embedding }.first)
+        let table = embedding.parameters[0]
+        var rows = table.value.scalars
+        for feature in 0..<8 { rows[feature] = 50 + Float(feature) }
+        let original = table.value.detached()
+        table.assign(Tensor(rows, shape: table.shape))
+        #expect(model.predict(ids).scalars == before)
+        table.assign(original)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("encoder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("encoder.safetensors")
+        try model.save(to: url)
+        #expect(try Model.load(from: url).predict(ids).scalars == before)
+
+        // Toy task: is token 1 in the sequence? 256 sequences, a few epochs of Adam.
+        var generator = RandomGenerator(seed: 11)
+        let raw = Tensor.randomUniform([256, 8], low: 2, high: 30, generator: &generator).to(.int32).intScalars
+        var values: [Int32] = []
+        var labels: [Int32] = []
+        for row in 0..<256 {
+            var sequence = Array(raw[(row * 8)..<(row * 8 + 8)])
+            let length = 3 + row % 6
+            for step in length..<8 { sequence[step] = 0 }
+            let positive = row % 2 == 0
+            if positive { sequence[row % length] = 1 }
+            values += sequence
+            labels.append(positive ? 1 : 0)
+        }
+        let x = Tensor(int32: values, shape: [256, 8])
+        let y = Tensor(int32: labels, shape: [256])
+        try model.compile(optimizer: Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
+        model.fit(DataLoader(TensorDataset(x: x, y: y), batchSize: 32, shuffle: true, seed: 3), epochs: 15, verbose: 0)
+        let accuracy = try #require(model.evaluate(x: x, y: y)["accuracy"])
+        #expect(accuracy >= 0.9, "training accuracy \(accuracy) on a task attention solves in a few epochs")
+    }
+}
