@@ -62,6 +62,7 @@ private func builtInSamples() -> [(layer: Layer, inputShape: [Int])] {
         (TimeDistributed(Dense(3, activation: .relu)), [4, 2]),
         (Bidirectional(LSTM(3, returnSequences: true), mergeMode: .sum), [5, 2]),
         (MultiHeadAttention(numHeads: 2, keyDim: 3, valueDim: 4, dropout: 0.1, outputDim: 5, useCausalMask: true), [4, 6]),
+        (PositionEmbedding(sequenceLength: 7, initializer: RandomNormal(mean: 0, standardDeviation: 0.02, seed: 3)), [5, 4]),
         (Add(), [3]), (Subtract(name: "difference"), [3]), (Multiply(), [2, 3]), (Average(), [3]),
         (Maximum(), [3]), (Minimum(), [3]), (Concatenate(axis: 1), [2, 3]), (Dot(axes: (2, -1), normalize: true), [2, 3]),
     ]
@@ -109,7 +110,7 @@ struct LayerConfigTests {
     func everyBuiltInIsCovered() {
         let covered = Set(builtInSamples().map { type(of: $0.layer as! any ConfigurableLayer).className })
         #expect(Set(LayerRegistry.builtInTypeNames) == covered)
-        #expect(LayerRegistry.builtInTypeNames.count == 42)
+        #expect(LayerRegistry.builtInTypeNames.count == 43)
         for name in LayerRegistry.builtInTypeNames { #expect(LayerRegistry.factory(for: name) != nil, "\(name)") }
     }
 

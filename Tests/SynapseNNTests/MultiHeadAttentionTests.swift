@@ -104,3 +104,38 @@ struct MultiHeadAttentionTests {
         #expect(try layer.outputShape(forInputShapes: [[3, 4], [5, 6]]) == [3, 4])
     }
 }
+
+@Suite("PositionEmbedding")
+struct PositionEmbeddingTests {
+    @Test("Step t gets row t of the embeddings for every sample; shorter sequences use the first rows; masks pass")
+    func values() {
+        let layer = PositionEmbedding(sequenceLength: 5, initializer: RandomUniform(minimum: -1, maximum: 1, seed: 2))
+        let x = NNCheck.uniform([2, 3, 4], seed: 1)
+        let output = layer(x)
+        let table = layer.parameters[0].value
+        #expect(table.shape == [5, 4])
+        let firstRows = Array(table.scalars[0..<12])
+        #expect(output.shape == [2, 3, 4] && Array(output.scalars[0..<12]) == firstRows && Array(output.scalars[12..<24]) == firstRows)
+        let mask = Tensor(bool: [true, true, false, true, false, false], shape: [2, 3])
+        #expect(layer.computeMask(input: x, output: output, mask: mask) != nil)
+    }
+
+    @Test("The gradient of the embeddings sums over the batch; the input gets none")
+    func gradients() {
+        let layer = PositionEmbedding(sequenceLength: 4, initializer: RandomUniform(minimum: -1, maximum: 1, seed: 5))
+        let x = NNCheck.uniform([3, 4, 2], seed: 6)
+        _ = layer(x)
+        for (name, parameter) in layer.namedParameters {
+            LayerGradientCheck.expectParameterGradientMatches(layer, parameter, named: name, at: x, training: false)
+        }
+    }
+
+    @Test("A sequence longer than the layer's positions stops with both lengths")
+    func tooLong() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = PositionEmbedding(sequenceLength: 3, name: "positions")(Tensor.zeros([1, 4, 2]))
+        }
+        #expect(NNCheck.standardError(result).contains("positions: PositionEmbedding expects sequences [steps ≤ 3, features], got per-sample shape [4, 2]"))
+    }
+}
+

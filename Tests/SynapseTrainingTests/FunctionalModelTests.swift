@@ -427,12 +427,14 @@ struct WrapperModelFileTests {
 
 @Suite("A Transformer encoder block as a functional model")
 struct TransformerBlockTests {
-    /// Token embedding (padding id 0 masked) → self-attention with a residual and
+    /// Token and position embeddings (padding id 0 masked) → self-attention with a residual and
     /// LayerNorm (post-norm) → feed-forward with a residual and LayerNorm → masked
     /// average over steps → classifier.
     static func model() -> Model {
         let tokens = Input(shape: [8], dtype: .int32, name: "tokens")
-        let embedded = Embedding(inputDim: 30, outputDim: 8, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 1))(tokens)
+        let tokenVectors = Embedding(inputDim: 30, outputDim: 8, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 1))(tokens)
+        let positions = PositionEmbedding(sequenceLength: 8, initializer: RandomUniform(minimum: -0.1, maximum: 0.1, seed: 6))(tokenVectors)
+        let embedded = Add()([tokenVectors, positions])
         let attended = MultiHeadAttention(numHeads: 2, keyDim: 4, kernelInitializer: .glorotUniform(seed: 2))([embedded, embedded])
         let x = LayerNormalization()(Add()([embedded, attended]))
         let hidden = Dense(16, activation: .relu, kernelInitializer: .glorotUniform(seed: 3))(x)

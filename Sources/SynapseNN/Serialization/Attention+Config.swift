@@ -46,3 +46,27 @@ extension MultiHeadAttention: ConfigurableLayer {
                   name: try config.name())
     }
 }
+
+extension PositionEmbedding: ConfigurableLayer {
+    /// `sequence_length` and `initializer` (keras-hub's keys).
+    public var config: LayerConfig {
+        var config = baseConfig()
+        config["sequence_length"] = .int(sequenceLength)
+        config["initializer"] = InitializerConfig.value(of: initializer)
+        return config
+    }
+
+    /// Rebuilds a `PositionEmbedding` from ``config``.
+    public convenience init(config: LayerConfig) throws {
+        self.init(sequenceLength: try config.int("sequence_length", range: 1...LayerConfig.maximumSize),
+                  initializer: try config.initializer("initializer", default: .glorotUniform()), name: try config.name())
+    }
+
+    /// Same shape out; `embeddings` `[sequenceLength, D]`.
+    public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
+        guard inputShape.count == 2, inputShape[0] <= sequenceLength else {
+            throw incompatible(inputShape, "expects sequences [steps ≤ \(sequenceLength), features]")
+        }
+        return InferredShapes(output: inputShape, parameters: ["embeddings": [sequenceLength, inputShape[1]]])
+    }
+}

@@ -80,7 +80,7 @@ public enum LayerRegistry {
             BatchNormalization.self, LayerNormalization.self,
             UpSampling2D.self, ZeroPadding2D.self, SpatialDropout2D.self,
             Embedding.self, Masking.self, SimpleRNN.self, LSTM.self, GRU.self,
-            Rescaling.self, MultiHeadAttention.self,
+            Rescaling.self, MultiHeadAttention.self, PositionEmbedding.self,
             GlobalAveragePooling1D.self, GlobalMaxPooling1D.self, Cropping2D.self, Permute.self, RepeatVector.self, DepthwiseConv2D.self, SeparableConv2D.self,
             TimeDistributed.self, Bidirectional.self,
             Add.self, Subtract.self, Multiply.self, Average.self, Maximum.self, Minimum.self, Concatenate.self, Dot.self,
