@@ -62,17 +62,17 @@ enum KerasLayerFixtures {
     }
 
     struct MissingFile: Error, CustomStringConvertible {
-        var description: String { "Fixtures/layers.json is missing; run python3 scripts/generate_fixtures.py --only layers" }
+        var group: String
+        var description: String { "Fixtures/\(group).json is missing; run python3 scripts/generate_fixtures.py --only \(group)" }
     }
 
-    private static let file: Result<File, any Error> = Result {
-        guard let url = Bundle.module.url(forResource: "layers", withExtension: "json", subdirectory: "Fixtures") else {
-            throw MissingFile()
+    /// The cases of `Fixtures/<group>.json` ("layers", "merge", "attention").
+    static func cases(_ group: String = "layers") throws -> [KerasLayerFixtureCase] {
+        guard let url = Bundle.module.url(forResource: group, withExtension: "json", subdirectory: "Fixtures") else {
+            throw MissingFile(group: group)
         }
-        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
     }
-
-    static func cases() throws -> [KerasLayerFixtureCase] { try file.get().cases }
 }
 
 /// A tensor in the fixture file: dtype, shape, row-major values.

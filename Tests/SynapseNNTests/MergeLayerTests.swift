@@ -9,12 +9,7 @@ import Testing
 @Suite("Merge layers")
 struct MergeLayerTests {
     /// Fixture cases of `Fixtures/merge.json`.
-    static func fixtureCases() throws -> [KerasLayerFixtureCase] {
-        guard let url = Bundle.module.url(forResource: "merge", withExtension: "json", subdirectory: "Fixtures") else {
-            throw KerasLayerFixtures.MissingFile()
-        }
-        return try JSONDecoder().decode(KerasLayerFixtures.File.self, from: Data(contentsOf: url)).cases
-    }
+    static func fixtureCases() throws -> [KerasLayerFixtureCase] { try KerasLayerFixtures.cases("merge") }
 
     // The reference is float64 rounded to float32; Synapse computes at most a
     // five-term dot product in float32, so 1e-5 absolute and relative leaves margin.

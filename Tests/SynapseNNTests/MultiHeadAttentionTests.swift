@@ -6,12 +6,7 @@ import Testing
 /// `scripts/fixtures_attention.py`), with its masks, gradients and shape errors.
 @Suite("MultiHeadAttention")
 struct MultiHeadAttentionTests {
-    static func fixtureCases() throws -> [KerasLayerFixtureCase] {
-        guard let url = Bundle.module.url(forResource: "attention", withExtension: "json", subdirectory: "Fixtures") else {
-            throw KerasLayerFixtures.MissingFile()
-        }
-        return try JSONDecoder().decode(KerasLayerFixtures.File.self, from: Data(contentsOf: url)).cases
-    }
+    static func fixtureCases() throws -> [KerasLayerFixtureCase] { try KerasLayerFixtures.cases("attention") }
 
     // float64 reference rounded to float32; Synapse sums at most 6-term products
     // and a 4-step softmax in float32, so 1e-5 leaves margin.

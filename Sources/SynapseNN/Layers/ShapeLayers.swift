@@ -11,7 +11,11 @@ public final class Flatten: Layer {
 /// Reshapes each sample to `targetShape` (which may contain one -1):
 /// `[batch, ...] → [batch] + targetShape`.
 public final class Reshape: Layer {
+    /// The per-sample shape of the output; one entry may be -1 (inferred).
     public let targetShape: [Int]
+    /// - Parameters:
+    ///   - targetShape: the per-sample output shape, batch left out; at most one -1.
+    ///   - name: a fixed name; by default "reshape", made unique by the model.
     public init(_ targetShape: [Int], name: String? = nil) {
         self.targetShape = targetShape
         super.init(name: name)

@@ -39,21 +39,37 @@ public protocol Callback: AnyObject {
 /// Do-nothing defaults for every hook: a callback implements only the ones it needs,
 /// and runs on every rank of a data-parallel `fit` unless it says otherwise.
 extension Callback {
+    /// Ignores the model.
     public func setModel(_ model: Model) {}
+    /// Does nothing when training begins.
     public func onTrainBegin(logs: Logs) {}
+    /// Does nothing when training ends.
     public func onTrainEnd(logs: Logs) {}
+    /// Does nothing when an epoch begins.
     public func onEpochBegin(_ epoch: Int, logs: Logs) {}
+    /// Does nothing when an epoch ends.
     public func onEpochEnd(_ epoch: Int, logs: Logs) {}
+    /// Does nothing before a training batch.
     public func onTrainBatchBegin(_ batch: Int, logs: Logs) {}
+    /// Does nothing after a training batch.
     public func onTrainBatchEnd(_ batch: Int, logs: Logs) {}
+    /// Does nothing when evaluation begins.
     public func onTestBegin(logs: Logs) {}
+    /// Does nothing when evaluation ends.
     public func onTestEnd(logs: Logs) {}
+    /// Does nothing before an evaluation batch.
     public func onTestBatchBegin(_ batch: Int, logs: Logs) {}
+    /// Does nothing after an evaluation batch.
     public func onTestBatchEnd(_ batch: Int, logs: Logs) {}
+    /// Does nothing when prediction begins.
     public func onPredictBegin(logs: Logs) {}
+    /// Does nothing when prediction ends.
     public func onPredictEnd(logs: Logs) {}
+    /// Does nothing before a prediction batch.
     public func onPredictBatchBegin(_ batch: Int, logs: Logs) {}
+    /// Does nothing after a prediction batch.
     public func onPredictBatchEnd(_ batch: Int, logs: Logs) {}
+    /// Runs on every rank of a data-parallel `fit`.
     public var runsOnEveryRank: Bool { true }
 }
 

@@ -51,11 +51,16 @@ extension ModelFile {
             return try tensor(for: reference, in: produced)
         }
         let outputs = try topology.outputs.map { try tensor(for: $0, in: produced) }
-        let reached = Set(try Self.reachedLayers(from: outputs, inputs: inputs))
+        // An InputLayer missing from "input_layers" would disconnect the graph.
+        let listed = Set(topology.inputs.map(\.layer))
+        if let unlisted = layers.first(where: { $0 is Input && !listed.contains($0.name) }) {
+            throw ModelFileError.invalidArchitecture("InputLayer '\(unlisted.name)' is not among \"input_layers\"")
+        }
+        let model = Model(inputs: inputs, outputs: outputs, name: architecture.name)
+        let reached = Set(model.layers.map(ObjectIdentifier.init))
         if let unused = layers.first(where: { !reached.contains(ObjectIdentifier($0)) }) {
             throw ModelFileError.invalidArchitecture("layer '\(unused.name)' is not connected to the outputs")
         }
-        let model = Model(inputs: inputs, outputs: outputs, name: architecture.name)
         try model.assignWeights(tensors, strict: true)
         try restoreTrainingState(into: model)
         return model
@@ -145,18 +150,6 @@ extension ModelFile {
         return (inferred.output, inferred.preservesDType ? known[0].dtype : .float32)
     }
 
-    /// The layers the outputs depend on, inputs included.
-    private static func reachedLayers(from outputs: [SymbolicTensor], inputs: [SymbolicTensor]) throws -> [ObjectIdentifier] {
-        var reached: [ObjectIdentifier] = inputs.map { ObjectIdentifier($0.layer) }
-        var visited = Set<ObjectIdentifier>()
-        var pending = outputs
-        while let tensor = pending.popLast() {
-            guard visited.insert(ObjectIdentifier(tensor.node)).inserted else { continue }
-            reached.append(ObjectIdentifier(tensor.layer))
-            pending.append(contentsOf: tensor.node.inputs)
-        }
-        return reached
-    }
 }
 
 extension Model {
