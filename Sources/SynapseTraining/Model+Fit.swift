@@ -33,11 +33,7 @@ extension Model {
         var validation = validationData
         if validation == nil && validationSplit > 0 {
             let samples = x.shape[0]
-            // Keras computes split_at = floor(n · (1 − split)) in double precision on the
-            // decimal the user wrote; the Float's shortest decimal form recovers it
-            // (0.3, not 0.30000001192...), so 100 samples at 0.3 give 70, as in Keras.
-            let split = Double(String(validationSplit)) ?? Double(validationSplit)
-            let kept = Int((Double(samples) * (1 - split)).rounded(.down))
+            let kept = Self.trainingSamples(of: samples, validationSplit: validationSplit)
             let held = samples - kept
             require(kept > 0 && held > 0, "fit: validationSplit \(validationSplit) leaves no training or no validation samples out of \(samples)")
             (trainX, trainY) = (x.narrowed(axis: 0, start: 0, length: kept), y.narrowed(axis: 0, start: 0, length: kept))
@@ -50,7 +46,16 @@ extension Model {
         // visits the samples in the uninterrupted run's order.
         let loader = { [privacy] in DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, poissonSampling: privacy != nil) }
         return train(epochs: epochs, initialEpoch: initialEpoch, layout: DataLoader(dataset, batchSize: batchSize), loader: loader,
-                     validationData: validationLoader, callbacks: callbacks, verbose: verbose)
+                     validationData: validationLoader, callbacks: callbacks, verbose: verbose, feed: nil, validationFeed: nil)
+    }
+
+    /// How many of `samples` train under `validationSplit`: Keras' `floor(n · (1 − split))`
+    /// computed in double precision on the decimal the user wrote (the Float's
+    /// shortest decimal form recovers it: 0.3, not 0.30000001192...), so 100
+    /// samples at 0.3 give 70, as in Keras.
+    static func trainingSamples(of samples: Int, validationSplit: Float) -> Int {
+        let split = Double(String(validationSplit)) ?? Double(validationSplit)
+        return Int((Double(samples) * (1 - split)).rounded(.down))
     }
 
     /// Loss and metrics over `x` and `y` in inference mode.

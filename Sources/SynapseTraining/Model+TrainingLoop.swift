@@ -28,7 +28,7 @@ extension Model {
                                 prefetch: loader.prefetch, poissonSampling: true)
         }
         return train(epochs: epochs, initialEpoch: initialEpoch, layout: loader, loader: { loader },
-                     validationData: validationData, callbacks: callbacks, verbose: verbose)
+                     validationData: validationData, callbacks: callbacks, verbose: verbose, feed: nil, validationFeed: nil)
     }
 
     /// The epoch loop of every `fit`. `loader()` is called at the start of every
@@ -37,16 +37,19 @@ extension Model {
     /// order); `layout` has the same data and batch size, for counting batches.
     /// Under `mpirun` with several ranks, training is data-parallel (see
     /// ``DataParallelTraining``): only rank 0 runs the callbacks that print or write
-    /// files (``Callback/runsOnEveryRank``).
+    /// files (``Callback/runsOnEveryRank``). With a `feed`, the loaders' batches are
+    /// row numbers of the feed's arrays (`fit` with several inputs or outputs), and
+    /// `validationFeed` holds the validation arrays.
     func train(epochs: Int, initialEpoch: Int, layout: DataLoader, loader: () -> DataLoader,
-               validationData: DataLoader?, callbacks: [any Callback], verbose: Int) -> History {
+               validationData: DataLoader?, callbacks: [any Callback], verbose: Int,
+               feed: ArrayFeed?, validationFeed: ArrayFeed?) -> History {
         require(epochs >= 0 && initialEpoch >= 0, "fit: epochs (\(epochs)) and initialEpoch (\(initialEpoch)) must be non-negative")
         _ = requireCompiled()
         // The first epoch's loader draws its seed before a data-parallel start builds
         // the weights, in the order of one process (seed, then weights at the first batch).
         var firstLoader = Distributed.isLaunchedByMPI ? loader() : nil
         let parallel = DataParallelTraining.start(for: self) {
-            layout.dataset.count > 0 ? layout.dataset.batch(in: 0..<1).x : nil
+            feed == nil && layout.dataset.count > 0 ? layout.dataset.batch(in: 0..<1).x : nil
         }
         defer { parallel?.finish() }
         let initialEpoch = parallel?.agree(on: initialEpoch) ?? initialEpoch
@@ -81,14 +84,14 @@ extension Model {
                 let base = firstLoader ?? loader()
                 firstLoader = nil
                 let epochLoader = parallel.map { $0.sharded(base) } ?? base
-                epochLogs = trainEpoch(epochLoader.batches(epoch: epoch), list: list, stopsMidEpoch: parallel == nil)
+                epochLogs = trainEpoch(epochLoader.batches(epoch: epoch), feed: feed, list: list, stopsMidEpoch: parallel == nil)
                 if let privateTraining {
                     privacyGuarantee = privateTraining.guarantee
                     epochLogs["epsilon"] = Float(privacyGuarantee!.epsilon)
                 }
                 if let validationData {
                     // As Keras, validation runs the test hooks of the same callbacks.
-                    let validation = evaluate(validationData, callbacks: all)
+                    let validation = evaluate(validationData, feed: validationFeed, callbacks: all)
                     for key in validation.keys { epochLogs[deferred: "val_" + key] = validation[deferred: key] }
                 }
                 if let parallel {
@@ -107,16 +110,21 @@ extension Model {
     /// One pass over `batches`; returns the epoch's running logs after its last step.
     /// `stopsMidEpoch: false` (data-parallel training, where every rank must take
     /// the same steps) leaves a request to stop to the end of the epoch.
-    private func trainEpoch(_ batches: DataLoader.Batches, list: CallbackList, stopsMidEpoch: Bool) -> Logs {
+    private func trainEpoch(_ batches: DataLoader.Batches, feed: ArrayFeed?, list: CallbackList, stopsMidEpoch: Bool) -> Logs {
         let device = executionDevice
-        let loss = Metrics.Mean(name: "loss")
+        let losses = LossTrackers(names: lossLogNames)
         metrics.forEach { $0.reset() }
         var logs = Logs()
         for (step, batch) in batches.enumerated() {
             list.trainBatchBegin(step)
-            logs = trainStep(x: batch.x.to(device), y: batch.y.to(device))
-            track(loss, from: logs, samples: batch.x.shape.first ?? 1)
-            logs[deferred: "loss"] = loss.deferredResult()
+            if let feed {
+                let (inputs, targets) = feed.rows(batch.x.to(device))
+                logs = trainStep(inputs: inputs, targets: targets)
+            } else {
+                logs = trainStep(x: batch.x.to(device), y: batch.y.to(device))
+            }
+            losses.track(logs, samples: batch.x.shape.first ?? 1)
+            losses.write(into: &logs)
             for metric in metrics { logs[deferred: metric.name] = metric.deferredResult() }
             list.trainBatchEnd(step, logs)
             if stopTraining && stopsMidEpoch { break }
@@ -133,21 +141,34 @@ extension Model {
     /// - Returns: "loss" (the mean over samples of the batch losses) and each compiled metric's name.
     @discardableResult
     public func evaluate(_ loader: DataLoader, verbose: Int = 0, callbacks: [any Callback] = []) -> Logs {
+        evaluate(loader, feed: nil, verbose: verbose, callbacks: callbacks)
+    }
+
+    /// Evaluation over `loader`'s batches, or, with a `feed`, over the rows of the
+    /// feed's arrays that the batches number.
+    func evaluate(_ loader: DataLoader, feed: ArrayFeed?, verbose: Int = 0, callbacks: [any Callback] = []) -> Logs {
         let list = CallbackList(callbacks)
         list.setModel(self)
         list.testBegin()
         let device = executionDevice
-        let loss = Metrics.Mean(name: "loss")
+        let losses = LossTrackers(names: lossLogNames)
         metrics.forEach { $0.reset() }
         withExecutionContext(on: device) {
             for (index, batch) in loader.batches(epoch: 0).enumerated() {
                 list.testBatchBegin(index)
-                let logs = testStep(x: batch.x.to(device), y: batch.y.to(device))
-                track(loss, from: logs, samples: batch.x.shape.first ?? 1)
+                let logs: Logs
+                if let feed {
+                    let (inputs, targets) = feed.rows(batch.x.to(device))
+                    logs = testStep(inputs: inputs, targets: targets)
+                } else {
+                    logs = testStep(x: batch.x.to(device), y: batch.y.to(device))
+                }
+                losses.track(logs, samples: batch.x.shape.first ?? 1)
                 list.testBatchEnd(index, logs)
             }
         }
-        var result = Logs(deferred: ["loss": loss.deferredResult()])
+        var result = Logs()
+        losses.write(into: &result)
         for metric in metrics { result[deferred: metric.name] = metric.deferredResult() }
         list.testEnd(result)
         if verbose > 0 {
@@ -156,14 +177,34 @@ extension Model {
         return result
     }
 
-    /// Adds a step's loss to the running mean, weighted by the batch's samples: on
-    /// the device when the step returned it as a tensor, else its host value.
-    private func track(_ loss: Metrics.Mean, from logs: Logs, samples: Int) {
-        guard let value = logs[deferred: "loss"] else { return loss.update(.nan, weight: Float(samples)) }
-        if let tensor = value.tensor, tensor.dtype == .float32 {
-            loss.update(tensor, weight: Float(samples))
-        } else {
-            loss.update(value.value, weight: Float(samples))
+}
+
+/// The running means over an epoch of the losses a step logs: "loss" and, for a
+/// model with several outputs, each output's.
+private struct LossTrackers {
+    let means: [(name: String, mean: Metrics.Mean)]
+
+    init(names: [String]) { means = names.map { ($0, Metrics.Mean(name: $0)) } }
+
+    /// Adds a step's losses to the running means, weighted by the batch's samples:
+    /// on the device when the step returned them as tensors, else their host values.
+    /// A "loss" the step left out counts as NaN; other missing names are skipped.
+    func track(_ logs: Logs, samples: Int) {
+        for (name, mean) in means {
+            guard let value = logs[deferred: name] else {
+                if name == "loss" { mean.update(.nan, weight: Float(samples)) }
+                continue
+            }
+            if let tensor = value.tensor, tensor.dtype == .float32 {
+                mean.update(tensor, weight: Float(samples))
+            } else {
+                mean.update(value.value, weight: Float(samples))
+            }
         }
+    }
+
+    /// Puts every running mean into `logs` under its name.
+    func write(into logs: inout Logs) {
+        for (name, mean) in means { logs[deferred: name] = mean.deferredResult() }
     }
 }

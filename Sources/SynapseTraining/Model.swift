@@ -20,8 +20,12 @@ open class Model: Layer {
     public private(set) var optimizer: Optimizer?
     /// The loss set by `compile`.
     public private(set) var loss: (any Loss)?
-    /// Metrics set by `compile`, updated every batch.
+    /// Metrics set by `compile`, updated every batch (a multi-output model's are
+    /// every output's, named `"<output>_<metric>"`).
     public private(set) var metrics: [Metric] = []
+    /// The loss, weight and metrics of each output of a model with several outputs,
+    /// set by `compile`; empty for a model with one output.
+    public private(set) var objectives: [OutputObjective] = []
     /// Set to `true` (by a callback) to end `fit` after the current batch.
     public var stopTraining = false
     /// The history of the last `fit`.
@@ -76,11 +80,34 @@ open class Model: Layer {
     ///   - optimizer: updates the trainable parameters (they are assigned to it here).
     ///   - loss: the objective; layer regularization penalties are added to it.
     ///   - metrics: reported per batch and epoch; reset every epoch.
+    ///
+    /// A functional model with several outputs applies `loss` to each output (as
+    /// Keras); give metrics by name then (`metrics: ["accuracy"]`)
+    /// so that each output gets its own, or use ``compile(optimizer:losses:lossWeights:metrics:)``.
     public func compile(optimizer: Optimizer, loss: any Loss, metrics: [Metric] = []) {
+        if isFunctional && outputNames.count > 1 {
+            require(metrics.isEmpty, "compile: model '\(name)' has \(outputNames.count) outputs; give its metrics by name, or per output with compile(optimizer:losses:lossWeights:metrics:)")
+            // Cannot throw: no metric names to resolve.
+            setObjectives(try! objectivesSharing(loss, metrics: []), optimizer: optimizer, sharedLoss: loss)
+            return
+        }
+        setObjectives([], optimizer: optimizer, sharedLoss: loss, metrics: metrics)
+    }
+
+    /// The one place `compile` stores its settings.
+    ///
+    /// - Parameters:
+    ///   - objectives: per-output losses of a multi-output model, or empty.
+    ///   - optimizer: the optimizer.
+    ///   - sharedLoss: the model's one loss (applied to every output of a multi-output
+    ///     model when `objectives` came from it), or `nil` for losses per output.
+    ///   - metrics: the metrics of a one-output model.
+    func setObjectives(_ objectives: [OutputObjective], optimizer: Optimizer, sharedLoss: (any Loss)?, metrics: [Metric] = []) {
         buildFromDeclaredInput()
         self.optimizer = optimizer
-        self.loss = loss
-        self.metrics = metrics
+        self.loss = sharedLoss
+        self.objectives = objectives
+        self.metrics = objectives.isEmpty ? metrics : objectives.flatMap(\.metrics)
         if isBuilt { optimizer.parameters = trainableParameters }
     }
 
@@ -113,6 +140,9 @@ open class Model: Layer {
     ///
     /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a metric name Synapse does not know.
     public func compile(optimizer: Optimizer, loss lossObject: any Loss, metrics: [String]) throws {
+        if isFunctional && outputNames.count > 1 {
+            return setObjectives(try objectivesSharing(lossObject, metrics: metrics), optimizer: optimizer, sharedLoss: lossObject)
+        }
         let metricObjects = try metrics.map { name -> Metric in
             guard let metric = Metrics.named(name, loss: lossObject.name) else {
                 throw ModelError.unknownName(kind: "metric", name: name, known: Metrics.names)
@@ -138,7 +168,8 @@ open class Model: Layer {
     /// its own backward pass trains without privacy).
     open func trainStep(x: Tensor, y: Tensor) -> Logs {
         if let privateTraining { return privateTraining.step(self, x: x, y: y) }
-        let loss = requireCompiled().loss
+        if !objectives.isEmpty { return trainStep(inputs: [x], targets: [y]) }
+        let loss = requireSingleLoss("trainStep(x:y:)")
         let (prediction, mask) = forwardWithOutputMask(x, training: true)
         var value = loss(y, prediction, mask: mask)
         if let penalty = regularizationLoss() { value = value + penalty }
@@ -162,7 +193,8 @@ open class Model: Layer {
 
     /// Evaluation on a batch in inference mode; returns the batch loss.
     open func testStep(x: Tensor, y: Tensor) -> Logs {
-        let loss = requireCompiled().loss
+        if !objectives.isEmpty { return testStep(inputs: [x], targets: [y]) }
+        let loss = requireSingleLoss("testStep(x:y:)")
         let (prediction, mask) = withoutGradient { forwardWithOutputMask(x, training: false) }
         var value = loss(y, prediction, mask: mask)
         if let penalty = withoutGradient({ regularizationLoss() }) { value = value + penalty }
@@ -174,7 +206,7 @@ open class Model: Layer {
     /// first. The optimizer's ``Optimizer/gradientTransform`` is the one place to see
     /// or change the final gradients before the update.
     public func applyGradients(of loss: Tensor) {
-        let optimizer = requireCompiled().optimizer
+        let optimizer = requireCompiled()
         if optimizer.parameters.isEmpty { optimizer.parameters = trainableParameters }
         zeroGrad()
         loss.backward()
@@ -205,11 +237,22 @@ open class Model: Layer {
         return logs
     }
 
-    func requireCompiled() -> (optimizer: Optimizer, loss: any Loss) {
-        guard let optimizer, let loss else {
+    /// The optimizer, or stops the program when the model is not compiled.
+    func requireCompiled() -> Optimizer {
+        guard let optimizer, loss != nil || !objectives.isEmpty else {
             fatalError("\(name): call compile(optimizer:loss:metrics:) before training or evaluating")
         }
-        return (optimizer, loss)
+        return optimizer
+    }
+
+    /// The model's one loss, or stops the program naming `action` when the model
+    /// is not compiled or has a loss per output (train it with arrays of targets).
+    func requireSingleLoss(_ action: String) -> any Loss {
+        _ = requireCompiled()
+        guard let loss, objectives.isEmpty else {
+            fatalError("\(name): \(action) needs one output and one loss; model '\(name)' has outputs \(outputNames.joined(separator: ", ")): pass one target array per output, fit(x: [...], y: [...])")
+        }
+        return loss
     }
 
     func setHistory(_ history: History) { self.history = history }

@@ -28,7 +28,7 @@ final class DataParallelTraining {
         if model.trainableParameters.isEmpty, let x = sample() {
             withExecutionContext(on: model.executionDevice) { withoutGradient { _ = model(x, training: false) } }
         }
-        let optimizer = model.requireCompiled().optimizer
+        let optimizer = model.requireCompiled()
         if optimizer.parameters.isEmpty { optimizer.parameters = model.trainableParameters }
         do {
             let parallel = try DataParallel(parameters: model.trainableParameters, communicator: communicator,

@@ -145,11 +145,9 @@ extension Model {
         buildFromDeclaredInput()
         guard isBuilt else { throw ModelFileError.notBuilt(name) }
         if optimizer == nil {
-            guard let compile = contents.file.compile, let optimizer = try compile.makeOptimizer(),
-                  let loss = try compile.makeLoss() else {
+            guard let compile = contents.file.compile, try compile.compile(self) else {
                 throw ModelFileError.unsupportedModel("model '\(name)' is not compiled and the checkpoint's compile settings cannot be rebuilt; compile it first")
             }
-            self.compile(optimizer: optimizer, loss: loss, metrics: compile.metrics.compactMap { Metrics.named($0, loss: loss.name) })
         }
         try assignWeights(contents.file.tensors, strict: true)
         try optimizer?.loadStateTensors(contents.optimizerState)

@@ -75,10 +75,7 @@ extension ModelFile {
     /// Compiles a rebuilt model with the stored settings (when they can be rebuilt)
     /// and restores its history and privacy guarantee.
     func restoreTrainingState(into model: Model) throws {
-        if let compile, let optimizer = try compile.makeOptimizer(), let loss = try compile.makeLoss() {
-            let metrics = compile.metrics.compactMap { Metrics.named($0, loss: loss.name) }
-            model.compile(optimizer: optimizer, loss: loss, metrics: metrics)
-        }
+        if let compile { try compile.compile(model) }
         if let history { model.setHistory(history) }
         model.privacyGuarantee = privacy
     }

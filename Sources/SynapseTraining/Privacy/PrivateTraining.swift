@@ -57,7 +57,7 @@ final class PrivateTraining {
     ///
     /// - Returns: the batch's mean loss.
     func step(_ model: Model, x: Tensor, y: Tensor) -> Logs {
-        let (optimizer, loss) = model.requireCompiled()
+        let (optimizer, loss) = (model.requireCompiled(), model.requireSingleLoss("differentially private training"))
         if optimizer.parameters.isEmpty { optimizer.parameters = model.trainableParameters }
         let parameters = optimizer.parameters.filter(\.isTrainable)
         let batch = x.shape.first ?? 0
