@@ -136,6 +136,32 @@ struct MultiOutputTrainingTests {
         #expect(histories[0] == histories[1])
     }
 
+    @Test("A model compiled per output saves and loads with its losses, weights and metrics, and trains on")
+    func savesPerOutputCompile() throws {
+        let (model, _, _) = Self.twoHeadedModel(seed: 11)
+        try model.compile(optimizer: Adam(learningRate: 0.01),
+                          losses: ["total": MeanSquaredError(), "sign": BinaryCrossentropy()],
+                          lossWeights: ["total": 0.5], metrics: ["sign": ["accuracy"]])
+        let train = Self.data(samples: 64, seed: 90)
+        try model.fit(x: train.x, y: train.y, epochs: 2, batchSize: 16, shuffle: false, verbose: 0)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("multi-output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("two_headed.safetensors")
+        try model.save(to: file)
+        let loaded = try Model.load(from: file)
+        #expect(loaded.objectives.map(\.output) == ["total", "sign"])
+        #expect(loaded.objectives.map(\.weight) == [0.5, 1])
+        #expect(loaded.metrics.map(\.name) == ["sign_accuracy"])
+        #expect(loaded.objectives.map(\.loss.name) == ["mean_squared_error", "binary_crossentropy"])
+        let test = Self.data(samples: 50, seed: 91)
+        let (expected, actual) = (try model.evaluate(x: test.x, y: test.y), try loaded.evaluate(x: test.x, y: test.y))
+        #expect(expected.values == actual.values)
+        #expect(try ModelFile.read(from: file).compile?.lossName == "sign: binary_crossentropy, total: mean_squared_error")
+        // The loaded model trains on: its compile settings are whole.
+        try loaded.fit(x: train.x, y: train.y, epochs: 1, batchSize: 16, verbose: 0)
+    }
+
     @Test("Mismatched arrays and names throw errors that name the model's inputs and outputs")
     func readableErrors() throws {
         let (model, _, _) = Self.twoHeadedModel()
