@@ -36,14 +36,15 @@ public final class InferenceBatcher: @unchecked Sendable {
         }
     }
 
-    /// The outcome of one request: the flat outputs of its instances, row-major.
-    typealias Outcome = Result<[Float], ServingError>
+    /// The outcome of one request: for each output of the model, the flat values
+    /// of the request's instances, row-major.
+    typealias Outcome = Result<[[Float]], ServingError>
 
     private struct Job {
         let model: ServedModel
-        /// `[instances, ...inputShape]`, checked by ``ServedModel/makeInput(_:)``.
-        let input: Tensor
-        var count: Int { input.shape[0] }
+        /// One `[instances, ...inputShape]` per input, checked by ``ServedModel/makeInputs(_:)``.
+        let inputs: [Tensor]
+        var count: Int { inputs[0].shape[0] }
         let enqueued: ContinuousClock.Instant
         let continuation: CheckedContinuation<Outcome, Never>
     }
@@ -93,10 +94,12 @@ public final class InferenceBatcher: @unchecked Sendable {
 
     /// Queues a checked input (announced before) and waits for its outputs.
     ///
-    /// - Parameter input: `[instances, ...inputShape]`, from ``ServedModel/makeInput(_:)``.
-    /// - Returns: the outputs of the instances, row-major, or 503 once the
-    ///   batcher is shutting down.
-    func submit(_ input: Tensor, to model: ServedModel) async -> Outcome {
+    /// - Parameters:
+    ///   - inputs: one `[instances, ...inputShape]` per input, from ``ServedModel/makeInputs(_:)``.
+    ///   - model: the model to run.
+    /// - Returns: per output, the outputs of the instances, row-major, or 503 once
+    ///   the batcher is shutting down.
+    func submit(_ inputs: [Tensor], to model: ServedModel) async -> Outcome {
         await withCheckedContinuation { continuation in
             condition.lock()
             decrementAnnounced(model)
@@ -105,7 +108,7 @@ public final class InferenceBatcher: @unchecked Sendable {
                 continuation.resume(returning: .failure(ServingError(.serviceUnavailable, "the server is shutting down")))
                 return
             }
-            queue.append(Job(model: model, input: input, enqueued: .now, continuation: continuation))
+            queue.append(Job(model: model, inputs: inputs, enqueued: .now, continuation: continuation))
             condition.signal()
             condition.unlock()
         }
@@ -182,14 +185,20 @@ public final class InferenceBatcher: @unchecked Sendable {
     /// One forward pass for the whole batch; each job gets its slice of the outputs.
     private func run(_ batch: [Job]) {
         let model = batch[0].model
-        let input = batch.count == 1 ? batch[0].input : Tensor.concatenate(batch.map(\.input), axis: 0)
-        let output = model.model.predict(input, batchSize: configuration.maxBatchSize)
-        let values = output.dtype == .float32 ? output.scalars : output.to(.float32).scalars
+        let inputs = model.inputs.indices.map { index in
+            batch.count == 1 ? batch[0].inputs[index] : Tensor.concatenate(batch.map { $0.inputs[index] }, axis: 0)
+        }
+        let outputs = model.model.isFunctional
+            ? model.model.predict(inputs, batchSize: configuration.maxBatchSize)
+            : [model.model.predict(inputs[0], batchSize: configuration.maxBatchSize)]
+        let values = outputs.map { $0.dtype == .float32 ? $0.scalars : $0.to(.float32).scalars }
         var offset = 0
         for job in batch {
-            let length = job.count * model.outputSize
-            job.continuation.resume(returning: .success(Array(values[offset..<(offset + length)])))
-            offset += length
+            let slices = zip(values, model.outputs).map { values, output in
+                Array(values[(offset * output.size)..<((offset + job.count) * output.size)])
+            }
+            job.continuation.resume(returning: .success(slices))
+            offset += job.count
         }
         observer?(model.name, batch.reduce(0) { $0 + $1.count })
     }

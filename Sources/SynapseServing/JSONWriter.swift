@@ -47,6 +47,13 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// One sample of shape `shape` from `values` (row-major) as nested arrays (a
+    /// plain number for a scalar).
+    mutating func sample(_ values: [Float], shape: [Int]) {
+        var offset = 0
+        nested(values, offset: &offset, shape: shape[...])
+    }
+
     private mutating func nested(_ values: [Float], offset: inout Int, shape: ArraySlice<Int>) {
         guard let length = shape.first else {
             number(values[offset])

@@ -152,12 +152,39 @@ public struct ModelServer: HTTPResponder {
         defer { if !submitted { batcher.withdraw(model) } }
         let body = try await readBody(request)
         let parsed = try PredictRequest(json: body.readableBytesView)
-        let input = try model.makeInput(parsed)
+        let inputs = try model.makeInputs(parsed)
         submitted = true
-        let values = try await batcher.submit(input, to: model).get()
-        var writer = JSONWriter(capacity: 32 + values.count * 12)
+        let values = try await batcher.submit(inputs, to: model).get()
+        var writer = JSONWriter(capacity: 32 + values.reduce(0) { $0 + $1.count } * 12)
         writer.raw(parsed.columnar ? "{\"outputs\":" : "{\"predictions\":")
-        writer.samples(values, count: parsed.count, shape: model.outputShape)
+        if model.outputs.count == 1 {
+            writer.samples(values[0], count: parsed.count, shape: model.outputShape)
+        } else if parsed.columnar {
+            // TF Serving's columnar answer: one list per output name.
+            writer.raw("{")
+            for (index, output) in model.outputs.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.string(output.name)
+                writer.raw(":")
+                writer.samples(values[index], count: parsed.count, shape: output.shape)
+            }
+            writer.raw("}")
+        } else {
+            // TF Serving's row answer: one object per instance, by output name.
+            writer.raw("[")
+            for instance in 0..<parsed.count {
+                writer.raw(instance > 0 ? ",{" : "{")
+                for (index, output) in model.outputs.enumerated() {
+                    if index > 0 { writer.raw(",") }
+                    writer.string(output.name)
+                    writer.raw(":")
+                    let slice = Array(values[index][(instance * output.size)..<((instance + 1) * output.size)])
+                    writer.sample(slice, shape: output.shape)
+                }
+                writer.raw("}")
+            }
+            writer.raw("]")
+        }
         writer.raw("}")
         return Self.json(writer.bytes)
     }
@@ -203,12 +230,30 @@ public struct ModelServer: HTTPResponder {
         writer.string(model.name)
         writer.raw(",\"version\":\"\(model.version)\",\"architecture\":")
         writer.string(model.architectureName)
-        writer.raw(",\"inputs\":{\"shape\":[null" + model.inputShape.map { ",\($0)" }.joined() + "],\"dtype\":\"\(model.inputDType.rawValue)\"}")
-        writer.raw(",\"outputs\":{\"shape\":[null" + model.outputShape.map { ",\($0)" }.joined() + "],\"dtype\":\"\(model.outputDType.rawValue)\"}")
+        writer.raw(",\"inputs\":")
+        Self.write(model.inputs, into: &writer)
+        writer.raw(",\"outputs\":")
+        Self.write(model.outputs, into: &writer)
         writer.raw(",\"parameters\":\(model.parameterCount),\"synapse_version\":")
         writer.string(SystemInfo.synapseVersion)
         writer.raw("}")
         return writer.bytes
+    }
+
+    /// One input or output as `{"shape": [null, ...], "dtype": "float32"}`; several
+    /// as an object of those by name.
+    private static func write(_ specs: [ServedModel.TensorSpec], into writer: inout JSONWriter) {
+        func spec(_ spec: ServedModel.TensorSpec) -> String {
+            "{\"shape\":[null" + spec.shape.map { ",\($0)" }.joined() + "],\"dtype\":\"\(spec.dtype.rawValue)\"}"
+        }
+        guard specs.count > 1 else { return writer.raw(spec(specs[0])) }
+        writer.raw("{")
+        for (index, item) in specs.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.string(item.name)
+            writer.raw(":" + spec(item))
+        }
+        writer.raw("}")
     }
 
     // MARK: Helpers

@@ -12,15 +12,34 @@
 /// ``maximumDepth`` levels, so no input can exhaust the stack. Numbers must fit
 /// in float32. Other top-level keys (such as `signature_name`) are checked as JSON
 /// and ignored.
+///
+/// A model with several inputs takes TF Serving's columnar form with one list per
+/// input name, all with the same number of instances:
+///
+/// ```json
+/// {"inputs": {"image": [[...], [...]], "tabular": [[1.0, 2.0], [3.0, 4.0]]}}
+/// ```
 public struct PredictRequest: Sendable, Equatable {
-    /// All numbers of all instances, row-major, instance after instance.
+    /// All numbers of all instances, row-major, instance after instance (empty
+    /// when the inputs are named).
     public var values: [Float]
     /// How many instances the request holds.
     public var count: Int
-    /// The shape of one instance (`[]` for plain numbers).
+    /// The shape of one instance (`[]` for plain numbers; empty when the inputs are named).
     public var instanceShape: [Int]
     /// Whether the columnar `inputs` key was used (then the answer says `outputs`).
     public var columnar: Bool
+    /// The instances of each input by name, from `{"inputs": {"name": [...]}}`;
+    /// empty for an unnamed list.
+    public var namedInputs: [String: Instances] = [:]
+
+    /// The instances of one named input.
+    public struct Instances: Sendable, Equatable {
+        /// All numbers, row-major, instance after instance.
+        public var values: [Float]
+        /// The shape of one instance.
+        public var instanceShape: [Int]
+    }
 
     /// The deepest nesting of arrays and objects accepted.
     public static let maximumDepth = 64
@@ -37,8 +56,9 @@ public struct PredictRequest: Sendable, Equatable {
         self = parsed
     }
 
-    init(values: [Float], count: Int, instanceShape: [Int], columnar: Bool) {
+    init(values: [Float], count: Int, instanceShape: [Int], columnar: Bool, namedInputs: [String: Instances] = [:]) {
         (self.values, self.count, self.instanceShape, self.columnar) = (values, count, instanceShape, columnar)
+        self.namedInputs = namedInputs
     }
 }
 
@@ -65,6 +85,7 @@ struct JSONInstancesParser {
         }
         position += 1
         var found: (count: Int, columnar: Bool)?
+        var named: [String: PredictRequest.Instances] = [:]
         var seenKeys = Set<String>()
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -79,7 +100,11 @@ struct JSONInstancesParser {
                 if name == "instances" || name == "inputs" {
                     guard found == nil else { throw .badRequest("give either \"instances\" or \"inputs\", not both") }
                     key = name
-                    found = (try parseInstanceList(), name == "inputs")
+                    if name == "inputs" && peek() == UInt8(ascii: "{") {
+                        (found, named) = try parseNamedInputs()
+                    } else {
+                        found = (try parseInstanceList(), name == "inputs")
+                    }
                 } else {
                     try skipValue(depth: 1)
                 }
@@ -93,9 +118,41 @@ struct JSONInstancesParser {
         guard position == bytes.count else { throw .badRequest("unexpected \(describeNext()) after the JSON object") }
         guard let found else { throw .badRequest("the request object has no \"instances\" key; send {\"instances\": [...]}") }
         guard found.count > 0 else { throw .badRequest("\"\(key)\" is empty; send at least one instance") }
+        if !named.isEmpty { return PredictRequest(values: [], count: found.count, instanceShape: [], columnar: true, namedInputs: named) }
         let depth = leafDepth ?? 1
         let shape = dimensions.prefix(depth - 1).map { $0 ?? 0 }
         return PredictRequest(values: values, count: found.count, instanceShape: shape, columnar: found.columnar)
+    }
+
+    /// Parses `{"name": [instances], ...}`: each input's list on its own, all with the
+    /// same number of instances.
+    private mutating func parseNamedInputs() throws(ServingError) -> ((count: Int, columnar: Bool), [String: PredictRequest.Instances]) {
+        position += 1  // "{"
+        var named: [String: PredictRequest.Instances] = [:]
+        var count: Int?
+        skipWhitespace()
+        guard peek() != UInt8(ascii: "}") else { throw .badRequest("\"inputs\" is an empty object; give one list of instances per input name") }
+        while true {
+            skipWhitespace()
+            let name = try parseString(context: "an input name")
+            guard named[name] == nil else { throw .badRequest("the input \"\(name.prefix(40))\" appears twice") }
+            try expect(UInt8(ascii: ":"), after: "the input name \"\(name.prefix(40))\"")
+            skipWhitespace()
+            (values, dimensions, leafDepth, path, key) = ([], [], nil, [], "inputs.\(name.prefix(40))")
+            let instances = try parseInstanceList()
+            if let count, count != instances {
+                throw .badRequest("every input needs the same number of instances; \"\(name.prefix(40))\" has \(instances), an earlier one \(count)")
+            }
+            count = instances
+            let shape = dimensions.prefix((leafDepth ?? 1) - 1).map { $0 ?? 0 }
+            named[name] = PredictRequest.Instances(values: values, instanceShape: shape)
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") { position += 1; continue }
+            try expect(UInt8(ascii: "}"), after: "an input's instances")
+            break
+        }
+        key = "inputs"
+        return ((count ?? 0, true), named)
     }
 
     /// Parses `[instance, instance, ...]`; returns the number of instances.

@@ -3,9 +3,28 @@ import Synapse
 
 /// A model loaded for serving: its name, what it takes and gives per sample, and
 /// the model itself (run only by the ``InferenceBatcher``'s thread).
+///
+/// A functional model may have several inputs and outputs: requests then name
+/// their inputs (`{"inputs": {"name": [...]}}`) and answers name the outputs.
 public final class ServedModel: @unchecked Sendable {
     // @unchecked: `model` is a class graph that is built and warmed up in `init`
     // and afterwards only read by the one inference thread; everything else is immutable.
+
+    /// One input or output: its name, per-sample shape and dtype.
+    public struct TensorSpec: Sendable, Equatable {
+        /// The input's name (its `Input` layer's), or the output's (its layer's).
+        public let name: String
+        /// The per-sample shape (without the batch dimension).
+        public let shape: [Int]
+        /// The dtype (float32, or int32 for inputs of token ids).
+        public let dtype: DType
+        /// For token-id inputs feeding an `Embedding`, the vocabulary size: ids must
+        /// be in `0..<vocabularySize`, checked before the forward pass so that a bad
+        /// id is a 400 answer instead of a stopped process.
+        public let vocabularySize: Int?
+        /// Values per sample.
+        public var size: Int { shape.reduce(1, *) }
+    }
 
     /// The name clients use in URLs: `/v1/models/NAME:predict`.
     public let name: String
@@ -13,64 +32,67 @@ public final class ServedModel: @unchecked Sendable {
     public let version = 1
     /// The file the model came from.
     public let path: String
-    /// The per-sample input shape (without the batch dimension).
-    public let inputShape: [Int]
-    /// The input dtype (float32, or int32 for models that take token ids).
-    public let inputDType: DType
-    /// The per-sample output shape (without the batch dimension).
-    public let outputShape: [Int]
-    /// The output dtype.
-    public let outputDType: DType
+    /// The inputs, in the model's order.
+    public let inputs: [TensorSpec]
+    /// The outputs, in the model's order.
+    public let outputs: [TensorSpec]
     /// The number of weights.
     public let parameterCount: Int
     /// The architecture's name (`mnist_mlp`).
     public let architectureName: String
-    /// Values per input sample.
-    public let inputSize: Int
-    /// Values per output sample.
-    public let outputSize: Int
-    /// For token-id models (an `Embedding` first), the vocabulary size: ids must be
-    /// in `0..<vocabularySize`, checked before the forward pass so that a bad id is
-    /// a 400 answer instead of a stopped process.
-    public let vocabularySize: Int?
+
+    /// The first input's per-sample shape.
+    public var inputShape: [Int] { inputs[0].shape }
+    /// The first input's dtype.
+    public var inputDType: DType { inputs[0].dtype }
+    /// The first output's per-sample shape.
+    public var outputShape: [Int] { outputs[0].shape }
+    /// The first output's dtype.
+    public var outputDType: DType { outputs[0].dtype }
 
     let model: Model
 
-    /// Wraps a built model and runs it once on zeros to learn its output shape
+    /// Wraps a built model and runs it once on zeros to learn its output shapes
     /// (this also warms up the kernels, so the first request is not slow).
     ///
     /// - Parameters:
     ///   - model: a model built for a known input shape (loaded, or called once): a
-    ///     ``Sequential``, a subclass, or a functional model with one input and one output.
+    ///     ``Sequential``, a subclass, or a functional model (any number of inputs and outputs).
     ///   - name: the name clients use.
     ///   - path: where it came from (for metadata and logs).
     /// - Throws: ``ServingError`` when the model has no known input shape.
     public init(model: Model, name: String, path: String = "") throws(ServingError) {
-        if let graph = model.graph, graph.inputs.count != 1 || graph.outputs.count != 1 {
-            throw ServingError(.internalServerError, "model '\(name)' has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs; synapse serve serves models with one input and one output")
-        }
-        let input = model.layers.first as? Input
-        guard let inputShape = model.inputShape ?? input?.shape, inputShape.allSatisfy({ $0 > 0 }) else {
-            throw ServingError(.internalServerError, "model '\(name)' has no known input shape; save it after building or training it")
-        }
         self.model = model
         self.name = name
         self.path = path
-        self.inputShape = inputShape
-        self.inputDType = input?.dtype ?? .float32
-        self.inputSize = inputShape.reduce(1, *)
-        self.vocabularySize = Self.vocabularySize(of: model)
-        let zeros = Tensor.zeros([1] + inputShape, dtype: inputDType)
-        let output = model.predict(zeros, batchSize: 1)
-        self.outputShape = Array(output.shape.dropFirst())
-        self.outputDType = output.dtype
-        self.outputSize = outputShape.reduce(1, *)
+        if let graph = model.graph {
+            let bounds = Self.vocabularySizes(of: graph)
+            inputs = graph.inputs.map { input in
+                TensorSpec(name: input.layer.name, shape: input.shape, dtype: input.dtype, vocabularySize: bounds[ObjectIdentifier(input.layer)])
+            }
+            let zeros = inputs.map { Tensor.zeros([1] + $0.shape, dtype: $0.dtype) }
+            let results = model.predict(zeros, batchSize: 1)
+            outputs = zip(graph.outputs, results).map { output, result in
+                TensorSpec(name: output.layer.name, shape: Array(result.shape.dropFirst()), dtype: result.dtype, vocabularySize: nil)
+            }
+        } else {
+            let input = model.layers.first as? Input
+            guard let inputShape = model.inputShape ?? input?.shape, inputShape.allSatisfy({ $0 > 0 }) else {
+                throw ServingError(.internalServerError, "model '\(name)' has no known input shape; save it after building or training it")
+            }
+            let embedding = model.layers.first(where: { !($0 is Input) }) as? Embedding
+            let spec = TensorSpec(name: input?.name ?? "input", shape: inputShape, dtype: input?.dtype ?? .float32,
+                                  vocabularySize: embedding?.inputDim)
+            let output = model.predict(Tensor.zeros([1] + inputShape, dtype: spec.dtype), batchSize: 1)
+            inputs = [spec]
+            outputs = [TensorSpec(name: "output", shape: Array(output.shape.dropFirst()), dtype: output.dtype, vocabularySize: nil)]
+        }
         self.parameterCount = model.parameterCount
         self.architectureName = model.name
     }
 
     /// Loads a model file written by `Model.save(to:)` (see `Model.load(from:)`): a
-    /// `Sequential` or a functional model with one input and one output.
+    /// `Sequential` or a functional model.
     ///
     /// - Parameters:
     ///   - url: the model file.
@@ -82,48 +104,75 @@ public final class ServedModel: @unchecked Sendable {
         try self.init(model: model, name: name ?? url.deletingPathExtension().lastPathComponent, path: url.path)
     }
 
-    /// Checks a parsed request against the input shape and makes the input tensor.
+    /// Checks a parsed request against the inputs and makes one tensor per input.
     ///
-    /// Each instance must have the input shape, or hold the same number of values
-    /// (read row-major: a flat 784-vector for a `[28, 28, 1]` image). Int32 inputs
-    /// must be whole numbers.
+    /// An unnamed list feeds a model with one input; named inputs
+    /// (`{"inputs": {"name": [...]}}`) must be exactly the model's. Each instance must
+    /// have its input's shape, or hold the same number of values (read row-major: a
+    /// flat 784-vector for a `[28, 28, 1]` image). Int32 inputs must be whole numbers.
     ///
-    /// - Throws: ``ServingError`` (400) saying which shapes disagree.
-    func makeInput(_ request: PredictRequest) throws(ServingError) -> Tensor {
-        let instanceSize = request.instanceShape.reduce(1, *)
-        guard instanceSize == inputSize, request.values.count == request.count * inputSize else {
-            throw .badRequest("each instance of model '\(name)' must have shape \(Self.describe(inputShape)) (\(inputSize) values); got instances of shape \(Self.describe(request.instanceShape)) (\(instanceSize) values)")
+    /// - Throws: ``ServingError`` (400) saying which names or shapes disagree.
+    func makeInputs(_ request: PredictRequest) throws(ServingError) -> [Tensor] {
+        let names = inputs.map(\.name).joined(separator: ", ")
+        if request.namedInputs.isEmpty {
+            guard inputs.count == 1 else {
+                throw .badRequest("model '\(name)' has \(inputs.count) inputs (\(names)); send {\"inputs\": {\"\(inputs[0].name)\": [...], ...}} with one list per input")
+            }
+            return [try makeTensor(values: request.values, count: request.count, instanceShape: request.instanceShape, for: inputs[0], label: "each instance")]
         }
-        let shape = [request.count] + inputShape
-        switch inputDType {
+        let unknown = request.namedInputs.keys.filter { key in !inputs.contains { $0.name == key } }.sorted()
+        guard unknown.isEmpty else {
+            throw .badRequest("model '\(name)' has no input named \(unknown.map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")); its inputs are \(names)")
+        }
+        var tensors: [Tensor] = []
+        for input in inputs {
+            guard let instances = request.namedInputs[input.name] else {
+                throw .badRequest("the request has no instances for input \"\(input.name)\" of model '\(name)'; its inputs are \(names)")
+            }
+            tensors.append(try makeTensor(values: instances.values, count: request.count, instanceShape: instances.instanceShape,
+                                          for: input, label: "each instance of input \"\(input.name)\""))
+        }
+        return tensors
+    }
+
+    private func makeTensor(values: [Float], count: Int, instanceShape: [Int], for input: TensorSpec,
+                            label: String) throws(ServingError) -> Tensor {
+        let (inputSize, instanceSize) = (input.size, instanceShape.reduce(1, *))
+        guard instanceSize == inputSize, values.count == count * inputSize else {
+            throw .badRequest("\(label) of model '\(name)' must have shape \(Self.describe(input.shape)) (\(inputSize) values); got instances of shape \(Self.describe(instanceShape)) (\(instanceSize) values)")
+        }
+        let shape = [count] + input.shape
+        switch input.dtype {
         case .int32:
             var integers = [Int32]()
-            integers.reserveCapacity(request.values.count)
-            for (index, value) in request.values.enumerated() {
+            integers.reserveCapacity(values.count)
+            for (index, value) in values.enumerated() {
                 guard value == value.rounded(), abs(value) < 2_147_483_648 else {
                     throw .badRequest("model '\(name)' takes int32 inputs; value \(value) at position \(index % inputSize) of instance \(index / inputSize) is not a whole number")
                 }
-                if let vocabularySize, value < 0 || value >= Float(vocabularySize) {
+                if let vocabularySize = input.vocabularySize, value < 0 || value >= Float(vocabularySize) {
                     throw .badRequest("model '\(name)' takes token ids in 0..<\(vocabularySize); value \(Int(value)) at position \(index % inputSize) of instance \(index / inputSize) is out of range")
                 }
                 integers.append(Int32(value))
             }
             return Tensor(int32: integers, shape: shape)
         default:
-            return Tensor(request.values, shape: shape)
+            return Tensor(values, shape: shape)
         }
     }
 
-    /// The first layer after the `Input`'s vocabulary size, when it is an `Embedding`.
-    private static func vocabularySize(of model: Model) -> Int? {
-        if let graph = model.graph {
-            // Every Embedding called on the input bounds the ids.
-            let sizes = graph.nodes.filter { node in node.inputs.contains { $0.layer is Input } }
-                .compactMap { ($0.layer as? Embedding)?.inputDim }
-            return sizes.min()
+    /// For each input of a functional model that feeds Embeddings directly, the
+    /// smallest of their vocabulary sizes.
+    private static func vocabularySizes(of graph: LayerGraph) -> [ObjectIdentifier: Int] {
+        var sizes: [ObjectIdentifier: Int] = [:]
+        for node in graph.nodes {
+            guard let embedding = node.layer as? Embedding else { continue }
+            for input in node.inputs where input.layer is Input {
+                let key = ObjectIdentifier(input.layer)
+                sizes[key] = Swift.min(sizes[key] ?? Int.max, embedding.inputDim)
+            }
         }
-        guard let first = model.layers.first(where: { !($0 is Input) }) as? Embedding else { return nil }
-        return first.inputDim
+        return sizes
     }
 
     /// `[28, 28, 1]`.

@@ -69,7 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
             var served: [ServedModel] = []
             for (index, path) in models.enumerated() {
                 let model = try ServedModel(contentsOf: URL(fileURLWithPath: path), name: index < names.count ? names[index] : nil)
-                logger.info("loaded \(path) as '\(model.name)': input \(model.inputShape) \(model.inputDType), output \(model.outputShape), \(model.parameterCount) parameters")
+                let inputs = model.inputs.map { "\(model.inputs.count > 1 ? $0.name + " " : "")\($0.shape) \($0.dtype)" }.joined(separator: ", ")
+                let outputs = model.outputs.map { "\(model.outputs.count > 1 ? $0.name + " " : "")\($0.shape)" }.joined(separator: ", ")
+                logger.info("loaded \(path) as '\(model.name)': input \(inputs), output \(outputs), \(model.parameterCount) parameters")
                 served.append(model)
             }
             server = try ModelServer(

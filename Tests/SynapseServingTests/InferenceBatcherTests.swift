@@ -24,8 +24,8 @@ struct InferenceBatcherTests {
         let outputs = await withTaskGroup(of: (Int, [Float]).self) { group in
             for (index, row) in rows.enumerated() {
                 group.addTask {
-                    let input = try! model.makeInput(PredictRequest(values: row, count: 1, instanceShape: [4], columnar: false))
-                    return (index, try! await batcher.submit(input, to: model).get())
+                    let input = try! model.makeInputs(PredictRequest(values: row, count: 1, instanceShape: [4], columnar: false))
+                    return (index, try! await batcher.submit(input, to: model).get()[0])
                 }
             }
             var outputs = [[Float]](repeating: [], count: rows.count)
@@ -47,7 +47,7 @@ struct InferenceBatcherTests {
         defer { batcher.shutdown() }
         let start = ContinuousClock.now
         batcher.announce(model)
-        let input = try model.makeInput(PredictRequest(values: [1, 2, 3, 4], count: 1, instanceShape: [4], columnar: false))
+        let input = try model.makeInputs(PredictRequest(values: [1, 2, 3, 4], count: 1, instanceShape: [4], columnar: false))
         _ = try await batcher.submit(input, to: model).get()
         // maxWait is 30 s: a batcher that waited would blow far past this bound, which
         // leaves room for a machine busy running the whole suite in parallel.
@@ -67,7 +67,7 @@ struct InferenceBatcherTests {
         let batcher = InferenceBatcher()
         batcher.shutdown()
         batcher.announce(model)
-        let input = try model.makeInput(PredictRequest(values: [1, 2, 3, 4], count: 1, instanceShape: [4], columnar: false))
+        let input = try model.makeInputs(PredictRequest(values: [1, 2, 3, 4], count: 1, instanceShape: [4], columnar: false))
         let outcome = await batcher.submit(input, to: model)
         #expect(throws: ServingError.self) { try outcome.get() }
         if case .failure(let error) = outcome { #expect(error.status == .serviceUnavailable) }

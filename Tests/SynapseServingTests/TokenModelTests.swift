@@ -18,12 +18,12 @@ struct TokenModelTests {
     @Test("ids in range make an int32 input; ids out of range or negative are a 400 that names the range")
     func vocabularyRange() throws {
         let served = try Self.tokenModel()
-        #expect(served.vocabularySize == 5)
-        let good = try served.makeInput(PredictRequest(values: [0, 4, 2], count: 1, instanceShape: [3], columnar: false))
-        #expect(good.dtype == .int32 && good.intScalars == [0, 4, 2])
+        #expect(served.inputs[0].vocabularySize == 5)
+        let good = try served.makeInputs(PredictRequest(values: [0, 4, 2], count: 1, instanceShape: [3], columnar: false))
+        #expect(good[0].dtype == .int32 && good[0].intScalars == [0, 4, 2])
         for bad: [Float] in [[0, 5, 1], [-1, 0, 0]] {
             do {
-                _ = try served.makeInput(PredictRequest(values: bad, count: 1, instanceShape: [3], columnar: false))
+                _ = try served.makeInputs(PredictRequest(values: bad, count: 1, instanceShape: [3], columnar: false))
                 Issue.record("ids \(bad) were accepted")
             } catch {
                 #expect(error.status == .badRequest)
@@ -34,6 +34,6 @@ struct TokenModelTests {
 
     @Test("a float model has no vocabulary check")
     func floatModels() throws {
-        #expect(try ServingFixtures.classifier().vocabularySize == nil)
+        #expect(try ServingFixtures.classifier().inputs[0].vocabularySize == nil)
     }
 }
