@@ -1,6 +1,6 @@
 """Fixture group "layers": Keras 3 layers evaluated by Keras itself (PyTorch back end)
 for Synapse's GlobalAveragePooling1D, GlobalMaxPooling1D, Cropping2D, Permute,
-RepeatVector, DepthwiseConv2D and SeparableConv2D
+RepeatVector, DepthwiseConv2D, SeparableConv2D and causal Conv1D
 (writes Tests/SynapseNNTests/Fixtures/layers.json).
 
     python3 scripts/generate_fixtures.py --only layers
@@ -153,6 +153,23 @@ def depthwise_cases(cases, keras):
         _layer_case(cases, name, layer, Inputs(name).normal(*shape))
 
 
+def causal_conv1d_cases(cases, keras):
+    """Conv1D with padding="causal": the sequence is padded at its start only."""
+    layers = keras.layers
+    # (label, input [batch, steps, channels], filters, kernel, strides, dilation)
+    table = [
+        ("kernel3", [2, 7, 3], 4, 3, 1, 1),
+        ("kernel2_dilation2", [1, 9, 2], 3, 2, 1, 2),
+        ("kernel3_dilation4", [1, 12, 2], 2, 3, 1, 4),
+        ("kernel3_stride2", [2, 8, 2], 3, 3, 2, 1),
+    ]
+    for label, shape, filters, kernel, strides, dilation in table:
+        name = f"Conv1D/causal_{label}"
+        layer = layers.Conv1D(filters, kernel, strides=strides, padding="causal", dilation_rate=dilation,
+                              bias_initializer="random_normal", dtype="float64")
+        _layer_case(cases, name, layer, Inputs(name).normal(*shape))
+
+
 def layers_cases():
     """Every case of the "layers" group, in a stable order."""
     keras = _keras()
@@ -160,6 +177,7 @@ def layers_cases():
     global_pooling_cases(cases, keras)
     reshaping_cases(cases, keras)
     depthwise_cases(cases, keras)
+    causal_conv1d_cases(cases, keras)
     return cases
 
 

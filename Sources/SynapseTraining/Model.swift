@@ -163,7 +163,7 @@ open class Model: Layer {
     /// Returns the batch's loss and the metrics' running values.
     ///
     /// Override it for custom objectives (Keras' `train_step`); use
-    /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:)`` to keep the rest.
+    /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:mask:)`` to keep the rest.
     /// While ``privacy`` is set, the default step is DP-SGD's (an override that does
     /// its own backward pass trains without privacy).
     open func trainStep(x: Tensor, y: Tensor) -> Logs {
@@ -174,7 +174,7 @@ open class Model: Layer {
         var value = loss(y, prediction, mask: mask)
         if let penalty = regularizationLoss() { value = value + penalty }
         applyGradients(of: value)
-        updateMetrics(yTrue: y, yPred: prediction.detached())
+        updateMetrics(yTrue: y, yPred: prediction.detached(), mask: mask)
         return Logs(deferred: ["loss": DeferredScalar(tensor: value)])
     }
 
@@ -198,7 +198,7 @@ open class Model: Layer {
         let (prediction, mask) = withoutGradient { forwardWithOutputMask(x, training: false) }
         var value = loss(y, prediction, mask: mask)
         if let penalty = withoutGradient({ regularizationLoss() }) { value = value + penalty }
-        updateMetrics(yTrue: y, yPred: prediction)
+        updateMetrics(yTrue: y, yPred: prediction, mask: mask)
         return Logs(deferred: ["loss": DeferredScalar(tensor: value)])
     }
 
@@ -214,9 +214,17 @@ open class Model: Layer {
     }
 
     /// Updates every compiled metric with a batch of targets and predictions.
-    public func updateMetrics(yTrue: Tensor, yPred: Tensor) {
+    ///
+    /// - Parameters:
+    ///   - yTrue: the batch's targets.
+    ///   - yPred: the model's outputs for them.
+    ///   - mask: the output's time-step mask (bool `[batch, time]`), or `nil` (the
+    ///     default). As in Keras, masked steps count in no metric: the mask is each
+    ///     step's sample weight.
+    public func updateMetrics(yTrue: Tensor, yPred: Tensor, mask: Tensor? = nil) {
         withoutGradient {
-            for metric in metrics { metric.update(yTrue: yTrue, yPred: yPred) }
+            let weights = mask.map { $0.to(.float32) }
+            for metric in metrics { metric.update(yTrue: yTrue, yPred: yPred, sampleWeight: weights) }
         }
     }
 

@@ -17,6 +17,9 @@ private func referenceConv2D(_ x: Tensor, _ kernel: Tensor, strides: (Int, Int),
         (oh, ow) = (sameH, sameW)
         top = Swift.max((sameH - 1) * strides.0 + effectiveH - h, 0) / 2
         left = Swift.max((sameW - 1) * strides.1 + effectiveW - w, 0) / 2
+    case .causal:
+        (oh, ow) = ((h + strides.0 - 1) / strides.0, (w + strides.1 - 1) / strides.1)
+        (top, left) = (effectiveH - 1, effectiveW - 1)
     }
     let xs = x.scalars, ks = kernel.scalars
     var result = [Float](repeating: 0, count: n * oh * ow * out)
@@ -134,7 +137,7 @@ struct Conv2DLayerTests {
     }
 
     @Test("Conv1D equals a 2-D convolution of a one-row image", arguments: [
-        (1, Padding.valid, 1), (2, .same, 1), (1, .same, 2), (3, .valid, 1),
+        (1, Padding.valid, 1), (2, .same, 1), (1, .same, 2), (3, .valid, 1), (1, .causal, 2), (2, .causal, 1),
     ])
     func conv1DForward(stride: Int, padding: Padding, dilation: Int) {
         let layer = Conv1D(3, kernelSize: 3, strides: stride, padding: padding, dilationRate: dilation)
@@ -158,6 +161,36 @@ struct Conv2DLayerTests {
         _ = layer(x)
         layer.bias?.assign(Tensor([0.2, -0.1]))
         LayerGradientCheck.expectGradientsMatch(layer, at: x)
+    }
+
+    @Test("Causal Conv1D keeps the length and never looks ahead; its gradients match finite differences",
+          arguments: [(1, 1), (1, 2), (2, 1)])
+    func causalConv1D(stride: Int, dilation: Int) {
+        let layer = Conv1D(2, kernelSize: 3, strides: stride, padding: .causal, dilationRate: dilation,
+                           activation: .tanh, kernelInitializer: .glorotUniform(seed: 9))
+        let x = NNCheck.normal([2, 8, 3], seed: 107)
+        let output = layer(x)
+        #expect(output.shape == [2, (8 + stride - 1) / stride, 2])
+        // Changing step 6 of the first sequence changes no output before it (output i
+        // ends its window at step i·stride) and changes the one at step 6.
+        var changed = x.scalars
+        for channel in 0..<3 { changed[6 * 3 + channel] += 5 }
+        let moved = layer(Tensor(changed, shape: [2, 8, 3]))
+        let stepsBefore = (6 + stride - 1) / stride   // outputs whose windows end before step 6
+        let width = 2
+        #expect(Array(moved.scalars[0..<(stepsBefore * width)]) == Array(output.scalars[0..<(stepsBefore * width)]))
+        #expect(moved.scalars != output.scalars)
+        layer.bias?.assign(Tensor([0.2, -0.1]))
+        LayerGradientCheck.expectGradientsMatch(layer, at: x)
+    }
+
+    @Test("Causal padding is refused by the 2-D layers and read from Conv1D configs only")
+    func causalOnlyForConv1D() throws {
+        var config = Conv1D(2, kernelSize: 3, padding: .causal).config
+        #expect(try Conv1D(config: config).padding == .causal)
+        config = Conv2D(2, kernelSize: 3).config
+        config["padding"] = .string("causal")
+        #expect(throws: ModelFileError.self) { try Conv2D(config: config) }
     }
 
     // MARK: Conv2DTranspose

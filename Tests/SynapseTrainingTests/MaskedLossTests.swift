@@ -1,7 +1,7 @@
 import Testing
 @testable import SynapseTraining
 
-@Suite("Padded steps do not count in the loss")
+@Suite("Padded steps do not count in the loss or the metrics")
 struct MaskedLossTests {
     @Test("a masked loss is the mean over unmasked entries only")
     func lossLevel() {
@@ -38,5 +38,32 @@ struct MaskedLossTests {
         // One training step from the same weights gives the same loss for either padding label.
         let first = model.trainOnBatch(x: ids, y: labels)["loss"]!
         #expect(abs(first - loss) < 1e-5, "training and evaluation mask the same steps")
+    }
+
+    @Test("metrics count unmasked steps only, as Keras weighs them by the mask", arguments: [false, true])
+    func metricsHonourMasks(functional: Bool) throws {
+        let embedding = Embedding(inputDim: 6, outputDim: 3, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 2))
+        let lstm = LSTM(5, returnSequences: true, kernelInitializer: .glorotUniform(seed: 3))
+        let dense = Dense(2, activation: .softmax, kernelInitializer: .glorotUniform(seed: 4))
+        let model: Model
+        if functional {
+            let ids = Input(shape: [4], dtype: .int32)
+            model = Model(inputs: ids, outputs: dense(lstm(embedding(ids))))
+        } else {
+            model = Sequential { Input(shape: [4], dtype: .int32); embedding; lstm; dense }
+        }
+        try model.compile(optimizer: SGD(), loss: SparseCategoricalCrossentropy(), metrics: ["accuracy"])
+        let ids = Tensor(int32: [0, 0, 3, 4, 0, 5, 1, 2, 1, 2, 3, 4], shape: [3, 4])
+        let predicted = model.predict(ids).argmax(alongAxis: -1).intScalars
+        // Labels that agree with the model at every real step and disagree at every padded one.
+        let labels = zip(predicted, ids.intScalars).map { prediction, id in id == 0 ? 1 - prediction : prediction }
+        let y = Tensor(int32: labels, shape: [3, 4])
+        #expect(model.evaluate(x: ids, y: y)["accuracy"]! == 1)
+        #expect(try model.evaluate(x: [ids], y: [y])["accuracy"]! == 1)
+        // Wrong at one of the 9 real steps: 8/9.
+        var oneWrong = labels
+        oneWrong[2] = 1 - oneWrong[2]
+        let accuracy = model.evaluate(x: ids, y: Tensor(int32: oneWrong, shape: [3, 4]))["accuracy"]!
+        #expect(abs(accuracy - 8.0 / 9.0) < 1e-6)
     }
 }

@@ -23,6 +23,10 @@ public struct WindowGeometry: Sendable, Hashable {
         case valid
         /// Pad so that `output = ceil(input / stride)`; extra padding goes after (bottom/right).
         case same
+        /// Pad before only, by the window's span less one (`(k − 1)·dilation`), so an
+        /// output step sees its own and earlier input steps, never later ones (Keras'
+        /// `Conv1D(padding="causal")`, WaveNet's convolutions): `output = ceil(input / stride)`.
+        case causal
     }
 
     /// Computes output size and padding for an input of `[batch, height, width, channels]`.
@@ -52,6 +56,11 @@ public struct WindowGeometry: Sendable, Hashable {
             outputWidth = (inputWidth + strideWidth - 1) / strideWidth
             padTop = Swift.max((outputHeight - 1) * strideHeight + effectiveHeight - inputHeight, 0) / 2
             padLeft = Swift.max((outputWidth - 1) * strideWidth + effectiveWidth - inputWidth, 0) / 2
+        case .causal:
+            outputHeight = (inputHeight + strideHeight - 1) / strideHeight
+            outputWidth = (inputWidth + strideWidth - 1) / strideWidth
+            padTop = effectiveHeight - 1
+            padLeft = effectiveWidth - 1
         }
     }
 

@@ -73,6 +73,7 @@ extension Tensor {
     public func conv2DTranspose(_ kernel: Tensor, strides: (Int, Int) = (1, 1),
                                 padding: WindowGeometry.Padding = .valid) -> Tensor {
         require(rank == 4, "conv2DTranspose: expected an NHWC input of rank 4, got shape \(Shape.describe(shape))")
+        require(padding != .causal, "conv2DTranspose: causal padding is for convolutions; use .valid or .same")
         require(kernel.rank == 4 && kernel.shape[3] == shape[3],
                 "conv2DTranspose: kernel of shape \(Shape.describe(kernel.shape)) does not fit input of shape \(Shape.describe(shape)) (expected [kh, kw, out, \(shape[3])])")
         let (windowHeight, windowWidth, outChannels) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])

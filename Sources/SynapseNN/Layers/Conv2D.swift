@@ -70,6 +70,7 @@ public final class Conv2D: Layer {
         self.kernelSize = kernelSize
         self.strides = strides
         self.padding = padding
+        require(padding != .causal, "Conv2D: causal padding is for Conv1D; use .valid or .same")
         self.dilationRate = dilationRate
         self.activation = activation
         self.useBias = useBias
@@ -111,6 +112,10 @@ public final class Conv2D: Layer {
 
 /// 1-D convolution over sequences `[batch, steps, channels]` (Keras' `Conv1D`).
 ///
+/// With `padding: .causal` the sequence is padded at its start only, so output
+/// step `t` depends on input steps up to `t` and never later ones (autoregressive
+/// models; stack dilations 1, 2, 4, … for WaveNet's receptive fields).
+///
 /// - Shapes: `[batch, steps, in] → [batch, outSteps, filters]`.
 /// - Weights: `kernel` `[kernelSize, in, filters]`, `bias` `[filters]`.
 public final class Conv1D: Layer {
@@ -143,7 +148,7 @@ public final class Conv1D: Layer {
     ///   - filters: output channels.
     ///   - kernelSize: window length in steps.
     ///   - strides: step between windows (default 1).
-    ///   - padding: `.valid` (default) or `.same`.
+    ///   - padding: `.valid` (default), `.same` or `.causal`.
     ///   - dilationRate: spacing between taps (default 1).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
@@ -235,6 +240,7 @@ public final class Conv2DTranspose: Layer {
         self.kernelSize = kernelSize
         self.strides = strides
         self.padding = padding
+        require(padding != .causal, "Conv2DTranspose: causal padding is for Conv1D; use .valid or .same")
         self.activation = activation
         self.useBias = useBias
         self.kernelInitializer = kernelInitializer

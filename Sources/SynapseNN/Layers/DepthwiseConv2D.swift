@@ -71,6 +71,7 @@ public final class DepthwiseConv2D: Layer {
         self.kernelSize = kernelSize
         self.strides = strides
         self.padding = padding
+        require(padding != .causal, "DepthwiseConv2D: causal padding is for Conv1D; use .valid or .same")
         self.depthMultiplier = depthMultiplier
         self.dilationRate = dilationRate
         self.activation = activation

@@ -9,6 +9,7 @@ public final class MaxPooling2D: Layer {
 
     public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
         (self.poolSize, self.strides, self.padding) = (poolSize, strides, padding)
+        require(padding != .causal, "MaxPooling2D: causal padding is for Conv1D; use .valid or .same")
         super.init(name: name)
     }
 
@@ -33,6 +34,7 @@ public final class AveragePooling2D: Layer {
 
     public init(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil, padding: Padding = .valid, name: String? = nil) {
         (self.poolSize, self.strides, self.padding) = (poolSize, strides, padding)
+        require(padding != .causal, "AveragePooling2D: causal padding is for Conv1D; use .valid or .same")
         super.init(name: name)
     }
 

@@ -84,6 +84,7 @@ public final class SeparableConv2D: Layer {
         self.kernelSize = kernelSize
         self.strides = strides
         self.padding = padding
+        require(padding != .causal, "SeparableConv2D: causal padding is for Conv1D; use .valid or .same")
         self.depthMultiplier = depthMultiplier
         self.dilationRate = dilationRate
         self.activation = activation

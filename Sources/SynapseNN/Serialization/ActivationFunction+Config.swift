@@ -39,11 +39,18 @@ extension LayerConfig {
         }
     }
 
-    /// "valid" or "same".
-    public func padding(_ key: String = "padding", default defaultValue: Padding = .valid) throws -> Padding {
+    /// "valid" or "same", and "causal" where the layer allows it (Conv1D).
+    ///
+    /// - Parameters:
+    ///   - key: the configuration key (default "padding").
+    ///   - defaultValue: the padding when the key is absent or null (default `.valid`).
+    ///   - allowsCausal: whether "causal" is accepted (default `false`).
+    public func padding(_ key: String = "padding", default defaultValue: Padding = .valid,
+                        allowsCausal: Bool = false) throws -> Padding {
         guard let value = values[key], !value.isNull else { return defaultValue }
-        guard let text = value.stringValue, let padding = Padding(rawValue: text.lowercased()) else {
-            throw invalid(key, "must be \"valid\" or \"same\", found \(value)")
+        guard let text = value.stringValue, let padding = Padding(rawValue: text.lowercased()),
+              allowsCausal || padding != .causal else {
+            throw invalid(key, "must be \"valid\"\(allowsCausal ? ", \"same\" or \"causal\"" : " or \"same\""), found \(value)")
         }
         return padding
     }

@@ -67,7 +67,7 @@ extension Conv1D: ConfigurableLayer {
     public convenience init(config: LayerConfig) throws {
         self.init(try config.int("filters", range: 1...LayerConfig.maximumSize),
                   kernelSize: try config.single("kernel_size", default: nil), strides: try config.single("strides", default: 1),
-                  padding: try config.padding(), dilationRate: try config.single("dilation_rate", default: 1),
+                  padding: try config.padding(allowsCausal: true), dilationRate: try config.single("dilation_rate", default: 1),
                   activation: try config.activation(), useBias: try config.bool("use_bias", default: true),
                   kernelInitializer: try config.initializer("kernel_initializer", default: .glorotUniform()),
                   biasInitializer: try config.initializer("bias_initializer", default: .zeros),

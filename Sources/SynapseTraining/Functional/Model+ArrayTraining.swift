@@ -144,7 +144,7 @@ extension Model {
         var (total, logs) = objectiveLosses(targets: targets, results: results)
         if let penalty = regularizationLoss() { total = total + penalty }
         applyGradients(of: total)
-        updateOutputMetrics(targets: targets, predictions: results.map { $0.output.detached() })
+        updateOutputMetrics(targets: targets, predictions: results.map { ($0.output.detached(), $0.mask) })
         logs[deferred: "loss"] = DeferredScalar(tensor: total)
         return logs
     }
@@ -163,7 +163,7 @@ extension Model {
             let results = graph.run(inputs, masks: inputs.map { _ in nil }, training: false, model: name)
             var (total, logs) = objectiveLosses(targets: targets, results: results)
             if let penalty = regularizationLoss() { total = total + penalty }
-            updateOutputMetrics(targets: targets, predictions: results.map(\.output))
+            updateOutputMetrics(targets: targets, predictions: results)
             logs[deferred: "loss"] = DeferredScalar(tensor: total)
             return logs
         }
@@ -197,11 +197,14 @@ extension Model {
         return [OutputObjective(output: outputNames.first ?? name, index: 0, loss: loss, weight: 1, metrics: metrics, metricNames: [])]
     }
 
-    private func updateOutputMetrics(targets: [Tensor], predictions: [Tensor]) {
+    /// Updates each output's metrics; masked time steps weigh 0, as in Keras.
+    private func updateOutputMetrics(targets: [Tensor], predictions: [(output: Tensor, mask: Tensor?)]) {
         withoutGradient {
             for objective in stepObjectives {
+                let (prediction, mask) = predictions[objective.index]
+                let weights = mask.map { $0.to(.float32) }
                 for metric in objective.metrics {
-                    metric.update(yTrue: targets[objective.index], yPred: predictions[objective.index])
+                    metric.update(yTrue: targets[objective.index], yPred: prediction, sampleWeight: weights)
                 }
             }
         }

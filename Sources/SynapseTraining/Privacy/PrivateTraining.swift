@@ -80,7 +80,7 @@ final class PrivateTraining {
                         "fit: \(PrivacyError.unsupportedLayers(uncovered.isEmpty ? ["a custom layer"] : uncovered))")
                 checkedCoverage = true
             }
-            model.updateMetrics(yTrue: y, yPred: prediction.detached())
+            model.updateMetrics(yTrue: y, yPred: prediction.detached(), mask: mask)
             lossValue = value.detached()
         }
         let standardDeviation = Float(noiseMultiplier * settings.clipNorm)
