@@ -1,7 +1,7 @@
 """Fixture group "layers": Keras 3 layers evaluated by Keras itself (PyTorch back end)
 for Synapse's GlobalAveragePooling1D, GlobalMaxPooling1D, Cropping2D, Permute,
-RepeatVector, DepthwiseConv2D, SeparableConv2D and causal Conv1D
-(writes Tests/SynapseNNTests/Fixtures/layers.json).
+RepeatVector, DepthwiseConv2D, SeparableConv2D, causal Conv1D and Conv2DTranspose
+with output padding and dilation (writes Tests/SynapseNNTests/Fixtures/layers.json).
 
     python3 scripts/generate_fixtures.py --only layers
 
@@ -170,6 +170,25 @@ def causal_conv1d_cases(cases, keras):
         _layer_case(cases, name, layer, Inputs(name).normal(*shape))
 
 
+def conv_transpose_cases(cases, keras):
+    """Conv2DTranspose with output_padding and dilation (Keras' deconv_output_length)."""
+    layers = keras.layers
+    # (label, input NHWC, filters, kernel, strides, padding, output padding, dilation)
+    table = [
+        ("same_stride2_output_padding1", [1, 5, 5, 2], 3, (3, 3), (2, 2), "same", (1, 1), (1, 1)),
+        ("valid_stride2_output_padding1", [1, 4, 5, 2], 2, (3, 3), (2, 2), "valid", (1, 1), (1, 1)),
+        ("same_stride3_output_padding_2x0", [1, 3, 4, 2], 2, (5, 4), (3, 2), "same", (2, 0), (1, 1)),
+        ("same_even_kernel_output_padding0", [2, 4, 4, 3], 2, (4, 4), (2, 2), "same", (0, 0), (1, 1)),
+        ("same_dilation2", [1, 4, 5, 2], 3, (3, 3), (1, 1), "same", None, (2, 2)),
+        ("valid_dilation_2x3", [1, 4, 4, 2], 2, (3, 2), (1, 1), "valid", None, (2, 3)),
+    ]
+    for label, shape, filters, kernel, strides, padding, output_padding, dilation in table:
+        name = f"Conv2DTranspose/{label}"
+        layer = layers.Conv2DTranspose(filters, kernel, strides=strides, padding=padding, output_padding=output_padding,
+                                       dilation_rate=dilation, bias_initializer="random_normal", dtype="float64")
+        _layer_case(cases, name, layer, Inputs(name).normal(*shape))
+
+
 def layers_cases():
     """Every case of the "layers" group, in a stable order."""
     keras = _keras()
@@ -178,6 +197,7 @@ def layers_cases():
     reshaping_cases(cases, keras)
     depthwise_cases(cases, keras)
     causal_conv1d_cases(cases, keras)
+    conv_transpose_cases(cases, keras)
     return cases
 
 

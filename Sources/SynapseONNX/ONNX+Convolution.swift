@@ -56,20 +56,22 @@ extension ONNXExportContext {
     }
 
     /// `Conv2DTranspose`: `ConvTranspose` with the kernel `[kh, kw, out, in]` →
-    /// `[in, out, kh, kw]`. Synapse's sizes (`(in−1)·s + max(k, s)` for "valid",
-    /// `in·s` for "same") come from pads that crop `k − s` rows (smaller half
-    /// first) when the window is at least the stride, and from `output_padding`
-    /// `s − k` when it is smaller.
+    /// `[in, out, kh, kw]`. ONNX's size is `s·(in − 1) + output_padding + span −
+    /// pad_begin − pad_end`; Synapse's (Keras') sizes come from `pad_begin`, the rows
+    /// the "same" convolution pads before, and the rest cropped at the end, or, when
+    /// Synapse's output is longer than the full one, added as `output_padding`.
     mutating func exportConv2DTranspose(_ conv: Conv2DTranspose) throws {
         guard value.shape.count == 3 else { throw Self.refuse(conv, "expects NHWC images, got per-sample shape \(value.shape)") }
-        func axis(_ window: Int, _ stride: Int) -> (begin: Int, end: Int, outputPadding: Int) {
-            if window < stride { return (0, 0, stride - window) }
-            guard conv.padding == .same else { return (0, 0, 0) }
-            let total = window - stride
-            return (total / 2, total - total / 2, 0)
+        func axis(_ input: Int, _ window: Int, _ stride: Int, _ dilation: Int, _ outputPadding: Int?) -> (begin: Int, end: Int, outputPadding: Int) {
+            let output = Tensor.conv2DTransposeOutputSize(input: input, window: window, stride: stride, dilation: dilation,
+                                                         padding: conv.padding, outputPadding: outputPadding)
+            let full = (input - 1) * stride + (window - 1) * dilation + 1
+            let begin = conv.padding == .same ? Swift.max(full - output, 0) / 2 : 0
+            let end = full - output - begin
+            return end >= 0 ? (begin, end, 0) : (begin, 0, -end)
         }
-        let rows = axis(conv.kernelSize.0, conv.strides.0)
-        let columns = axis(conv.kernelSize.1, conv.strides.1)
+        let rows = axis(value.shape[0], conv.kernelSize.0, conv.strides.0, conv.dilationRate.0, conv.outputPadding?.0)
+        let columns = axis(value.shape[1], conv.kernelSize.1, conv.strides.1, conv.dilationRate.1, conv.outputPadding?.1)
         toChannelsFirst(scope: conv.name)
         let kernel = graph.tensor(conv.kernel.value.permuted([3, 2, 0, 1]), name: "\(conv.name).kernel")
         let bias = conv.bias.map { graph.tensor($0.value, name: "\(conv.name).bias") }
@@ -78,6 +80,7 @@ extension ONNXExportContext {
             ("strides", .ints([conv.strides.0, conv.strides.1])),
             ("pads", .ints([rows.begin, columns.begin, rows.end, columns.end])),
         ]
+        if conv.dilationRate != (1, 1) { attributes.append(("dilations", .ints([conv.dilationRate.0, conv.dilationRate.1]))) }
         if rows.outputPadding > 0 || columns.outputPadding > 0 {
             attributes.append(("output_padding", .ints([rows.outputPadding, columns.outputPadding])))
         }

@@ -18,6 +18,18 @@ struct PoolingTests {
         #expect(y.scalars == [5, 0, 7, -2, 13, -8, 15, -10])
     }
 
+    @Test("max pooling propagates NaN as PyTorch does: a window holding a NaN gives NaN, and its gradient goes there")
+    func maxPropagatesNaN() {
+        // Windows: [1, NaN, 3, 4] → NaN (the NaN after a smaller value), [NaN, 9, 2, 0] → NaN
+        // (the NaN first, a larger value after), [5, 6, 7, 8] → 8.
+        let x = Tensor([1, .nan, 3, 4, .nan, 9, 2, 0, 5, 6, 7, 8], shape: [3, 2, 2, 1]).requiringGrad()
+        let y = x.maxPool2D()
+        #expect(y.scalars[0].isNaN && y.scalars[1].isNaN && y.scalars[2] == 8)
+        y.sum().backward()
+        let gradient = x.grad!.scalars
+        #expect(gradient == [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1])
+    }
+
     @Test("average pooling with 'same' padding does not count padded positions")
     func averageSame() {
         let x = Tensor((1...9).map(Float.init), shape: [1, 3, 3, 1])

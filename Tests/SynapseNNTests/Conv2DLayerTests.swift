@@ -228,4 +228,33 @@ struct Conv2DLayerTests {
         layer.bias?.assign(Tensor([0.3, -0.3]))
         LayerGradientCheck.expectGradientsMatch(layer, at: x)
     }
+
+    @Test("Conv2DTranspose with output padding or dilation: Keras' sizes, gradients match finite differences", arguments: [
+        ((2, 2), Padding.same, (1, 1) as (Int, Int)?, (1, 1)), ((2, 2), .valid, (1, 0), (1, 1)),
+        ((1, 1), .same, nil, (2, 2)), ((1, 1), .valid, nil, (2, 1)),
+    ])
+    func transposePaddingAndDilation(strides: (Int, Int), padding: Padding, outputPadding: (Int, Int)?, dilation: (Int, Int)) throws {
+        let layer = Conv2DTranspose(2, kernelSize: (3, 2), strides: strides, padding: padding, outputPadding: outputPadding,
+                                    dilationRate: dilation, activation: .tanh, kernelInitializer: .glorotUniform(seed: 10))
+        let x = NNCheck.normal([2, 3, 3, 3], seed: 108)
+        let output = layer(x)
+        let expected = [(3, 3, 0), (3, 2, 1)].map { input, window, axis in
+            Tensor.conv2DTransposeOutputSize(input: input, window: window, stride: axis == 0 ? strides.0 : strides.1,
+                                             dilation: axis == 0 ? dilation.0 : dilation.1, padding: padding,
+                                             outputPadding: outputPadding.map { axis == 0 ? $0.0 : $0.1 })
+        }
+        #expect(output.shape == [2] + expected + [2])
+        #expect(try layer.inferShapes(inputShape: [3, 3, 3])?.output == expected + [2])
+        layer.bias?.assign(Tensor([0.3, -0.3]))
+        LayerGradientCheck.expectGradientsMatch(layer, at: x)
+    }
+
+    @Test("Keras' size rule for transposed convolutions")
+    func transposeSizeRule() {
+        // (5 − 1)·2 + 3 − 2·1 + 1 = 10 ("same", output padding 1); 5·2 = 10 without.
+        #expect(Tensor.conv2DTransposeOutputSize(input: 5, window: 3, stride: 2, dilation: 1, padding: .same, outputPadding: 1) == 10)
+        #expect(Tensor.conv2DTransposeOutputSize(input: 5, window: 3, stride: 2, dilation: 1, padding: .valid, outputPadding: 1) == 12)
+        #expect(Tensor.conv2DTransposeOutputSize(input: 4, window: 3, stride: 1, dilation: 2, padding: .valid, outputPadding: nil) == 8)
+        #expect(Tensor.conv2DTransposeOutputSize(input: 6, window: 4, stride: 2, dilation: 1, padding: .same, outputPadding: 1) == 11)
+    }
 }

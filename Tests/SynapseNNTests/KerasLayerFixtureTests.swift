@@ -3,7 +3,8 @@ import Testing
 @testable import SynapseNN
 
 /// GlobalAveragePooling1D, GlobalMaxPooling1D, Cropping2D, Permute, RepeatVector,
-/// DepthwiseConv2D, SeparableConv2D and causal Conv1D against Keras 3 itself (`Fixtures/layers.json`,
+/// DepthwiseConv2D, SeparableConv2D, causal Conv1D and Conv2DTranspose (output
+/// padding, dilation) against Keras 3 itself (`Fixtures/layers.json`,
 /// written by `scripts/fixtures_layers.py` through `scripts/generate_fixtures.py`).
 /// Each layer is built from the Keras `get_config()` stored in the case, so the real
 /// Keras configs are read too.
@@ -46,13 +47,15 @@ struct KerasLayerFixtureTests {
         let cases = try KerasLayerFixtures.cases()
         let ops = Set(cases.map(\.op))
         #expect(ops == ["GlobalAveragePooling1D", "GlobalMaxPooling1D", "Cropping2D", "Permute", "RepeatVector",
-                        "DepthwiseConv2D", "SeparableConv2D", "Conv1D"])
+                        "DepthwiseConv2D", "SeparableConv2D", "Conv1D", "Conv2DTranspose"])
         #expect(cases.contains { $0.inputs.contains { $0.name == "mask" } })
         let configs = cases.map(\.params)
         #expect(configs.contains { $0.className == "DepthwiseConv2D" && $0["depth_multiplier"] == 3 && $0["padding"] == "same" })
         #expect(configs.contains { $0.className == "DepthwiseConv2D" && $0["strides"] == [2, 2] && $0["dilation_rate"] == [2, 2] })
         #expect(configs.contains { $0.className == "SeparableConv2D" && $0["use_bias"] == false })
         #expect(configs.contains { $0.className == "Conv1D" && $0["padding"] == "causal" && $0["dilation_rate"] == [4] })
+        #expect(configs.contains { $0.className == "Conv2DTranspose" && $0["output_padding"] == [2, 0] })
+        #expect(configs.contains { $0.className == "Conv2DTranspose" && $0["dilation_rate"] == [2, 3] })
     }
 }
 

@@ -67,30 +67,73 @@ extension Tensor {
     ///
     /// - Parameters:
     ///   - kernel: `[windowH, windowW, outChannels, inChannels]` (Keras layout).
-    /// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, outChannels]` with
-    ///   `out = (in − 1)·stride + max(window, stride)` for "valid" (Keras' size; the rows a
-    ///   window smaller than the stride does not reach are zero) and `in·stride` for "same".
+    ///   - strides: the upsampling factors (default (1, 1)).
+    ///   - padding: `.valid` (default) or `.same`.
+    ///   - dilation: spacing between the window's taps (default (1, 1)).
+    ///   - outputPadding: rows and columns added to the output's end, each smaller than
+    ///     its stride (or dilation), to pick among the sizes a strided convolution maps
+    ///     to the same input size; `nil` (the default) for Keras' sizes below.
+    /// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, outChannels]`, sizes
+    ///   from ``conv2DTransposeOutputSize(input:window:stride:dilation:padding:outputPadding:)``.
     public func conv2DTranspose(_ kernel: Tensor, strides: (Int, Int) = (1, 1),
-                                padding: WindowGeometry.Padding = .valid) -> Tensor {
+                                padding: WindowGeometry.Padding = .valid, dilation: (Int, Int) = (1, 1),
+                                outputPadding: (Int, Int)? = nil) -> Tensor {
         require(rank == 4, "conv2DTranspose: expected an NHWC input of rank 4, got shape \(Shape.describe(shape))")
         require(padding != .causal, "conv2DTranspose: causal padding is for convolutions; use .valid or .same")
         require(kernel.rank == 4 && kernel.shape[3] == shape[3],
                 "conv2DTranspose: kernel of shape \(Shape.describe(kernel.shape)) does not fit input of shape \(Shape.describe(shape)) (expected [kh, kw, out, \(shape[3])])")
+        require(strides.0 > 0 && strides.1 > 0 && dilation.0 > 0 && dilation.1 > 0,
+                "conv2DTranspose: strides \(strides) and dilation \(dilation) must be positive")
+        if let outputPadding {
+            require(outputPadding.0 >= 0 && outputPadding.1 >= 0
+                        && outputPadding.0 < Swift.max(strides.0, dilation.0) && outputPadding.1 < Swift.max(strides.1, dilation.1),
+                    "conv2DTranspose: outputPadding \(outputPadding) must be non-negative and smaller than the strides \(strides) or dilation \(dilation)")
+        }
         let (windowHeight, windowWidth, outChannels) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
         let (height, width) = (shape[1], shape[2])
-        // Keras: a window smaller than the stride still yields `stride` rows per input row ("valid").
-        let outputHeight = padding == .same ? height * strides.0 : (height - 1) * strides.0 + Swift.max(windowHeight, strides.0)
-        let outputWidth = padding == .same ? width * strides.1 : (width - 1) * strides.1 + Swift.max(windowWidth, strides.1)
-        // The forward convolution whose input is our output and whose output is our input.
+        let outputHeight = Self.conv2DTransposeOutputSize(input: height, window: windowHeight, stride: strides.0, dilation: dilation.0,
+                                                          padding: padding, outputPadding: outputPadding?.0)
+        let outputWidth = Self.conv2DTransposeOutputSize(input: width, window: windowWidth, stride: strides.1, dilation: dilation.1,
+                                                         padding: padding, outputPadding: outputPadding?.1)
+        require(outputHeight > 0 && outputWidth > 0,
+                "conv2DTranspose: input of shape \(Shape.describe(shape)) gives an empty output of \(outputHeight)×\(outputWidth)")
+        // The forward convolution whose input is our output and whose output is our
+        // input; "same" pads it as TensorFlow pads that convolution (the smaller half first).
+        func padBefore(_ input: Int, _ output: Int, _ window: Int, _ stride: Int, _ dilation: Int) -> Int {
+            padding == .same ? Swift.max((input - 1) * stride + (window - 1) * dilation + 1 - output, 0) / 2 : 0
+        }
         let geometry = WindowGeometry(
             batch: shape[0], inputHeight: outputHeight, inputWidth: outputWidth, channels: outChannels,
             outputHeight: height, outputWidth: width, windowHeight: windowHeight, windowWidth: windowWidth,
-            strideHeight: strides.0, strideWidth: strides.1,
-            padTop: padding == .same ? Swift.max(windowHeight - strides.0, 0) / 2 : 0,
-            padLeft: padding == .same ? Swift.max(windowWidth - strides.1, 0) / 2 : 0)
+            strideHeight: strides.0, strideWidth: strides.1, dilationHeight: dilation.0, dilationWidth: dilation.1,
+            padTop: padBefore(height, outputHeight, windowHeight, strides.0, dilation.0),
+            padLeft: padBefore(width, outputWidth, windowWidth, strides.1, dilation.1))
         Tensor.requireSameDTypeAndDevice("conv2DTranspose", self, kernel)
         requireDType(.float32, "conv2DTranspose")
         return Tensor.convolutionInputGradient(self, kernel, geometry: geometry)
+    }
+
+    /// The output length of a transposed convolution along one axis, Keras' rule
+    /// (`deconv_output_length`), with `k' = (window − 1)·dilation + 1`:
+    /// without `outputPadding`, `input·stride + max(k' − stride, 0)` for "valid" and
+    /// `input·stride` for "same"; with it, `(input − 1)·stride + k' − 2·pad + outputPadding`,
+    /// `pad` being `k' / 2` for "same" and 0 for "valid".
+    ///
+    /// - Parameters:
+    ///   - input: the input length.
+    ///   - window: the kernel length.
+    ///   - stride: the upsampling factor.
+    ///   - dilation: spacing between taps.
+    ///   - padding: `.valid` or `.same`.
+    ///   - outputPadding: extra rows at the end, or `nil`.
+    public static func conv2DTransposeOutputSize(input: Int, window: Int, stride: Int, dilation: Int,
+                                                 padding: WindowGeometry.Padding, outputPadding: Int?) -> Int {
+        let span = (window - 1) * dilation + 1
+        guard let outputPadding else {
+            return padding == .same ? input * stride : input * stride + Swift.max(span - stride, 0)
+        }
+        let pad = padding == .same ? span / 2 : 0
+        return (input - 1) * stride + span - 2 * pad + outputPadding
     }
 
     /// `conv(x, K)`: `x` `geometry.inputShape`, `kernel` `[kh, kw, channels, out]` →

@@ -194,7 +194,10 @@ public final class Conv1D: Layer {
 /// Transposed 2-D convolution, the upsampling layer of decoders (Keras' `Conv2DTranspose`).
 ///
 /// - Shapes: `[batch, H, W, in] → [batch, outH, outW, filters]` with
-///   `out = in · stride` for "same" and `(in − 1) · stride + max(kernel, stride)` for "valid".
+///   `out = in · stride` for "same" and `(in − 1) · stride + max(kernel, stride)` for "valid"
+///   (the kernel's span `(k − 1)·dilation + 1` in place of `k` when dilated); with
+///   `outputPadding`, `(in − 1)·stride + span − 2·pad + outputPadding` (`pad = span / 2`
+///   for "same", 0 for "valid"), as Keras.
 /// - Weights: `kernel` `[kh, kw, filters, in]` (Keras layout; PyTorch's
 ///   `ConvTranspose2d.weight` is `[in, filters, kh, kw]`), `bias` `[filters]`.
 public final class Conv2DTranspose: Layer {
@@ -204,8 +207,12 @@ public final class Conv2DTranspose: Layer {
     public let kernelSize: (Int, Int)
     /// Step between windows.
     public let strides: (Int, Int)
-    /// `.valid` (no padding) or `.same` (output size = ceil(input / stride)).
+    /// `.valid` (no padding) or `.same` (output size = input × stride).
     public let padding: Padding
+    /// Rows and columns added at the output's end (each below its stride), or `nil`.
+    public let outputPadding: (Int, Int)?
+    /// Spacing between the window's taps.
+    public let dilationRate: (Int, Int)
     /// Applied to the output.
     public let activation: ActivationFunction
     /// Whether the layer adds a bias.
@@ -226,19 +233,33 @@ public final class Conv2DTranspose: Layer {
     ///   - kernelSize: window (rows, columns).
     ///   - strides: upsampling factor (default (1, 1)).
     ///   - padding: `.valid` (default) or `.same` (output = input × stride).
+    ///   - outputPadding: rows and columns added at the output's end, each smaller than
+    ///     its stride; `nil` (the default) for the sizes above.
+    ///   - dilationRate: spacing between the window's taps (default (1, 1); as Keras, not
+    ///     with strides above 1).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
     ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
     ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
+                outputPadding: (Int, Int)? = nil, dilationRate: (Int, Int) = (1, 1),
                 activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
                 name: String? = nil) {
         require(filters > 0 && kernelSize.0 > 0 && kernelSize.1 > 0 && strides.0 > 0 && strides.1 > 0,
                 "Conv2DTranspose: filters (\(filters)), kernelSize \(kernelSize) and strides \(strides) must be positive")
+        require(dilationRate.0 > 0 && dilationRate.1 > 0 && (dilationRate == (1, 1) || strides == (1, 1)),
+                "Conv2DTranspose: dilationRate \(dilationRate) must be positive, and strides \(strides) 1 when dilated (as Keras)")
+        if let outputPadding {
+            require(outputPadding.0 >= 0 && outputPadding.1 >= 0
+                        && outputPadding.0 < Swift.max(strides.0, dilationRate.0) && outputPadding.1 < Swift.max(strides.1, dilationRate.1),
+                    "Conv2DTranspose: outputPadding \(outputPadding) must be non-negative and smaller than the strides \(strides)")
+        }
         self.filters = filters
         self.kernelSize = kernelSize
         self.strides = strides
+        self.outputPadding = outputPadding
+        self.dilationRate = dilationRate
         self.padding = padding
         require(padding != .causal, "Conv2DTranspose: causal padding is for Conv1D; use .valid or .same")
         self.activation = activation
@@ -249,9 +270,22 @@ public final class Conv2DTranspose: Layer {
     }
 
     /// Square windows: `Conv2DTranspose(32, kernelSize: 3, strides: 2, padding: .same)`.
+    ///
+    /// - Parameters:
+    ///   - filters: output channels.
+    ///   - kernelSize: window size (rows and columns).
+    ///   - strides: upsampling factor (default 1).
+    ///   - padding: `.valid` (default) or `.same`.
+    ///   - outputPadding: extra rows and columns at the end, below the stride, or `nil` (default).
+    ///   - dilationRate: spacing between taps (default 1).
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - name: the layer's name (default: unique within its model).
     public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                            outputPadding: Int? = nil, dilationRate: Int = 1,
                             activation: ActivationFunction = .linear, useBias: Bool = true, name: String? = nil) {
         self.init(filters, kernelSize: (kernelSize, kernelSize), strides: (strides, strides), padding: padding,
+                  outputPadding: outputPadding.map { ($0, $0) }, dilationRate: (dilationRate, dilationRate),
                   activation: activation, useBias: useBias, name: name)
     }
 
@@ -265,7 +299,8 @@ public final class Conv2DTranspose: Layer {
     public override var sublayers: [Layer] { [] }
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
-        var output = input.conv2DTranspose(kernel.value, strides: strides, padding: padding)
+        var output = input.conv2DTranspose(kernel.value, strides: strides, padding: padding, dilation: dilationRate,
+                                           outputPadding: outputPadding)
         if let bias { output = output + bias.value }
         return activation(output)
     }

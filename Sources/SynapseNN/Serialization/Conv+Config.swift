@@ -93,6 +93,8 @@ extension Conv2DTranspose: ConfigurableLayer {
         config["kernel_size"] = ConfigValue([kernelSize.0, kernelSize.1])
         config["strides"] = ConfigValue([strides.0, strides.1])
         config["padding"] = .string(padding.rawValue)
+        config["output_padding"] = outputPadding.map { ConfigValue([$0.0, $0.1]) } ?? .null
+        config["dilation_rate"] = ConfigValue([dilationRate.0, dilationRate.1])
         config["activation"] = activation.configValue
         config["use_bias"] = .bool(useBias)
         config["kernel_initializer"] = InitializerConfig.value(of: kernelInitializer)
@@ -102,12 +104,21 @@ extension Conv2DTranspose: ConfigurableLayer {
 
     /// Rebuilds a `Conv2DTranspose` from ``config``.
     public convenience init(config: LayerConfig) throws {
-        if config.contains("dilation_rate"), try config.intPair("dilation_rate") != (1, 1) {
-            throw config.invalid("dilation_rate", "must be 1: Conv2DTranspose has no dilation")
+        let strides = try config.intPair("strides", default: (1, 1))
+        let dilation = try config.intPair("dilation_rate", default: (1, 1))
+        guard dilation == (1, 1) || strides == (1, 1) else {
+            throw config.invalid("dilation_rate", "must be 1 when the strides are above 1 (as Keras), found \(dilation) with strides \(strides)")
+        }
+        let outputPadding = try config.optionalIntPair("output_padding", range: 0...LayerConfig.maximumSize)
+        if let padding = outputPadding {
+            guard padding.0 >= 0, padding.1 >= 0, padding.0 < Swift.max(strides.0, dilation.0), padding.1 < Swift.max(strides.1, dilation.1) else {
+                throw config.invalid("output_padding", "must be non-negative and smaller than the strides \(strides), found \(padding)")
+            }
         }
         self.init(try config.int("filters", range: 1...LayerConfig.maximumSize),
-                  kernelSize: try config.intPair("kernel_size"), strides: try config.intPair("strides", default: (1, 1)),
-                  padding: try config.padding(), activation: try config.activation(),
+                  kernelSize: try config.intPair("kernel_size"), strides: strides,
+                  padding: try config.padding(), outputPadding: outputPadding, dilationRate: dilation,
+                  activation: try config.activation(),
                   useBias: try config.bool("use_bias", default: true),
                   kernelInitializer: try config.initializer("kernel_initializer", default: .glorotUniform()),
                   biasInitializer: try config.initializer("bias_initializer", default: .zeros),
@@ -115,12 +126,15 @@ extension Conv2DTranspose: ConfigurableLayer {
     }
 
     /// `[H, W, C] → [H·s, W·s, filters]` ("same") or `[(H−1)·s + max(k, s), ...]`
-    /// ("valid"); kernel `[kh, kw, filters, C]`, bias `[filters]`.
+    /// ("valid"), or Keras' sizes with output padding and dilation; kernel
+    /// `[kh, kw, filters, C]`, bias `[filters]`.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
-        let (height, width) = (inputShape[0], inputShape[1])
-        let outputHeight = padding == .same ? height * strides.0 : (height - 1) * strides.0 + Swift.max(kernelSize.0, strides.0)
-        let outputWidth = padding == .same ? width * strides.1 : (width - 1) * strides.1 + Swift.max(kernelSize.1, strides.1)
+        let outputHeight = Tensor.conv2DTransposeOutputSize(input: inputShape[0], window: kernelSize.0, stride: strides.0, dilation: dilationRate.0,
+                                                            padding: padding, outputPadding: outputPadding?.0)
+        let outputWidth = Tensor.conv2DTransposeOutputSize(input: inputShape[1], window: kernelSize.1, stride: strides.1, dilation: dilationRate.1,
+                                                           padding: padding, outputPadding: outputPadding?.1)
+        guard outputHeight > 0, outputWidth > 0 else { throw incompatible(inputShape, "the output would be empty (\(outputHeight)×\(outputWidth))") }
         var parameters = ["kernel": [kernelSize.0, kernelSize.1, filters, inputShape[2]]]
         if useBias { parameters["bias"] = [filters] }
         return InferredShapes(output: [outputHeight, outputWidth, filters], parameters: parameters)

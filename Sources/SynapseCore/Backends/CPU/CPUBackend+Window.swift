@@ -82,7 +82,8 @@ extension CPUBackend {
                     let best = output + base
                     let bestIndex = indices + base
                     // Start from the window's first in-bounds pixel, then take strictly larger
-                    // values: the first maximum wins and the channel loop vectorises.
+                    // values: the first maximum wins and the channel loop vectorises. A NaN
+                    // wins over any number and stays (PyTorch's NaN-propagating max pool).
                     var started = false
                     g.forEachInputPixel(oh: oh, ow: ow) { ih, iw in
                         let offset = ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
@@ -97,7 +98,8 @@ extension CPUBackend {
                         }
                         for c in 0..<g.channels {
                             let value = values[c]
-                            let better = value > best[c]
+                            let current = best[c]
+                            let better = value > current || (value != value && current == current)
                             best[c] = better ? value : best[c]
                             bestIndex[c] = better ? Int32(offset + c) : bestIndex[c]
                         }
