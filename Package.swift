@@ -139,6 +139,11 @@ let package = Package(
             dependencies: ["ExampleSupport"],
             path: "Examples/fashion-cnn"),
         .executableTarget(
+            name: "resnet",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/resnet",
+            exclude: ["resnet_pytorch.py"]),
+        .executableTarget(
             name: "pima",
             dependencies: ["ExampleSupport"],
             path: "Examples/pima"),

@@ -15,7 +15,13 @@ public struct ImageClassificationRun {
         (self.defaultEpochs, self.defaultBatchSize) = (defaultEpochs, defaultBatchSize)
     }
 
-    /// Trains `model` (already compiled) and prints test accuracy, loss and time.
+    /// The number of epochs: `--epochs`, else the example's default.
+    public var epochs: Int { options.epochs ?? defaultEpochs }
+
+    /// Samples per gradient step: `--batch-size`, else the example's default.
+    public var batchSize: Int { options.batchSize ?? defaultBatchSize }
+
+    /// Trains `model` and prints test accuracy, loss and time.
     ///
     /// - Parameters:
     ///   - flatten: feed `[N, 784]` instead of `[N, 28, 28, 1]` (dense models).
@@ -23,15 +29,22 @@ public struct ImageClassificationRun {
     ///   - standardize: shift and scale all pixels by the training split's mean and
     ///     standard deviation (one pair for the whole image, as MNIST's usual 0.1307/0.3081).
     ///   - privacy: train with DP-SGD under these settings (``Model/privacy``).
+    ///   - augmentation: random transformations of every training batch (``AugmentedImages``;
+    ///     the images stay on the CPU and each batch moves to the device as it is drawn).
+    ///     Empty (the default): the images as they are.
+    ///   - compile: compiles `model` once the training images are loaded, given the
+    ///     number of gradient steps per epoch (for a learning-rate schedule that
+    ///     follows the whole run); `nil` (the default): `model` comes compiled.
     public func run(_ model: Model, flatten: Bool = false, trainLimit: Int? = nil, standardize: Bool = false,
-                    privacy: DifferentialPrivacy? = nil) throws {
+                    privacy: DifferentialPrivacy? = nil, augmentation: [any ImageAugmentation] = [],
+                    compile: ((_ stepsPerEpoch: Int) throws -> Void)? = nil) throws {
         if let privacy {
             try privacy.validate(for: model)
             model.privacy = privacy
         }
-        let epochs = options.epochs ?? defaultEpochs
-        let batchSize = options.batchSize ?? defaultBatchSize
+        precondition(augmentation.isEmpty || !flatten, "ImageClassificationRun: augmentation needs images, not flattened rows")
         var (trainX, trainY) = try dataSet.load(split: .train, dataDirectory: options.dataDirectoryURL(), limit: trainLimit)
+        if let compile { try compile((trainX.shape[0] + batchSize - 1) / batchSize) }
         var (testX, testY) = try dataSet.load(split: .test, dataDirectory: options.dataDirectoryURL())
         if standardize {
             // Before flattening: the images' one channel gives one mean and deviation for all pixels.
@@ -46,15 +59,21 @@ public struct ImageClassificationRun {
             testX = testX.reshaped(to: [testX.shape[0], -1])
         }
         let device = try options.resolvedDevice()
-        (trainX, trainY, testX, testY) = (trainX.to(device), trainY.to(device), testX.to(device), testY.to(device))
+        if augmentation.isEmpty { (trainX, trainY) = (trainX.to(device), trainY.to(device)) }
+        (testX, testY) = (testX.to(device), testY.to(device))
         print("\(dataSet.name): \(trainX.shape[0]) training and \(testX.shape[0]) test images; \(epochs) epochs, batch \(batchSize), \(Parallel.threadCount) threads, device \(device)")
         try withDevice(device) { try train(model, trainX: trainX, trainY: trainY, testX: testX, testY: testY,
-                                           epochs: epochs, batchSize: batchSize) }
+                                           augmentation: augmentation) }
     }
 
     private func train(_ model: Model, trainX: Tensor, trainY: Tensor, testX: Tensor, testY: Tensor,
-                       epochs: Int, batchSize: Int) throws {
+                       augmentation: [any ImageAugmentation]) throws {
         model.summary()
+        // One loader for the whole run: it reshuffles and draws new augmentations every epoch from
+        // seeds taken here, before --resume restores the generator, so a resumed run sees the same batches.
+        let augmented = augmentation.isEmpty ? nil
+            : DataLoader(AugmentedImages(TensorDataset(x: trainX, y: trainY), augmentations: augmentation),
+                         batchSize: batchSize, shuffle: true)
         // TensorBoard: a grid of the first training images once, as the images dashboard's first picture.
         let shown = trainX.narrowed(axis: 0, start: 0, length: min(32, trainX.shape[0]))
         var wroteInputs = false
@@ -63,9 +82,14 @@ public struct ImageClassificationRun {
             wroteInputs = true
             try writer.images("inputs", shown, step: epoch, width: 28, height: 28)
         }
+        let verbose = options.json ? 2 : 1
         let (history, seconds) = measureSeconds {
-            model.fit(x: trainX, y: trainY, epochs: epochs, batchSize: batchSize, callbacks: callbacks,
-                      verbose: options.json ? 2 : 1, initialEpoch: initialEpoch)
+            if let augmented {
+                model.fit(augmented, epochs: epochs, callbacks: callbacks, verbose: verbose, initialEpoch: initialEpoch)
+            } else {
+                model.fit(x: trainX, y: trainY, epochs: epochs, batchSize: batchSize, callbacks: callbacks,
+                          verbose: verbose, initialEpoch: initialEpoch)
+            }
         }
         let test = model.evaluate(x: testX, y: testY, batchSize: 256)
         let accuracy = test["accuracy"] ?? test.first { $0.key.contains("accuracy") }?.value ?? .nan
