@@ -152,6 +152,10 @@ let package = Package(
             dependencies: ["ExampleSupport"],
             path: "Examples/text-lstm"),
         .executableTarget(
+            name: "text-transformer",
+            dependencies: ["ExampleSupport"],
+            path: "Examples/text-transformer"),
+        .executableTarget(
             name: "char-lstm",
             dependencies: ["ExampleSupport"],
             path: "Examples/char-lstm"),
@@ -197,7 +201,8 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseTrainingTests",
-            dependencies: ["Synapse"],
+            // ExampleSupport: the text-transformer test trains the example's own model builder.
+            dependencies: ["Synapse", "ExampleSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseExplainTests",

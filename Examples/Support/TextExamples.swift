@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shared training steps of the text examples (`text-lstm`, `char-lstm`): resume
+/// The shared training steps of the text examples (`text-lstm`, `text-transformer`, `char-lstm`): resume
 /// from a checkpoint, checkpoint every epoch, fit with the progress bar and timing,
 /// save the model (and its vocabulary) when asked.
 public struct TextExampleRun {
