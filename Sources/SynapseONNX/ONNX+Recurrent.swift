@@ -8,8 +8,9 @@ extension ONNXExportContext {
     /// Weights: Keras kernels `[features, gates·units]` become `W [1, gates·units, features]`,
     /// recurrent kernels `R [1, gates·units, units]`, with the LSTM's gate blocks
     /// reordered from Keras' `i, f, c, o` to ONNX's `i, o, f, c` (the GRU's `z, r, h`
-    /// is the same in both). The GRU is Keras' `reset_after` form:
-    /// `linear_before_reset = 1`, input bias in `Wb`, recurrent bias in `Rb`.
+    /// is the same in both). The reset-after GRU (Keras' default) has
+    /// `linear_before_reset = 1`, input bias in `Wb`, recurrent bias in `Rb`; the
+    /// reset-before one `linear_before_reset = 0`, its bias in `Wb` and zeros in `Rb`.
     /// `goBackwards` is `direction = "reverse"`, whose outputs are reversed in time to
     /// Synapse's processing order when `returnSequences`.
     mutating func exportRecurrent(_ layer: RecurrentLayer) throws {
@@ -34,8 +35,9 @@ extension ONNXExportContext {
             throw Self.refuse(layer, "the forward layer '\(forward.name)' runs backwards (goBackwards); only the default direction is exported")
         }
         guard type(of: forward) == type(of: backward), forward.units == backward.units,
-              forward.activation == backward.activation, forward.recurrentActivation == backward.recurrentActivation else {
-            throw Self.refuse(layer, "its two directions differ in cell type, units or activations, which one ONNX op cannot hold")
+              forward.activation == backward.activation, forward.recurrentActivation == backward.recurrentActivation,
+              (forward as? GRU)?.resetAfter == (backward as? GRU)?.resetAfter else {
+            throw Self.refuse(layer, "its two directions differ in cell type, units, activations or resetAfter, which one ONNX op cannot hold")
         }
         let returnSequences = forward.returnSequences
         let (y, yH) = try emitRecurrentOp([forward, backward], owner: layer, direction: "bidirectional",
@@ -101,7 +103,7 @@ extension ONNXExportContext {
             ("direction", .string(direction)),
             ("activations", .strings(Array((0..<directions).map { _ in activations }.joined()))),
         ]
-        if first is GRU { attributes.append(("linear_before_reset", .int(1))) }
+        if let gru = first as? GRU { attributes.append(("linear_before_reset", .int(gru.resetAfter ? 1 : 0))) }
         let outputs = graph.node(op, sequenceLengths.isEmpty ? Array(inputs.prefix(4)) : inputs, scope: scope,
                                  outputCount: 2, attributes: attributes)
         var y = outputs[0]
@@ -123,8 +125,7 @@ extension ONNXExportContext {
         switch layer {
         case is LSTM:
             return ("LSTM", [0, 3, 1, 2], 4)
-        case let gru as GRU:
-            guard gru.resetAfter else { throw refuse(owner, "the reset-before GRU (resetAfter: false) is not exported") }
+        case is GRU:
             return ("GRU", [0, 1, 2], 3)
         case is SimpleRNN:
             return ("RNN", [0], 1)

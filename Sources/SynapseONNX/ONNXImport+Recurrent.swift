@@ -9,7 +9,9 @@ extension ONNXImportContext {
     /// `R` the recurrent kernel, with the LSTM's gate blocks reordered from ONNX's
     /// `i, o, f, c` to Keras' `i, f, c, o` (the GRU's `z, r, h` is the same in both).
     /// The LSTM's and RNN's two biases `Wb + Rb` are summed; the GRU keeps them as
-    /// `[2, 3·units]` (`linear_before_reset = 1`, Keras' reset-after form).
+    /// `[2, 3·units]` with `linear_before_reset = 1` (Keras' reset-after form), and
+    /// sums them with `linear_before_reset = 0` (the reset-before GRU, whose one bias
+    /// adds both inside every gate).
     /// Initial states must be absent or zeros (PyTorch writes `ConstantOfShape` zeros).
     ///
     /// - Returns: the output that continues the chain: `Y` (`returnSequences`),
@@ -39,8 +41,9 @@ extension ONNXImportContext {
         guard !attributes.has("activation_alpha"), !attributes.has("activation_beta") else {
             throw refuse("activation_alpha/activation_beta are not imported")
         }
-        if cell == .gru, attributes.int("linear_before_reset", 0) != 1 {
-            throw refuse("only linear_before_reset = 1 (PyTorch's and Keras' reset-after GRU) is imported")
+        let linearBeforeReset = attributes.int("linear_before_reset", 0)
+        guard cell != .gru || [0, 1].contains(linearBeforeReset) else {
+            throw refuse("linear_before_reset must be 0 or 1, got \(linearBeforeReset)")
         }
         let defaults = cell == .lstm ? ["Sigmoid", "Tanh", "Tanh"] : cell == .gru ? ["Sigmoid", "Tanh"] : ["Tanh"]
         let names = attributes.strings("activations") ?? defaults
@@ -112,7 +115,7 @@ extension ONNXImportContext {
         }
         let inputBias = kerasBias(bias[0..<(gates * units)])
         let recurrentBias = kerasBias(bias[(gates * units)...])
-        let biasTensor = cell == .gru
+        let biasTensor = cell == .gru && linearBeforeReset == 1
             ? Tensor(inputBias + recurrentBias, shape: [2, gates * units])
             : Tensor(zip(inputBias, recurrentBias).map { $0 + $1 }, shape: [gates * units])
         let weights = ONNXRecurrentWeights(

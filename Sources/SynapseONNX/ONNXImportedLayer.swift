@@ -114,7 +114,7 @@ struct ONNXRecurrentWeights {
     var kernel: Tensor
     /// `[units, gates·units]`, Keras gate order.
     var recurrentKernel: Tensor
-    /// `[gates·units]`, or `[2, 3·units]` for the GRU.
+    /// `[gates·units]`, or `[2, 3·units]` for the reset-after GRU (`[3·units]` for the reset-before one).
     var bias: Tensor
     /// The candidate activation.
     var activation: ActivationFunction
@@ -138,7 +138,7 @@ struct ONNXRecurrentWeights {
                  returnSequences: returnSequences, goBackwards: goBackwards)
         case .gru:
             GRU(units, activation: activation, recurrentActivation: recurrentActivation,
-                returnSequences: returnSequences, goBackwards: goBackwards)
+                returnSequences: returnSequences, goBackwards: goBackwards, resetAfter: bias.rank == 2)
         }
     }
 

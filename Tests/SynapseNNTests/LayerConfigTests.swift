@@ -55,7 +55,7 @@ private func builtInSamples() -> [(layer: Layer, inputShape: [Int])] {
         (Masking(maskValue: 0), [5, 3]),
         (SimpleRNN(4, returnSequences: true), [5, 3]),
         (LSTM(4, goBackwards: true), [5, 3]),
-        (GRU(3, returnSequences: true), [5, 2]),
+        (GRU(3, returnSequences: true), [5, 2]), (GRU(3, goBackwards: true, resetAfter: false), [5, 2]),
         (GlobalAveragePooling1D(), [5, 3]), (GlobalMaxPooling1D(keepDims: true), [5, 3]), (Cropping2D(cropping: ((1, 0), (2, 1))), [4, 5, 2]),
         (Permute([2, 1]), [3, 4]), (RepeatVector(3), [4]), (DepthwiseConv2D(kernelSize: 3, padding: .same, depthMultiplier: 2), [5, 5, 2]),
         (SeparableConv2D(4, kernelSize: (3, 2), strides: (2, 1)), [6, 5, 3]),

@@ -32,6 +32,7 @@ struct RecurrentLayerTests {
         let layer: RecurrentLayer = switch fixture.cell {
         case "lstm": LSTM(u, returnSequences: true, goBackwards: fixture.go_backwards)
         case "gru": GRU(u, returnSequences: true, goBackwards: fixture.go_backwards)
+        case "gru_reset_before": GRU(u, returnSequences: true, goBackwards: fixture.go_backwards, resetAfter: false)
         default: SimpleRNN(u, returnSequences: true, goBackwards: fixture.go_backwards)
         }
         layer.buildIfNeeded(inputShape: [t, f])
@@ -73,12 +74,16 @@ struct RecurrentLayerTests {
         let gru = GRU(4)
         gru.buildIfNeeded(inputShape: [2, 3])
         #expect(gru.bias?.shape == [2, 12])
+        let resetBefore = GRU(4, resetAfter: false)
+        resetBefore.buildIfNeeded(inputShape: [2, 3])
+        #expect(resetBefore.bias?.shape == [12])
         #expect(LSTM(2).name == "lstm" && SimpleRNN(2).name == "simple_rnn")
     }
 
     @Test("a layer's gradients match finite differences through a mask and goBackwards")
     func layerGradients() {
-        for layer in [LSTM(3, returnSequences: true, goBackwards: true) as RecurrentLayer, GRU(3), SimpleRNN(3, returnSequences: true)] {
+        for layer in [LSTM(3, returnSequences: true, goBackwards: true) as RecurrentLayer, GRU(3), SimpleRNN(3, returnSequences: true),
+                      GRU(3, returnSequences: true, goBackwards: true, resetAfter: false)] {
             var generator = RandomGenerator(seed: 4)
             let x = Tensor.randomNormal([2, 4, 2], generator: &generator)
             let mask = Tensor(bool: [true, false, true, true, true, true, false, false], shape: [2, 4])

@@ -81,6 +81,13 @@ struct ONNXFixtureTests {
             SimpleRNN(3, activation: .tanh)
             Dense(2, activation: .gelu())
         })
+        add("gru-reset-before", x: paddedTokens(rows: 5, time: 7, vocabulary: 20, generator: &generator), Sequential {
+            Input(shape: [7])
+            Embedding(inputDim: 20, outputDim: 4, maskZero: true)
+            Bidirectional(GRU(3, returnSequences: true, resetAfter: false))
+            GRU(3, goBackwards: true, resetAfter: false)
+            Dense(2)
+        })
         let masking = { Sequential {
             Input(shape: [6, 2])
             Masking()

@@ -83,7 +83,7 @@ struct ONNXImportRoundTripTests {
         #expect(result.layers.prefix(2) == ["LSTM(4, returnSequences: true)", "LSTM(3, returnSequences: true)"])
     }
 
-    @Test("a GRU (linear_before_reset) and a SimpleRNN import with the same predictions")
+    @Test("GRUs (linear_before_reset 1 and 0) and a SimpleRNN import with the same predictions")
     func gruAndSimpleRNN() throws {
         let gru = Sequential {
             Input(shape: [5, 4])
@@ -92,6 +92,12 @@ struct ONNXImportRoundTripTests {
             Dense(2, activation: .sigmoid)
         }
         _ = try roundTrip(gru, Tensor.randomNormal([3, 5, 4]))
+        let resetBefore = Sequential {
+            Input(shape: [5, 4])
+            GRU(6, returnSequences: true, resetAfter: false)
+            GRU(3, resetAfter: false)
+        }
+        _ = try roundTrip(resetBefore, Tensor.randomNormal([3, 5, 4]))
         let rnn = Sequential {
             Input(shape: [5, 4])
             SimpleRNN(3, activation: .relu)

@@ -157,7 +157,7 @@ struct PerSampleGradientTests {
         Self.check(SharedDense(), loss: SparseCategoricalCrossentropy(), x: Self.uniform([5, 4], seed: 10), y: Self.classes)
     }
 
-    @Test("a frozen layer is left out; BatchNormalization is refused by name")
+    @Test("a frozen layer is left out; BatchNormalization and the reset-before GRU are refused by name")
     func frozenAndUnsupported() throws {
         let model = Sequential { Dense(4, activation: .relu); Dense(3, activation: .softmax) }
         model.buildIfNeeded(inputShape: [6])
@@ -168,6 +168,10 @@ struct PerSampleGradientTests {
         let normalized = Sequential { Input(shape: [6]); Dense(4); BatchNormalization(name: "bn"); Dense(2) }
         #expect(throws: PrivacyError.unsupportedLayers(["bn (BatchNormalization)"])) {
             try DifferentialPrivacy(noiseMultiplier: 1).validate(for: normalized)
+        }
+        let resetBefore = Sequential { Input(shape: [5, 3]); GRU(4, resetAfter: false, name: "gru"); Dense(2) }
+        #expect(throws: PrivacyError.unsupportedLayers(["gru (GRU)"])) {
+            try DifferentialPrivacy(noiseMultiplier: 1).validate(for: resetBefore)
         }
         #expect(throws: PrivacyError.self) { try DifferentialPrivacy().validate(for: model) }
         #expect(throws: PrivacyError.self) { try DifferentialPrivacy(clipNorm: 0, noiseMultiplier: 1).validate(for: model) }

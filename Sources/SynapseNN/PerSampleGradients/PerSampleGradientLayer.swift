@@ -16,6 +16,15 @@ public protocol PerSampleGradientLayer: Layer {
     ///     `batch × time` rows).
     /// - Returns: the norms and weighted sums of the per-sample gradients.
     func perSampleGradients(of call: PerSampleGradientTape.Call, batchSize: Int) -> PerSampleGradients
+
+    /// Whether this layer, as configured, computes per-sample gradients (`true` unless
+    /// a layer says otherwise: ``GRU`` with `resetAfter: false` does not).
+    var computesPerSampleGradients: Bool { get }
+}
+
+extension PerSampleGradientLayer {
+    /// `true`: the layer's configuration does not matter.
+    public var computesPerSampleGradients: Bool { true }
 }
 
 /// The per-sample gradients of one layer call, in the form DP-SGD uses them: each

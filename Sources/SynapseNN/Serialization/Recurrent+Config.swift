@@ -139,12 +139,10 @@ extension GRU: ConfigurableLayer {
     /// Rebuilds a `GRU` from ``config``.
     public convenience init(config: LayerConfig) throws {
         let a = try Arguments(config)
-        guard try config.bool("reset_after", default: true) else {
-            throw config.invalid("reset_after", "must be true (the reset-before GRU is not implemented)")
-        }
         self.init(a.units, activation: a.activation, recurrentActivation: a.recurrentActivation, useBias: a.useBias,
                   returnSequences: a.returnSequences, returnState: a.returnState, goBackwards: a.goBackwards,
-                  dropout: a.dropout, recurrentDropout: a.recurrentDropout, kernelInitializer: a.kernelInitializer,
+                  dropout: a.dropout, recurrentDropout: a.recurrentDropout,
+                  resetAfter: try config.bool("reset_after", default: true), kernelInitializer: a.kernelInitializer,
                   recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer, name: a.name)
     }
 

@@ -67,7 +67,8 @@ public struct DifferentialPrivacy: Sendable, Codable, Equatable {
     /// per-sample gradients, as `"name (Type)"`.
     static func layersWithoutPerSampleGradients(in layer: Layer) -> [String] {
         var found: [String] = []
-        if !(layer is PerSampleGradientLayer), layer.ownParameters.contains(where: \.isTrainable) {
+        let computes = (layer as? PerSampleGradientLayer)?.computesPerSampleGradients ?? false
+        if !computes, layer.ownParameters.contains(where: \.isTrainable) {
             found.append("\(layer.name) (\(type(of: layer)))")
         }
         if layer is PerSampleGradientLayer { return found }

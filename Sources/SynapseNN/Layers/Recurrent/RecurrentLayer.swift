@@ -97,6 +97,11 @@ public class RecurrentLayer: Layer {
     }
 
     public override var ownParameters: [Parameter] { [kernel, recurrentKernel, bias].compactMap { $0 } }
+
+    /// Whether differentially private training can compute this layer's per-sample
+    /// gradients: the fused sequence op records what they need (`true`; ``GRU``
+    /// overrides it).
+    public var computesPerSampleGradients: Bool { true }
     public override var sublayers: [Layer] { [] }
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
