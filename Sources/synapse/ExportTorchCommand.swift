@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Synapse
 
-/// `synapse export-torch MODEL OUT`: the model's weights under PyTorch
-/// `nn.Sequential` names and layouts (see `PyTorchLayout`).
+/// `synapse export-torch MODEL OUT`: the model's weights under PyTorch names and
+/// layouts — `nn.Sequential` indices for a stack, layer names for a functional
+/// model (see `PyTorchLayout`).
 struct ExportTorchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-torch",
@@ -17,9 +18,9 @@ struct ExportTorchCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reporting {
-            let sequential = try Sequential.load(from: URL(fileURLWithPath: model))
-            try sequential.exportForPyTorch(to: URL(fileURLWithPath: output))
-            for entry in try PyTorchLayout(of: sequential).entries {
+            let loaded = try Model.load(from: URL(fileURLWithPath: model))
+            try loaded.exportForPyTorch(to: URL(fileURLWithPath: output))
+            for entry in try PyTorchLayout(of: loaded).entries {
                 print("\(entry.synapseName) \(entry.synapseShape) -> \(entry.torchKey) \(entry.torchShape)")
             }
         }

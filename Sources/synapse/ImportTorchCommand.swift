@@ -12,7 +12,7 @@ struct ImportTorchCommand: ParsableCommand {
     @Argument(help: "A model file giving the architecture (written by Model.save(to:)).")
     var model: String
 
-    @Argument(help: "A state_dict saved with safetensors.torch.save_file from the equivalent nn.Sequential.")
+    @Argument(help: "A state_dict saved with safetensors.torch.save_file from the equivalent nn.Sequential (or, for a functional model, a module with one submodule per layer, named as the layer).")
     var torchFile: String
 
     @Argument(help: "The model file to write.")
@@ -20,9 +20,9 @@ struct ImportTorchCommand: ParsableCommand {
 
     func run() throws {
         try CommandFailure.reporting {
-            let sequential = try Sequential.load(from: URL(fileURLWithPath: model))
-            try sequential.importFromPyTorch(from: URL(fileURLWithPath: torchFile))
-            try sequential.save(to: URL(fileURLWithPath: output))
+            let loaded = try Model.load(from: URL(fileURLWithPath: model))
+            try loaded.importFromPyTorch(from: URL(fileURLWithPath: torchFile))
+            try loaded.save(to: URL(fileURLWithPath: output))
         }
     }
 }

@@ -427,25 +427,36 @@ struct WrapperModelFileTests {
 
 @Suite("A Transformer encoder block as a functional model")
 struct TransformerBlockTests {
-    /// Token and position embeddings (padding id 0 masked) → self-attention with a residual and
-    /// LayerNorm (post-norm) → feed-forward with a residual and LayerNorm → masked
-    /// average over steps → classifier.
-    static func model() -> Model {
+    /// Token and position embeddings (padding id 0 masked) → self-attention with a
+    /// residual → feed-forward with a residual → masked average over steps →
+    /// classifier. Post-norm (the original Transformer): LayerNorm after each
+    /// residual sum. Pre-norm (GPT-2, ViT): LayerNorm before attention and before the
+    /// feed-forward, the residual path left alone, one LayerNorm at the end.
+    static func model(preNorm: Bool = false) -> Model {
         let tokens = Input(shape: [8], dtype: .int32, name: "tokens")
         let tokenVectors = Embedding(inputDim: 30, outputDim: 8, maskZero: true, embeddingsInitializer: RandomUniform(minimum: -1, maximum: 1, seed: 1))(tokens)
         let positions = PositionEmbedding(sequenceLength: 8, initializer: RandomUniform(minimum: -0.1, maximum: 0.1, seed: 6))(tokenVectors)
         let embedded = Add()([tokenVectors, positions])
-        let attended = MultiHeadAttention(numHeads: 2, keyDim: 4, kernelInitializer: .glorotUniform(seed: 2))([embedded, embedded])
-        let x = LayerNormalization()(Add()([embedded, attended]))
-        let hidden = Dense(16, activation: .relu, kernelInitializer: .glorotUniform(seed: 3))(x)
-        let y = LayerNormalization()(Add()([x, Dense(8, kernelInitializer: .glorotUniform(seed: 4))(hidden)]))
+        let attention = MultiHeadAttention(numHeads: 2, keyDim: 4, kernelInitializer: .glorotUniform(seed: 2))
+        let expand = Dense(16, activation: .relu, kernelInitializer: .glorotUniform(seed: 3))
+        let project = Dense(8, kernelInitializer: .glorotUniform(seed: 4))
+        var y: SymbolicTensor
+        if preNorm {
+            let normalized = LayerNormalization()(embedded)
+            let x = Add()([embedded, attention([normalized, normalized])])
+            y = LayerNormalization()(Add()([x, project(expand(LayerNormalization()(x)))]))
+        } else {
+            let x = LayerNormalization()(Add()([embedded, attention([embedded, embedded])]))
+            y = LayerNormalization()(Add()([x, project(expand(x))]))
+        }
         let outputs = Dense(2, activation: .softmax, kernelInitializer: .glorotUniform(seed: 5))(GlobalAveragePooling1D()(y))
         return Model(inputs: tokens, outputs: outputs, name: "encoder")
     }
 
-    @Test("Padding never changes the answer, the block learns a toy task, and it saves and loads bit for bit")
-    func transformerBlock() throws {
-        let model = Self.model()
+    @Test("Padding never changes the answer, the block learns a toy task, and it saves and loads bit for bit (post-norm and pre-norm)",
+          arguments: [false, true])
+    func transformerBlock(preNorm: Bool) throws {
+        let model = Self.model(preNorm: preNorm)
         let ids = Tensor(int32: [5, 9, 2, 0, 0, 0, 0, 0, 7, 7, 1, 3, 4, 0, 0, 0], shape: [2, 8])
         let before = model.predict(ids).scalars
         // Masked steps are invisible: a different vector for the padding id changes nothing.
@@ -483,6 +494,6 @@ struct TransformerBlockTests {
         try model.compile(optimizer: Adam(learningRate: 0.01), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
         model.fit(DataLoader(TensorDataset(x: x, y: y), batchSize: 32, shuffle: true, seed: 3), epochs: 15, verbose: 0)
         let accuracy = try #require(model.evaluate(x: x, y: y)["accuracy"])
-        #expect(accuracy >= 0.9, "training accuracy \(accuracy) on a task attention solves in a few epochs")
+        #expect(accuracy >= 0.9, "training accuracy \(accuracy) on a task attention solves in a few epochs (pre-norm: \(preNorm))")
     }
 }

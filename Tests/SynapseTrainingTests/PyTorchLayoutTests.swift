@@ -104,12 +104,11 @@ struct PyTorchLayoutTests {
 
     @Test("a layer with parameters but no mapping is refused by name")
     func unsupportedLayer() throws {
-        let model = Sequential(name: "bn") {
-            Input(shape: [4])
-            Dense(3)
-            BatchNormalization(name: "norm")
+        let model = Sequential(name: "rnn") {
+            Input(shape: [5, 4])
+            SimpleRNN(3, name: "recurrent")
         }
-        #expect(throws: PyTorchLayoutError.unsupportedLayer(name: "norm", type: "BatchNormalization")) { try PyTorchLayout(of: model) }
+        #expect(throws: PyTorchLayoutError.unsupportedLayer(name: "recurrent", type: "SimpleRNN")) { try PyTorchLayout(of: model) }
     }
 
     @Test("MLP slots: activations take a slot, linear layers do not add one")
@@ -124,5 +123,44 @@ struct PyTorchLayoutTests {
         let layout = try PyTorchLayout(of: model)
         #expect(layout.entries.map(\.torchKey) == ["0.weight", "0.bias", "3.weight", "3.bias", "4.weight", "4.bias"])
         #expect(layout.entries.map(\.torchShape) == [[4, 5], [4], [3, 4], [3], [2, 3], [2]])
+    }
+
+    @Test("a functional model maps each layer by name, BatchNorm's buffers included, and its weights round-trip through the torch layout")
+    func functionalNames() throws {
+        let image = Input(shape: [6, 6, 2], name: "image")
+        let stem = Conv2D(4, kernelSize: 3, padding: .same, kernelInitializer: .glorotUniform(seed: 1), name: "stem")(image)
+        let normalized = Activation(.relu)(BatchNormalization(name: "norm")(stem))
+        let residual = Add()([stem, Conv2D(4, kernelSize: 1, useBias: false, kernelInitializer: .glorotUniform(seed: 2), name: "shortcut")(normalized)])
+        let flat = Flatten()(MaxPooling2D(2)(residual))
+        let outputs = Dense(3, kernelInitializer: .glorotUniform(seed: 3), name: "head")(flat)
+        let model = Model(inputs: image, outputs: outputs, name: "graph")
+        let layout = try PyTorchLayout(of: model)
+        #expect(layout.entries.map(\.torchKey) == ["stem.weight", "stem.bias", "norm.weight", "norm.bias", "norm.running_mean", "norm.running_var",
+                                                   "shortcut.weight", "head.weight", "head.bias"])
+        #expect(layout.entries.first { $0.torchKey == "head.weight" }?.transform == .flattenedDenseKernel(height: 3, width: 3, channels: 4))
+        #expect(layout.entries.first { $0.torchKey == "shortcut.weight" }?.torchShape == [4, 4, 1, 1])
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("torch-functional-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("graph.safetensors")
+        try model.exportForPyTorch(to: url)
+        var written = try ModelFile.readSafeTensors(from: url).tensors
+        #expect(Set(written.keys) == Set(layout.entries.map(\.torchKey)))
+        // PyTorch's counter buffer is ignored on the way back.
+        written["norm.num_batches_tracked"] = Tensor.zeros([])
+        let withCounter = folder.appendingPathComponent("counter.safetensors")
+        try ModelFile.writeSafeTensors(written, metadata: [:], to: withCounter)
+
+        let copyImage = Input(shape: [6, 6, 2], name: "image")
+        let copyStem = Conv2D(4, kernelSize: 3, padding: .same, kernelInitializer: .glorotUniform(seed: 11), name: "stem")(copyImage)
+        let copyNormalized = Activation(.relu)(BatchNormalization(name: "norm")(copyStem))
+        let copyResidual = Add()([copyStem, Conv2D(4, kernelSize: 1, useBias: false, kernelInitializer: .glorotUniform(seed: 12), name: "shortcut")(copyNormalized)])
+        let copy = Model(inputs: copyImage, outputs: Dense(3, kernelInitializer: .glorotUniform(seed: 13), name: "head")(Flatten()(MaxPooling2D(2)(copyResidual))),
+                         name: "graph")
+        try copy.importFromPyTorch(from: withCounter)
+        var generator = RandomGenerator(seed: 4)
+        let x = Tensor.randomUniform([2, 6, 6, 2], low: -1, high: 1, generator: &generator)
+        #expect(copy(x).scalars == model(x).scalars)
     }
 }

@@ -45,12 +45,22 @@ extension Model {
 extension ModelFile {
     /// Builds the ``Sequential`` model this file describes, with its weights,
     /// compile settings and history (see ``Sequential/load(from:)``).
+    ///
+    /// - Throws: ``ModelFileError`` naming what is wrong; `invalidArchitecture` for a
+    ///   file that holds another kind of model.
     public func makeSequential() throws -> Sequential {
+        try makeSequential(assigningWeights: true)
+    }
+
+    /// Builds the stack; without `assigningWeights` (a stack nested in another
+    /// model) the weights are left as initialized and no training state is restored.
+    func makeSequential(assigningWeights: Bool) throws -> Sequential {
+        ModelLayerClasses.registerOnce()
         guard architecture.className == "Sequential" else {
             if architecture.topology != nil {
                 throw ModelFileError.invalidArchitecture("model '\(architecture.name.prefix(80))' is a functional model; load it with Model.load(from:) or ModelFile.makeModel()")
             }
-            throw ModelFileError.invalidArchitecture("model class \"\(architecture.className.prefix(40))\" cannot be rebuilt; Synapse rebuilds Sequential and Functional models")
+            throw ModelFileError.invalidArchitecture("model '\(architecture.name.prefix(80))' is of class \"\(architecture.className.prefix(40))\", not a Sequential; load it with Model.load(from:)")
         }
         let layers = try architecture.layers.map(LayerRegistry.makeLayer(from:))
         let model = Sequential(name: architecture.name)
@@ -61,6 +71,10 @@ extension ModelFile {
             model.add(layer)
         }
         let input = layers.first as? Input
+        if !assigningWeights {
+            if let shape = architecture.buildInputShape ?? input?.shape { model.buildIfNeeded(inputShape: shape) }
+            return model
+        }
         if let shape = architecture.buildInputShape ?? input?.shape {
             try checkShapes(of: model, inputShape: shape, inputDType: input?.dtype ?? .float32)
             model.buildIfNeeded(inputShape: shape)

@@ -13,8 +13,14 @@ extension Model {
     /// ``LayerRegistry``, so a model that could not be loaded again (an unregistered
     /// custom layer) fails here rather than at load time.
     ///
-    /// - Throws: ``ModelFileError``: `unsupportedModel` for a model that is neither a
-    ///   ``Sequential`` nor functional (save its weights with ``saveWeights(to:)`` instead),
+    /// A `Model` subclass saves whole when it conforms to `ConfigurableLayer` and its
+    /// class is registered with ``LayerRegistry`` (Keras' `get_config` /
+    /// `from_config` with a registered class); ``Model/load(from:)`` rebuilds it from
+    /// its config and calls it once on a zero batch to create its weights.
+    ///
+    /// - Throws: ``ModelFileError``: `unsupportedModel` for a subclass that does not
+    ///   conform to `ConfigurableLayer` (save its weights with ``saveWeights(to:)`` instead),
+    ///   `notBuilt` for a subclass not yet called,
     ///   `notSerializable` or `unknownLayerClass` for a layer that cannot be
     ///   described, `unwritable` when the file cannot be written.
     ///
@@ -38,25 +44,34 @@ extension Model {
         return (try weightTensors(), metadata)
     }
 
-    /// The architecture ``save(to:)`` stores: a ``Sequential``'s layers, or a
-    /// functional model's layers and how they connect. Every layer's configuration
-    /// is rebuilt once through ``LayerRegistry`` to prove it loads.
+    /// The architecture ``save(to:)`` stores: a ``Sequential``'s layers, a
+    /// functional model's layers and how they connect, or a registered subclass's
+    /// config. Every layer's configuration is rebuilt once through ``LayerRegistry``
+    /// to prove it loads; models nested as layers are described by their own
+    /// architecture.
     func architecture() throws -> ModelArchitecture {
+        ModelLayerClasses.registerOnce()
         buildFromDeclaredInput()
         func checkedConfig(_ layer: Layer) throws -> LayerConfig {
-            let config = try LayerRegistry.config(of: layer)
+            let config = try ModelLayerClasses.config(of: layer)
             _ = try LayerRegistry.makeLayer(from: config)
             return config
         }
         if let sequential = self as? Sequential {
             return ModelArchitecture(name: name, buildInputShape: isBuilt ? inputShape : nil, layers: try sequential.layers.map(checkedConfig))
         }
-        guard let graph else {
-            throw ModelFileError.unsupportedModel(
-                "model '\(name)' of type \(type(of: self)) is neither a Sequential nor a functional model: save(to:) describes those; use saveWeights(to:) and rebuild the model in code")
+        if let graph {
+            return ModelArchitecture(className: "Functional", name: name, buildInputShape: inputShape,
+                                     layers: try graph.layers.map(checkedConfig), topology: graph.topology)
         }
-        return ModelArchitecture(className: "Functional", name: name, buildInputShape: inputShape,
-                                 layers: try graph.layers.map(checkedConfig), topology: graph.topology)
+        guard self is any ConfigurableLayer else {
+            throw ModelFileError.unsupportedModel(
+                "model '\(name)' of type \(type(of: self)) is neither a Sequential nor a functional model, and does not conform to ConfigurableLayer: "
+                + "conform it and register it (LayerRegistry.register(\(type(of: self)).self)) to save it whole, or use saveWeights(to:) and rebuild it in code")
+        }
+        guard isBuilt, let inputShape else { throw ModelFileError.notBuilt(name) }
+        let config = try checkedConfig(self)
+        return ModelArchitecture(subclassConfig: config, buildInputShape: inputShape)
     }
 
     /// Writes only the weights, by name, to a `.safetensors` file (atomically);

@@ -10,7 +10,8 @@
 /// `build_input_shape` includes the batch dimension as `null` (Keras' form);
 /// ``buildInputShape`` is per sample.
 public struct ModelArchitecture: Sendable, Hashable {
-    /// The model class: "Sequential" or "Functional", the two Synapse rebuilds.
+    /// The model class: "Sequential", "Functional", or the registered class name of
+    /// a `Model` subclass that conforms to `ConfigurableLayer`.
     public var className: String
     /// The model's name.
     public var name: String
@@ -21,6 +22,11 @@ public struct ModelArchitecture: Sendable, Hashable {
     /// How the layers connect, for a functional model (class "Functional"); `nil`
     /// for a ``Sequential`` stack.
     public var topology: FunctionalTopology?
+    /// The constructor arguments of a registered `Model` subclass (its
+    /// `ConfigurableLayer/config`, Keras' `get_config`), rebuilt through
+    /// ``LayerRegistry``; `nil` for a ``Sequential`` or functional model, whose
+    /// ``layers`` describe it instead.
+    public var subclassConfig: LayerConfig?
 
     /// The class names a functional architecture may carry (Keras 3 writes
     /// "Functional", Keras 2 "Functional" or "Model").
@@ -42,6 +48,18 @@ public struct ModelArchitecture: Sendable, Hashable {
         self.topology = topology
     }
 
+    /// The architecture of a registered `Model` subclass: its config, and the shape
+    /// it was built for.
+    ///
+    /// - Parameters:
+    ///   - subclassConfig: the model's `ConfigurableLayer/config` (class name, `name`
+    ///     and constructor arguments).
+    ///   - buildInputShape: the per-sample input shape the model was built for.
+    public init(subclassConfig: LayerConfig, buildInputShape: [Int]) {
+        self.init(className: subclassConfig.className, name: subclassConfig.layerName, buildInputShape: buildInputShape, layers: [])
+        self.subclassConfig = subclassConfig
+    }
+
     /// The JSON form, in Keras 3's serialisation format (module and registered name
     /// on every object, the input as an `InputLayer`), so `keras.models.model_from_json`
     /// reads it.
@@ -51,13 +69,18 @@ public struct ModelArchitecture: Sendable, Hashable {
 
     /// The JSON form without Keras' marks.
     var synapseConfigValue: ConfigValue {
+        let shape: ConfigValue = buildInputShape.map { .array([.null] + $0.map(ConfigValue.int)) } ?? .null
+        if let subclassConfig {
+            var config = subclassConfig.values
+            config["build_input_shape"] = shape
+            return ["class_name": .string(className), "config": .object(config)]
+        }
         let layerValues: [ConfigValue] = layers.map { layer in
             var entry: [String: ConfigValue] = ["class_name": .string(layer.className), "name": .string(layer.layerName),
                                                 "config": .object(layer.values)]
             if let topology { entry["inbound_nodes"] = topology.inboundNodesValue(of: layer.layerName) }
             return .object(entry)
         }
-        let shape: ConfigValue = buildInputShape.map { .array([.null] + $0.map(ConfigValue.int)) } ?? .null
         var config: [String: ConfigValue] = ["name": .string(name), "build_input_shape": shape, "layers": .array(layerValues)]
         if let topology {
             config["input_layers"] = FunctionalTopology.referencesValue(topology.inputs)
@@ -108,9 +131,19 @@ public struct ModelArchitecture: Sendable, Hashable {
         case let other?:
             throw fail("\"build_input_shape\" must be null or [null, sizes...] with at most 8 sizes, found \(other)")
         }
+        let isFunctional = Self.functionalClassNames.contains(className)
+        if className != "Sequential" && !isFunctional {
+            // A registered Model subclass: its constructor arguments, rebuilt through LayerRegistry.
+            guard let buildInputShape else {
+                throw fail("model '\(name.prefix(80))' of class \"\(className.prefix(40))\" has no \"build_input_shape\"")
+            }
+            var values = config
+            values["build_input_shape"] = nil
+            self.init(subclassConfig: LayerConfig(className: className, values: values), buildInputShape: buildInputShape)
+            return
+        }
         guard let layerValues = config["layers"]?.arrayValue else { throw fail("\"config\" must have a \"layers\" array") }
         guard layerValues.count <= Self.maximumLayerCount else { throw fail("more than \(Self.maximumLayerCount) layers") }
-        let isFunctional = Self.functionalClassNames.contains(className)
         var layers: [LayerConfig] = []
         var calls: [String: [FunctionalTopology.Call]] = [:]
         var names = Set<String>()

@@ -2,20 +2,46 @@
 /// their calls in an order where each call's inputs exist, checked shape by shape
 /// before any weight is allocated.
 extension ModelFile {
-    /// Builds the model this file describes, ``Sequential`` or functional, with its
-    /// weights, compile settings and history (see ``Model/load(from:)``).
+    /// Builds the model this file describes — ``Sequential``, functional or a
+    /// registered subclass — with its weights, compile settings and history (see
+    /// ``Model/load(from:)``).
     ///
     /// - Throws: ``ModelFileError`` naming what is wrong.
     public func makeModel() throws -> Model {
-        guard let topology = architecture.topology else { return try makeSequential() }
-        return try makeFunctional(topology)
+        try makeModel(assigningWeights: true)
+    }
+
+    /// Builds the model; without `assigningWeights` (a model nested as a layer,
+    /// whose weights the outer model's file holds) nothing is compared with or
+    /// taken from ``tensors``, and no training state is restored.
+    func makeModel(assigningWeights: Bool) throws -> Model {
+        ModelLayerClasses.registerOnce()
+        if let subclassConfig = architecture.subclassConfig { return try makeSubclass(subclassConfig) }
+        guard let topology = architecture.topology else { return try makeSequential(assigningWeights: assigningWeights) }
+        return try makeFunctional(topology, assigningWeights: assigningWeights)
+    }
+
+    /// A registered `Model` subclass from its config, called once on a zero batch
+    /// of the stored input shape to create its weights, then given the file's.
+    private func makeSubclass(_ config: LayerConfig) throws -> Model {
+        guard let model = try LayerRegistry.makeLayer(from: config) as? Model else {
+            throw ModelFileError.invalidArchitecture("class \"\(config.className.prefix(40))\" is registered as a layer, not a Model subclass")
+        }
+        guard let shape = architecture.buildInputShape,
+              let count = ShapeArithmetic.elementCount(shape), count <= LayerShapeInference.maximumActivationElements else {
+            throw ModelFileError.invalidArchitecture("model '\(architecture.name.prefix(80))' needs a \"build_input_shape\" of a size that can be allocated")
+        }
+        _ = model(Tensor.zeros([1] + shape), training: false)
+        try model.assignWeights(tensors, strict: true)
+        try restoreTrainingState(into: model)
+        return model
     }
 
     /// One output of one call while the graph is planned: its per-sample shape and
     /// dtype, or `nil` past a layer that cannot infer its shapes without building.
     private typealias Spec = (shape: [Int], dtype: DType)?
 
-    private func makeFunctional(_ topology: FunctionalTopology) throws -> Model {
+    private func makeFunctional(_ topology: FunctionalTopology, assigningWeights: Bool) throws -> Model {
         let layers = try architecture.layers.map(LayerRegistry.makeLayer(from:))
         let byName = Dictionary(uniqueKeysWithValues: layers.map { ($0.name, $0) })
         for name in topology.calls.keys where byName[name] == nil {
@@ -29,7 +55,7 @@ extension ModelFile {
         for (layer, callIndex) in order {
             let call = layer is Input ? nil : topology.calls[layer.name]?[callIndex]
             let inputSpecs = try call.map { try $0.inputs.map { try spec(of: $0, in: specs) } } ?? []
-            let output = try inferredSpec(of: layer, inputs: inputSpecs, firstCall: callIndex == 0)
+            let output = try inferredSpec(of: layer, inputs: inputSpecs, checkingWeights: assigningWeights && callIndex == 0)
             specs[layer.name, default: []].append([output])
         }
 
@@ -61,8 +87,10 @@ extension ModelFile {
         if let unused = layers.first(where: { !reached.contains(ObjectIdentifier($0)) }) {
             throw ModelFileError.invalidArchitecture("layer '\(unused.name)' is not connected to the outputs")
         }
-        try model.assignWeights(tensors, strict: true)
-        try restoreTrainingState(into: model)
+        if assigningWeights {
+            try model.assignWeights(tensors, strict: true)
+            try restoreTrainingState(into: model)
+        }
         return model
     }
 
@@ -117,9 +145,10 @@ extension ModelFile {
         return outputs[reference.output]
     }
 
-    /// The output spec of one call, inferred without building; on the layer's first
-    /// call, its parameter shapes are compared with the file's tensors.
-    private func inferredSpec(of layer: Layer, inputs: [Spec], firstCall: Bool) throws -> Spec {
+    /// The output spec of one call, inferred without building; with
+    /// `checkingWeights` (the layer's first call), its parameter shapes are compared
+    /// with the file's tensors.
+    private func inferredSpec(of layer: Layer, inputs: [Spec], checkingWeights: Bool) throws -> Spec {
         if let input = layer as? Input { return (input.shape, input.dtype) }
         let known = inputs.compactMap { $0 }
         guard known.count == inputs.count, !known.isEmpty else { return nil }
@@ -140,7 +169,7 @@ extension ModelFile {
         guard let inferred = try LayerShapeInference.infer([layer], inputShape: known[0].shape, inputDType: known[0].dtype).first ?? nil else {
             return nil
         }
-        if firstCall {
+        if checkingWeights {
             for (parameterName, shape) in inferred.parameters.sorted(by: { $0.key < $1.key }) {
                 let name = "\(layer.name).\(parameterName)"
                 guard let tensor = tensors[name] else { throw ModelFileError.missingTensor(name) }

@@ -17,7 +17,7 @@ public enum PyTorchLayoutError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .unsupportedLayer(let name, let type): "layer '\(name)' (\(type)) has no PyTorch mapping (supported: Dense, Conv2D and parameter-free layers)"
+        case .unsupportedLayer(let name, let type): "layer '\(name)' (\(type)) has no PyTorch mapping (supported: Dense, Conv2D, BatchNormalization and parameter-free layers)"
         case .notBuilt(let name): "model '\(name)' has no weights yet; build it first"
         case .missingTensor(let key): "the torch file has no tensor '\(key)'"
         case .shapeMismatch(let key, let expected, let found): "torch tensor '\(key)': expected shape \(expected), found \(found)"
@@ -26,8 +26,11 @@ public enum PyTorchLayoutError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The correspondence between a ``Sequential`` model's weights and the
-/// `state_dict` of the equivalent PyTorch `nn.Sequential`.
+/// The correspondence between a model's weights and the `state_dict` of the
+/// equivalent PyTorch module: an `nn.Sequential` for a ``Sequential``, or, for a
+/// functional model, a module with one submodule per layer, named as the layer
+/// (`self.conv2d = nn.Conv2d(...)`, keys `conv2d.weight`), whose `forward`
+/// follows the graph.
 ///
 /// Module indices: every layer except `Input` takes one slot of the
 /// `nn.Sequential`, and a `Dense` or `Conv2D` with an activation other than
@@ -42,7 +45,8 @@ public enum PyTorchLayoutError: Error, CustomStringConvertible, Equatable {
 /// - `Dense` kernel `[in, out]` → `Linear.weight` `[out, in]` (transpose).
 /// - `Conv2D` kernel `[kh, kw, in, out]` → `Conv2d.weight` `[out, in, kh, kw]`
 ///   (permutation `[3, 2, 0, 1]`).
-/// - Biases are unchanged.
+/// - Biases are unchanged; `BatchNormalization`'s `gamma`, `beta`, `moving_mean`,
+///   `moving_variance` are `weight`, `bias`, `running_mean`, `running_var`.
 /// - The first `Dense` after a `Flatten` of an image `[h, w, c]`: Synapse
 ///   (as Keras) flattens NHWC activations in `(h, w, c)` order, PyTorch flattens
 ///   NCHW activations in `(c, h, w)` order, so the kernel's input rows are
@@ -111,57 +115,102 @@ public struct PyTorchLayout: Sendable {
     /// The weights in model order.
     public var entries: [Entry]
 
-    /// Maps a model's weights (the model is built from its declared input if needed).
+    /// Maps a model's weights (the model is built from its declared input if needed):
+    /// a ``Sequential`` to `nn.Sequential` module indices, a functional model to
+    /// module attributes named after its layers.
     ///
-    /// - Throws: ``PyTorchLayoutError/unsupportedLayer(name:type:)`` for a layer
-    ///   with parameters other than `Dense` and `Conv2D`,
+    /// - Parameter model: a ``Sequential`` or functional model whose layers with
+    ///   weights are `Dense`, `Conv2D` or `BatchNormalization`.
+    /// - Throws: ``PyTorchLayoutError/unsupportedLayer(name:type:)`` for another
+    ///   layer with parameters (or a model of another kind),
     ///   ``PyTorchLayoutError/notBuilt(_:)`` before the model has weights.
-    public init(of model: Sequential) throws {
+    public init(of model: Model) throws {
         model.buildFromDeclaredInput()
         guard model.isBuilt else { throw PyTorchLayoutError.notBuilt(model.name) }
+        if let sequential = model as? Sequential {
+            entries = try Self.sequentialEntries(sequential)
+        } else if let graph = model.graph {
+            entries = try Self.functionalEntries(graph)
+        } else {
+            throw PyTorchLayoutError.unsupportedLayer(name: model.name, type: String(describing: type(of: model)))
+        }
+    }
+
+    /// `nn.Sequential` slots: every layer but `Input` takes one, and a `Dense` or
+    /// `Conv2D` with an activation a second one for the activation module.
+    private static func sequentialEntries(_ model: Sequential) throws -> [Entry] {
         var entries: [Entry] = []
         var slot = 0
-        var flattenedImage: (Int, Int, Int)?
+        var flattenedImage: [Int]?
         for layer in model.layers where !(layer is Input) {
-            if let dense = layer as? Dense {
-                let kernelShape = dense.kernel.shape
-                var transform = Transform.transpose
-                var torchShape = [kernelShape[1], kernelShape[0]]
-                if let (h, w, c) = flattenedImage {
-                    transform = .flattenedDenseKernel(height: h, width: w, channels: c)
-                    torchShape = [kernelShape[1], c * h * w]
-                }
-                flattenedImage = nil
-                entries.append(Entry(synapseName: "\(dense.name).kernel", torchKey: "\(slot).weight",
-                                     synapseShape: kernelShape, torchShape: torchShape, transform: transform))
-                if let bias = dense.bias {
-                    entries.append(Entry(synapseName: "\(dense.name).bias", torchKey: "\(slot).bias",
-                                         synapseShape: bias.shape, torchShape: bias.shape, transform: .identity))
-                }
-                slot += dense.activation == .linear ? 1 : 2
-            } else if let conv = layer as? Conv2D {
-                let k = conv.kernel.shape
-                entries.append(Entry(synapseName: "\(conv.name).kernel", torchKey: "\(slot).weight",
-                                     synapseShape: k, torchShape: [k[3], k[2], k[0], k[1]], transform: .convolutionKernel))
-                if let bias = conv.bias {
-                    entries.append(Entry(synapseName: "\(conv.name).bias", torchKey: "\(slot).bias",
-                                         synapseShape: bias.shape, torchShape: bias.shape, transform: .identity))
-                }
-                slot += conv.activation == .linear ? 1 : 2
-            } else if layer.namedParameters.isEmpty {
-                if layer is Flatten, let shape = layer.inputShape, shape.count == 3 {
-                    flattenedImage = (shape[0], shape[1], shape[2])
-                }
+            guard let layerEntries = try Self.entries(of: layer, prefix: "\(slot)", flattenedImage: flattenedImage) else {
+                if layer is Flatten, let shape = layer.inputShape, shape.count == 3 { flattenedImage = shape }
                 slot += 1
-            } else {
-                throw PyTorchLayoutError.unsupportedLayer(name: layer.name, type: String(describing: type(of: layer)))
+                continue
+            }
+            entries += layerEntries
+            flattenedImage = nil
+            let activation = (layer as? Dense)?.activation ?? (layer as? Conv2D)?.activation
+            slot += activation == nil || activation == .linear ? 1 : 2
+        }
+        return entries
+    }
+
+    /// Module attributes named after the layers (`conv2d.weight`,
+    /// `batch_normalization.running_mean`), for a torch module that creates one
+    /// submodule per layer under the layer's name and applies activations in its
+    /// `forward`. A `Dense` whose input comes from a `Flatten` of an image gets the
+    /// `(c, h, w)` row order, as in a stack.
+    private static func functionalEntries(_ graph: LayerGraph) throws -> [Entry] {
+        var flattenedInputs: [ObjectIdentifier: [Int]] = [:]
+        for node in graph.nodes where node.layer is Dense {
+            if let source = node.inputs.first?.node, source.layer is Flatten, let shape = source.inputs.first?.shape, shape.count == 3 {
+                flattenedInputs[ObjectIdentifier(node.layer)] = shape
             }
         }
-        self.entries = entries
+        return try graph.layers.flatMap { layer in
+            try Self.entries(of: layer, prefix: layer.name, flattenedImage: flattenedInputs[ObjectIdentifier(layer)]) ?? []
+        }
+    }
+
+    /// One layer's entries under `prefix` (its slot or name); `nil` for a layer
+    /// without weights.
+    ///
+    /// - Parameter flattenedImage: `[h, w, c]` when a `Dense` layer's input is a
+    ///   flattened image.
+    private static func entries(of layer: Layer, prefix: String, flattenedImage: [Int]?) throws -> [Entry]? {
+        func entry(_ parameter: Parameter?, _ torchName: String, transform: Transform = .identity, torchShape: [Int]? = nil) -> [Entry] {
+            guard let parameter else { return [] }
+            return [Entry(synapseName: "\(layer.name).\(parameter.name)", torchKey: "\(prefix).\(torchName)",
+                          synapseShape: parameter.shape, torchShape: torchShape ?? parameter.shape, transform: transform)]
+        }
+        if let dense = layer as? Dense {
+            let k = dense.kernel.shape
+            if let image = flattenedImage {
+                let (h, w, c) = (image[0], image[1], image[2])
+                return entry(dense.kernel, "weight", transform: .flattenedDenseKernel(height: h, width: w, channels: c), torchShape: [k[1], c * h * w])
+                    + entry(dense.bias, "bias")
+            }
+            return entry(dense.kernel, "weight", transform: .transpose, torchShape: [k[1], k[0]]) + entry(dense.bias, "bias")
+        }
+        if let conv = layer as? Conv2D {
+            let k = conv.kernel.shape
+            return entry(conv.kernel, "weight", transform: .convolutionKernel, torchShape: [k[3], k[2], k[0], k[1]]) + entry(conv.bias, "bias")
+        }
+        if let norm = layer as? BatchNormalization {
+            // BatchNorm2d/1d's buffers; `num_batches_tracked` has no Synapse counterpart
+            // (PyTorch's load_state_dict fills it in when it is missing).
+            return entry(norm.gamma, "weight") + entry(norm.beta, "bias")
+                + entry(norm.movingMean, "running_mean") + entry(norm.movingVariance, "running_var")
+        }
+        guard layer.namedParameters.isEmpty else {
+            throw PyTorchLayoutError.unsupportedLayer(name: layer.name, type: String(describing: type(of: layer)))
+        }
+        return nil
     }
 
     /// The model's weights as torch-named, torch-layout tensors.
-    public static func torchTensors(of model: Sequential) throws -> [String: Tensor] {
+    public static func torchTensors(of model: Model) throws -> [String: Tensor] {
         let layout = try PyTorchLayout(of: model)
         let weights = try model.weightTensors()
         var tensors: [String: Tensor] = [:]
@@ -193,10 +242,18 @@ public struct PyTorchLayout: Sendable {
     }
 }
 
-extension Sequential {
-    /// Writes the weights as a safetensors file a PyTorch `nn.Sequential` loads
-    /// with `model.load_state_dict(safetensors.torch.load_file(path))` (see
-    /// ``PyTorchLayout`` for names, layouts and module indices).
+extension Model {
+    /// Writes the weights as a safetensors file a PyTorch module loads with
+    /// `module.load_state_dict(safetensors.torch.load_file(path))`: an
+    /// `nn.Sequential` for a ``Sequential``, a module with one submodule per layer
+    /// (named as the layer) for a functional model (see ``PyTorchLayout`` for
+    /// names, layouts and module indices). PyTorch's `num_batches_tracked` counters
+    /// of `BatchNormalization` are not written; `load_state_dict` fills them in
+    /// itself, strict loading included.
+    ///
+    /// - Parameter url: the `.safetensors` file to write (atomically).
+    /// - Throws: ``PyTorchLayoutError`` for a layer without a mapping,
+    ///   ``ModelFileError/unwritable(path:reason:)``.
     public func exportForPyTorch(to url: URL) throws {
         try ModelFile.writeSafeTensors(try PyTorchLayout.torchTensors(of: self),
                                        metadata: ["format": "pt", "exported_by": "synapse"], to: url)
@@ -204,10 +261,14 @@ extension Sequential {
 
     /// Reads a PyTorch `state_dict` saved with `safetensors.torch.save_file` into
     /// this model's weights (see ``PyTorchLayout``); nothing is assigned unless every
-    /// tensor matches.
+    /// tensor matches. `num_batches_tracked` buffers in the file are ignored.
+    ///
+    /// - Parameter url: the `.safetensors` file of a `state_dict`.
+    /// - Throws: ``PyTorchLayoutError`` for a layer without a mapping or a
+    ///   missing, misshapen or unexpected tensor; ``ModelFileError/unreadable(path:reason:)``.
     public func importFromPyTorch(from url: URL) throws {
         let layout = try PyTorchLayout(of: self)
-        let tensors = try layout.synapseTensors(from: ModelFile.readSafeTensors(from: url).tensors)
+        let tensors = try layout.synapseTensors(from: ModelFile.readSafeTensors(from: url).tensors.filter { !$0.key.hasSuffix(".num_batches_tracked") })
         try assignWeights(tensors, strict: true)
     }
 }
