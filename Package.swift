@@ -177,7 +177,7 @@ let package = Package(
         // Whole-workload benchmarks run side by side with PyTorch (`make bench-xor`).
         .executableTarget(
             name: "synapse-bench",
-            dependencies: ["Synapse"],
+            dependencies: ["Synapse", "ExampleSupport"],
             path: "Benchmarks/Workloads"),
 
         .testTarget(

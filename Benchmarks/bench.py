@@ -39,10 +39,14 @@ WORKLOADS = {
     "W6": ("CNN epoch (W2's model) from a folder of the 60k MNIST PNGs (ImageFolder + DataLoader, shuffled, "
            "--workers loader workers; the folder scan is timed apart) against the in-memory epoch",
            "cnn-folder", ["cnn-folder", "cnn-memory", "folder-scan"], ["synapse", "torch"]),
+    "W7": ("ResNet epoch (the resnet example: pre-activation, widths 32/64/128, BN, GAP), SGD Nesterov, batch 128, 60k",
+           "resnet", ["resnet"], ["synapse", "torch", "keras-jax"]),
+    "W8": ("Transformer epoch (the text-transformer example: 2 encoder blocks, 4 heads, padding mask), "
+           "Adam, batch 32, seq 200, 25k", "transformer", ["transformer"], ["synapse", "torch", "keras-jax"]),
 }
 
 # Training samples per epoch and XOR steps with --quick (development runs).
-QUICK_SAMPLES = {"mlp": 6_000, "cnn": 3_000, "lstm": 640, "cnn-folder": 3_000}
+QUICK_SAMPLES = {"mlp": 6_000, "cnn": 3_000, "lstm": 640, "cnn-folder": 3_000, "resnet": 1_280, "transformer": 640}
 QUICK_STEPS = 500
 
 

@@ -14,6 +14,8 @@ TARGETS = [
     ("W4 vs numpy", "xor", "numpy", 1.0, "<"),
     ("W5 latency vs torch", "predict-latency", "torch", 0.3, "<="),
     ("W5 batch throughput", "predict-batch", "best", 1.0, "<="),
+    ("W7 time (resnet)", "resnet", "best", 1.0, "<="),
+    ("W8 time (transformer)", "transformer", "best", 1.0, "<="),
 ]
 
 # (label, result name, the same framework's result it is divided by, limit): Synapse

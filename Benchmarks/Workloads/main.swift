@@ -21,7 +21,7 @@ import Foundation
 import Synapse
 
 let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "predict-latency", "gemm", "cnn-folder", "folder-batches", "write-mnist-folder",
-                 "allreduce", "plot-scaling"]
+                 "allreduce", "plot-scaling", "resnet", "transformer"]
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("synapse-bench: \(message)\n".utf8))
@@ -69,6 +69,8 @@ case "allreduce": allReduceBandwidth(settings)
 case "mlp": mlpEpoch(settings)
 case "cnn": cnnEpoch(settings)
 case "lstm": lstmEpoch(settings)
+case "resnet": resnetEpoch(settings)
+case "transformer": transformerEpoch(settings)
 case "xor", "xor-step": xorStep(settings, steps: steps)
 case "predict": predict(settings)
 case "predict-latency": predict(settings, latencyOnly: true)

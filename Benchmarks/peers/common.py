@@ -126,6 +126,18 @@ def sequences(samples, length, vocabulary, classes, seed):
     return x, y
 
 
+def padded_sequences(samples, length, vocabulary, classes, seed):
+    """Synthetic reviews: token ids (int32) of lengths drawn uniformly from
+    length/4..length, padded with 0 at the end (the text-transformer's layout), and
+    int32 class ids."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, vocabulary, (samples, length), dtype=np.int32)
+    lengths = rng.integers(length // 4, length + 1, samples)
+    x[np.arange(length)[None, :] >= lengths[:, None]] = 0
+    y = rng.integers(0, classes, samples, dtype=np.int32)
+    return x, y
+
+
 def mnist_train(samples=None):
     """MNIST's training images (the first `samples`) as float32 [N, 28, 28] in [0, 1]
     and int64 labels [N], read from the repository's Data/mnist IDX files (or

@@ -12,10 +12,10 @@ import time
 import torch
 from torch import nn
 
-from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, mnist_train, parse_args, per_call,
-                    per_call_samples, report, sequences, timed, timed_interleaved, unavailable)
+from common import (MLP_FLOPS_PER_SAMPLE, XOR_X, XOR_Y, classification, mnist_train, padded_sequences, parse_args,
+                    per_call, per_call_samples, report, sequences, timed, timed_interleaved, unavailable)
 
-args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm", "cnn-folder"])
+args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm", "cnn-folder", "resnet", "transformer"])
 torch.set_num_threads(args.threads)
 torch.set_num_interop_threads(1)
 torch.manual_seed(1)
@@ -131,6 +131,77 @@ def run_lstm():
     epoch_workload("lstm", ReutersLSTM(), x, y, 32)
 
 
+class PreActivationBlock(nn.Module):
+    """BN → ReLU → Conv 3×3 (stride) → BN → ReLU → Conv 3×3, plus the input or a 1×1
+    convolution of the activated input (the resnet example's block)."""
+    def __init__(self, channels, filters, stride):
+        super().__init__()
+        self.norm1, self.norm2 = nn.BatchNorm2d(channels), nn.BatchNorm2d(filters)
+        self.conv1 = nn.Conv2d(channels, filters, 3, stride=stride, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(filters, filters, 3, padding=1, bias=False)
+        self.project = None if stride == 1 and channels == filters else nn.Conv2d(channels, filters, 1, stride=stride, bias=False)
+
+    def forward(self, x):
+        activated = torch.relu(self.norm1(x))
+        shortcut = x if self.project is None else self.project(activated)
+        return self.conv2(torch.relu(self.norm2(self.conv1(activated)))) + shortcut
+
+
+def resnet(width=32):
+    """W7: the resnet example's pre-activation ResNet, NCHW, ending in logits."""
+    return nn.Sequential(
+        nn.Conv2d(1, width, 3, padding=1, bias=False),
+        PreActivationBlock(width, width, 2), PreActivationBlock(width, 2 * width, 2),
+        PreActivationBlock(2 * width, 4 * width, 2),
+        nn.BatchNorm2d(4 * width), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * width, 10))
+
+
+def run_resnet():
+    """W7: SGD Nesterov 0.9 with weight decay 5e-4, label smoothing 0.1, batch 128."""
+    x, y = classification(args.samples or 60_000, (1, 28, 28), 10, seed=3)
+    x, y = torch.from_numpy(x), torch.from_numpy(y).long()
+    model = resnet()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+
+    def epoch():
+        model.train()
+        order = torch.randperm(x.shape[0])
+        for start in range(0, x.shape[0], 128):
+            index = order[start:start + 128]
+            optimizer.zero_grad()
+            loss_fn(model(x[index]), y[index]).backward()
+            optimizer.step()
+    samples = timed(args, epoch)
+    report("resnet", NAME, "seconds/epoch", samples, epoch_samples=x.shape[0], **EXTRA)
+
+
+class TextTransformer(nn.Module):
+    """W8: the text-transformer example's classifier: token + learned position
+    embeddings, two post-norm encoder blocks (4 heads of 16, feed-forward 128,
+    dropout 0.1) with the padding mask, the mean over real tokens, logits."""
+    def __init__(self, vocabulary=20_000, length=200, dim=64, heads=4, feed_forward=128, blocks=2, classes=2):
+        super().__init__()
+        self.tokens = nn.Embedding(vocabulary, dim, padding_idx=0)
+        self.positions = nn.Parameter(torch.randn(length, dim) * 0.05)
+        layer = nn.TransformerEncoderLayer(dim, heads, feed_forward, dropout=0.1, batch_first=True, layer_norm_eps=1e-6)
+        self.encoder = nn.TransformerEncoder(layer, blocks, enable_nested_tensor=False)
+        self.dropout = nn.Dropout(0.1)
+        self.classifier = nn.Linear(dim, classes)
+
+    def forward(self, ids):
+        padding = ids == 0
+        x = self.encoder(self.tokens(ids) + self.positions, src_key_padding_mask=padding)
+        keep = (~padding).unsqueeze(-1).float()
+        pooled = (x * keep).sum(1) / keep.sum(1).clamp(min=1)
+        return self.classifier(self.dropout(pooled))
+
+
+def run_transformer():
+    x, y = padded_sequences(args.samples or 25_000, 200, 20_000, 2, seed=5)
+    epoch_workload("transformer", TextTransformer(), x.astype("int64"), y, 32)
+
+
 def run_xor():
     model = nn.Sequential(nn.Linear(2, 4), nn.Sigmoid(), nn.Linear(4, 1), nn.Sigmoid())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
@@ -175,4 +246,4 @@ def run_gemm():
 
 
 {"mlp": run_mlp, "cnn": run_cnn, "lstm": run_lstm, "xor": run_xor, "predict": run_predict, "gemm": run_gemm,
- "cnn-folder": run_cnn_folder}[args.workload]()
+ "cnn-folder": run_cnn_folder, "resnet": run_resnet, "transformer": run_transformer}[args.workload]()

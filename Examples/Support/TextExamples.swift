@@ -67,3 +67,38 @@ public struct TextExampleRun {
         return report
     }
 }
+
+/// The IMDB reviews as the text examples use them: both splits shuffled (the files
+/// list negatives first), optionally cut to a subset, and encoded with a
+/// ``Tokenizer`` fitted on the training reviews.
+public struct TokenizedIMDB {
+    /// The encoded training reviews and their labels.
+    public let train: LabeledSequences
+    /// The encoded test reviews and their labels.
+    public let test: LabeledSequences
+    /// The tokenizer fitted on the training reviews.
+    public let tokenizer: Tokenizer
+
+    /// Loads, shuffles and encodes the reviews, and prints the vocabulary's size.
+    ///
+    /// - Parameters:
+    ///   - numWords: the vocabulary kept (ids below it).
+    ///   - seed: shuffles the training split; the test split uses `seed + 1`.
+    ///   - trainLimit: keep the first N shuffled training reviews (`nil`: all 25,000).
+    ///   - testLimit: keep the first N shuffled test reviews (`nil`: all 25,000).
+    ///   - dataDirectory: the folder holding `imdb/`.
+    /// - Throws: the loader's error when the files are missing or damaged.
+    public init(numWords: Int, seed: UInt64, trainLimit: Int?, testLimit: Int?, dataDirectory: URL) throws {
+        let trainTexts = try IMDB.load(split: .train, dataDirectory: dataDirectory).shuffled(seed: seed)
+            .prefix(trainLimit ?? Int.max)
+        let testTexts = try IMDB.load(split: .test, dataDirectory: dataDirectory).shuffled(seed: seed &+ 1)
+            .prefix(testLimit ?? Int.max)
+        var tokenizer = Tokenizer(numWords: numWords)
+        let ((), tokenizeSeconds) = measureSeconds { tokenizer.fit(trainTexts.texts) }
+        train = LabeledSequences(sequences: tokenizer.encode(trainTexts.texts), labels: trainTexts.labels)
+        test = LabeledSequences(sequences: tokenizer.encode(testTexts.texts), labels: testTexts.labels)
+        self.tokenizer = tokenizer
+        print(String(format: "IMDB: vocabulary of %d words from %d reviews (fit in %.1f s), keeping ids below %d",
+                     tokenizer.vocabulary.count, trainTexts.count, tokenizeSeconds, numWords))
+    }
+}

@@ -47,18 +47,10 @@ struct TextLSTM: ParsableCommand {
         let classes: Int
         switch dataset {
         case .imdb:
-            // The files list negatives first: shuffle before any subset (fit shuffles each epoch too).
-            let trainTexts = try IMDB.load(split: .train, dataDirectory: dataDirectory).shuffled(seed: options.seed)
-                .prefix(trainLimit ?? Int.max)
-            let testTexts = try IMDB.load(split: .test, dataDirectory: dataDirectory).shuffled(seed: options.seed &+ 1)
-                .prefix(testLimit ?? Int.max)
-            var tokenizer = Tokenizer(numWords: numWords)
-            let ((), tokenizeSeconds) = measureSeconds { tokenizer.fit(trainTexts.texts) }
-            train = LabeledSequences(sequences: tokenizer.encode(trainTexts.texts), labels: trainTexts.labels)
-            test = LabeledSequences(sequences: tokenizer.encode(testTexts.texts), labels: testTexts.labels)
-            print(String(format: "IMDB: vocabulary of %d words from %d reviews (fit in %.1f s), keeping ids below %d",
-                         tokenizer.vocabulary.count, trainTexts.count, tokenizeSeconds, numWords))
-            vocabularyJSON = tokenizer.jsonData()
+            let imdb = try TokenizedIMDB(numWords: numWords, seed: options.seed, trainLimit: trainLimit, testLimit: testLimit,
+                                         dataDirectory: dataDirectory)
+            (train, test) = (imdb.train, imdb.test)
+            vocabularyJSON = imdb.tokenizer.jsonData()
             classes = IMDB.classNames.count
         case .reuters:
             train = try Reuters.load(split: .train, numWords: numWords, dataDirectory: dataDirectory)

@@ -37,17 +37,9 @@ struct TextTransformer: ParsableCommand {
     mutating func run() throws {
         Random.seed(options.seed)
         let dataDirectory = options.dataDirectoryURL()
-        // The files list negatives first: shuffle before any subset (fit shuffles each epoch too).
-        let trainTexts = try IMDB.load(split: .train, dataDirectory: dataDirectory).shuffled(seed: options.seed)
-            .prefix(trainLimit ?? Int.max)
-        let testTexts = try IMDB.load(split: .test, dataDirectory: dataDirectory).shuffled(seed: options.seed &+ 1)
-            .prefix(testLimit ?? Int.max)
-        var tokenizer = Tokenizer(numWords: numWords)
-        let ((), tokenizeSeconds) = measureSeconds { tokenizer.fit(trainTexts.texts) }
-        let train = LabeledSequences(sequences: tokenizer.encode(trainTexts.texts), labels: trainTexts.labels)
-        let test = LabeledSequences(sequences: tokenizer.encode(testTexts.texts), labels: testTexts.labels)
-        print(String(format: "IMDB: vocabulary of %d words from %d reviews (fit in %.1f s), keeping ids below %d",
-                     tokenizer.vocabulary.count, trainTexts.count, tokenizeSeconds, numWords))
+        let imdb = try TokenizedIMDB(numWords: numWords, seed: options.seed, trainLimit: trainLimit, testLimit: testLimit,
+                                     dataDirectory: dataDirectory)
+        let (train, test) = (imdb.train, imdb.test)
         let classes = IMDB.classNames.count
 
         let run = TextExampleRun(example: "text-transformer", options: options, defaultEpochs: 2, defaultBatchSize: 32)
@@ -68,7 +60,7 @@ struct TextTransformer: ParsableCommand {
         let accuracy = evaluation["accuracy"] ?? .nan
         print(String(format: "test accuracy %.4f (majority-class baseline %.4f), test loss %.4f, training time %.1f s (%.1f s/epoch)",
                      accuracy, baseline, evaluation["loss"] ?? .nan, seconds, seconds / Double(max(run.epochs, 1))))
-        try run.save(model, vocabulary: tokenizer.jsonData())
+        try run.save(model, vocabulary: imdb.tokenizer.jsonData())
         if options.json {
             var report = run.report(seconds: seconds, history: history)
             report.set("dataset", "imdb")

@@ -1,43 +1,15 @@
+import ExampleSupport
 import Foundation
 import Testing
-@testable import Synapse
 
-/// End to end on real data: the `resnet` example's network (Examples/resnet) and
-/// optimizer recipe learn Fashion-MNIST from a small subset.
+/// End to end on real data: the `resnet` example's network (``ResidualNetwork``, from
+/// the examples' support target) and optimizer recipe learn Fashion-MNIST from a small subset.
 ///
 /// Suites share the process-wide generator, so every initializer and the loader's
-/// shuffle are seeded explicitly and the run repeats exactly. The example's
-/// augmentation lives in its support target, out of this target's reach; these
-/// short runs train on the images as they are.
+/// shuffle are seeded explicitly and the run repeats exactly. These short runs train
+/// on the images as they are (no augmentation).
 @Suite("ResNet on Fashion-MNIST")
 struct ResNetEndToEndTests {
-    /// The example's pre-activation ResNet: a 3×3 stem, three stages of one block
-    /// at widths `width`, `2 · width`, `4 · width`, each starting at stride 2, then
-    /// BN → ReLU → global average pooling → 10 logits. Initializer seeds count up
-    /// from `seed`.
-    static func network(width: Int, seed: UInt64) -> Model {
-        var nextSeed = seed
-        func heUniform() -> VarianceScaling {
-            defer { nextSeed += 1 }
-            return .heUniform(seed: nextSeed)
-        }
-        func block(_ input: SymbolicTensor, filters: Int) -> SymbolicTensor {
-            let activated = Activation(.relu)(BatchNormalization()(input))
-            let shortcut = Conv2D(filters, kernelSize: 1, strides: 2, useBias: false, kernelInitializer: heUniform())(activated)
-            var x = Conv2D(filters, kernelSize: 3, strides: 2, padding: .same, useBias: false,
-                           kernelInitializer: heUniform())(activated)
-            x = Activation(.relu)(BatchNormalization()(x))
-            x = Conv2D(filters, kernelSize: 3, padding: .same, useBias: false, kernelInitializer: heUniform())(x)
-            return Add()([x, shortcut])
-        }
-        let inputs = Input(shape: [28, 28, 1])
-        var x = Conv2D(width, kernelSize: 3, padding: .same, useBias: false, kernelInitializer: heUniform())(inputs)
-        for multiplier in [1, 2, 4] { x = block(x, filters: width * multiplier) }
-        x = Activation(.relu)(BatchNormalization()(x))
-        let logits = Dense(10, kernelInitializer: .glorotUniform(seed: nextSeed))(GlobalAveragePooling2D()(x))
-        return Model(inputs: inputs, outputs: logits, name: "resnet")
-    }
-
     /// 3 epochs over the first 3,000 training images in batches of 32 (282 steps:
     /// enough for BatchNormalization's moving statistics, momentum 0.99, to
     /// settle), with the example's optimizer: SGD, Nesterov momentum 0.9, weight
@@ -49,7 +21,7 @@ struct ResNetEndToEndTests {
     func learnsFashionMNIST() throws {
         let train = try FashionMNIST.load(split: .train, limit: 3_000)
         let test = try FashionMNIST.load(split: .test, limit: 1_000)
-        let model = Self.network(width: 32, seed: 11)
+        let model = ResidualNetwork(width: 32).model(seed: 11)
         let (epochs, batchSize) = (3, 32)
         let stepsPerEpoch = (train.images.shape[0] + batchSize - 1) / batchSize
         let schedule = CosineDecay(initialLearningRate: 0.01, decaySteps: (epochs - 1) * stepsPerEpoch,
