@@ -37,10 +37,10 @@ public final class InferenceModel: @unchecked Sendable {
     /// Rebuilds `model` from its architecture with its current weights and runs
     /// one warm-up sample through it.
     ///
-    /// - Parameter model: a built ``Sequential`` or functional model whose layers
-    ///   can describe themselves (built-in or registered layers).
+    /// - Parameter model: a built ``Sequential``, functional model or registered
+    ///   subclass whose layers can describe themselves (built-in or registered layers).
     /// - Throws: ``ModelFileError`` when the model cannot be described (a `Model`
-    ///   subclass, an unregistered custom layer) or is not built yet.
+    ///   subclass that is not registered, an unregistered custom layer) or is not built yet.
     init(copying model: Model) throws {
         model.buildFromDeclaredInput()
         guard model.isBuilt else { throw ModelFileError.notBuilt(model.name) }
@@ -98,7 +98,8 @@ extension Model {
     /// change the snapshot.
     ///
     /// - Throws: ``ModelFileError`` for a model that cannot be described (a `Model`
-    ///   subclass: share it with your own synchronisation instead) or is not built.
+    ///   subclass that is not a registered `ConfigurableLayer`: share it with your own
+    ///   synchronisation instead) or is not built.
     public func inferenceSnapshot() throws -> InferenceModel {
         try InferenceModel(copying: self)
     }

@@ -57,7 +57,7 @@ struct InferenceModelTests {
         #expect(outputs["sum"]?.scalars == [4, 6] && outputs["product"]?.scalars == [3, 8])
     }
 
-    @Test("A Model subclass cannot be snapshot: a readable error, not a crash")
+    @Test("A Model subclass that cannot describe itself cannot be snapshot: a readable error, not a crash")
     func subclassRefused() {
         final class Custom: Model {
             let dense = Dense(2)

@@ -134,6 +134,8 @@ struct ModelClassesFileTests {
         let architecture = try ModelFile.read(from: url).architecture
         #expect(architecture.className == "RegisteredClassifier" && architecture.buildInputShape == [4])
         #expect(try RegisteredClassifier.load(from: url).hidden == 6)
+        // Registered, it can also be shared as a Sendable snapshot.
+        #expect(try model.inferenceSnapshot().predict(x).scalars == before.scalars)
 
         // A subclass that cannot describe itself still saves its weights.
         final class Plain: Model {
