@@ -87,8 +87,7 @@ open class Model: Layer {
     public func compile(optimizer: Optimizer, loss: any Loss, metrics: [Metric] = []) {
         if isFunctional && outputNames.count > 1 {
             require(metrics.isEmpty, "compile: model '\(name)' has \(outputNames.count) outputs; give its metrics by name, or per output with compile(optimizer:losses:lossWeights:metrics:)")
-            // Cannot throw: no metric names to resolve.
-            setObjectives(try! objectivesSharing(loss, metrics: []), optimizer: optimizer, sharedLoss: loss)
+            setObjectives(objectivesSharing(loss), optimizer: optimizer, sharedLoss: loss)
             return
         }
         setObjectives([], optimizer: optimizer, sharedLoss: loss, metrics: metrics)

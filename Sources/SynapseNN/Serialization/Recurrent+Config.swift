@@ -125,6 +125,10 @@ extension LSTM: ConfigurableLayer {
                   biasInitializer: a.biasInitializer, name: a.name)
     }
 
+    /// The output and weight shapes for a per-sample input `[time, features]`, without building.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, `[time, features]`.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)`` for another rank.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { try recurrentShapes(inputShape, incompatible: incompatible) }
 }
 
@@ -146,6 +150,10 @@ extension GRU: ConfigurableLayer {
                   recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer, name: a.name)
     }
 
+    /// The output and weight shapes for a per-sample input `[time, features]`, without building.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, `[time, features]`.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)`` for another rank.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { try recurrentShapes(inputShape, incompatible: incompatible) }
 }
 
@@ -162,5 +170,9 @@ extension SimpleRNN: ConfigurableLayer {
                   recurrentInitializer: a.recurrentInitializer, biasInitializer: a.biasInitializer, name: a.name)
     }
 
+    /// The output and weight shapes for a per-sample input `[time, features]`, without building.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, `[time, features]`.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)`` for another rank.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { try recurrentShapes(inputShape, incompatible: incompatible) }
 }

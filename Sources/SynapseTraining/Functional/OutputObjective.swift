@@ -140,6 +140,13 @@ extension Model {
         }
     }
 
+    /// One objective per output, each with `loss`, weight 1 and no metrics.
+    func objectivesSharing(_ loss: any Loss) -> [OutputObjective] {
+        outputNames.enumerated().map { index, output in
+            OutputObjective(output: output, index: index, loss: loss, weight: 1, metrics: [], metricNames: [])
+        }
+    }
+
     private static func objective(output: String, index: Int, loss: any Loss, weight: Float,
                                   metricNames: [String]) throws -> OutputObjective {
         let metrics = try metricNames.map { metricName -> Metric in

@@ -43,7 +43,6 @@ public final class GRU: RecurrentLayer {
     ///   - recurrentInitializer: draws `recurrent_kernel` (default orthogonal).
     ///   - biasInitializer: draws `bias` (default zeros).
     ///   - name: the layer's name (default: unique `gru`, `gru_1`, …).
-
     public init(_ units: Int, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid,
                 useBias: Bool = true, returnSequences: Bool = false, returnState: Bool = false,
                 goBackwards: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0, resetAfter: Bool = true,
