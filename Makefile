@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build dependency-check microbench bench bench-distributed bench-xor loadtest interop fuzz clean deps
+.PHONY: run test build install install-check docs doc-snippets dependency-check microbench bench bench-distributed bench-xor loadtest interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -25,6 +25,53 @@ test: deps
 
 build: deps
 	$(SWIFT) build $(RELEASE)
+
+# Installs the `synapse` command as a tool: the binary (release, Swift runtime linked
+# statically, stripped; shared libraries: oneDNN and Debian's C libraries only) in
+# PREFIX/bin and the bundled data sets in PREFIX/share/synapse, where the binary finds
+# them from any folder. Builds in its own folder (INSTALL_SCRATCH), shared with the
+# GPU bundle's static build.
+PREFIX ?= /usr/local
+INSTALL_SCRATCH ?= .build-static
+install: deps
+	$(SWIFT) build -c release --scratch-path $(INSTALL_SCRATCH) --static-swift-stdlib --product synapse
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/synapse"
+	install -m 755 -s $(INSTALL_SCRATCH)/release/synapse "$(PREFIX)/bin/synapse"
+	cp -R Data/. "$(PREFIX)/share/synapse/"
+	@echo "installed $(PREFIX)/bin/synapse and its data in $(PREFIX)/share/synapse"
+
+# `make install` into a temporary prefix, then train the Pima configuration and serve
+# the model from a folder outside the repository (scripts/install-check.sh).
+install-check: deps
+	SWIFT=$(SWIFT) INSTALL_SCRATCH=$(INSTALL_SCRATCH) scripts/install-check.sh
+
+# The documentation site: DocC reference of every module, with the catalogs' articles
+# and tutorials, combined into one static site in DOCS_OUT (open index.html through any
+# static web server, e.g. `python3 -m http.server -d $(DOCS_OUT)`). DocC's warnings are
+# errors (unresolved symbol links, parameters missing from a list); then
+# scripts/doc_coverage.py fails on any public symbol without a documentation comment or
+# a callable without a `- Parameters:` list.
+DOCS_OUT ?= $(SCRATCH)/docs
+DOC_TARGETS := Synapse SynapseCore SynapseNN SynapseTraining SynapseData SynapseIO SynapsePlot SynapseConfig \
+	SynapseONNX SynapseServing SynapseTensorBoard SynapseExplain SynapseDistributed
+PACKAGE := $(SWIFT) package$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRATCH))
+docs: deps
+	$(PACKAGE) --allow-writing-to-directory $(DOCS_OUT) generate-documentation \
+		$(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
+		--transform-for-static-hosting --warnings-as-errors --output-path $(DOCS_OUT)
+	$(PYTHON) scripts/tutorial_code.py --check
+	$(PYTHON) scripts/doc_coverage.py $(SCRATCH)/$(shell uname -m)-unknown-linux-gnu/extracted-symbols
+
+# Runs every snippet the articles and tutorials show (Snippets/*.swift; each ends with
+# checks of its results), built with the flags of `make test`, so after it nothing is
+# rebuilt.
+doc-snippets: deps
+	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
+	@for snippet in Snippets/*.swift; do \
+		name=$$(basename $$snippet .swift); echo "== $$name"; \
+		$(SCRATCH)/release/$$name > $(SCRATCH)/snippet-$$name.log 2>&1 || { cat $(SCRATCH)/snippet-$$name.log; exit 1; }; \
+		tail -3 $(SCRATCH)/snippet-$$name.log; \
+	done
 
 # Synapse as a versioned dependency: a throwaway package depends on a tagged clone of
 # the committed state with `from:` and trains XOR (SwiftPM refuses unsafeFlags there).

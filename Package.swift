@@ -20,6 +20,8 @@ let package = Package(
         // Runtime only: the message types are generated once by scripts/generate-protos.sh
         // and committed (the protoc plugin takes minutes to build).
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // `make docs`: the DocC reference and tutorials (swift package generate-documentation).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // C libraries from Debian, one shim each; exactly one Swift file imports each.

@@ -55,6 +55,8 @@ public struct CallbackSpec: Sendable {
 
     /// Reads the `callbacks:` section.
     ///
+    /// - Parameter node: the `callbacks:` node; `nil` or `null` enables no callbacks.
+    /// - Returns: the callbacks the section enables, with defaults for keys left out.
     /// - Throws: ``ConfigError`` naming the key and line.
     public static func parse(_ node: ConfigNode?) throws -> CallbackSpec {
         var result = CallbackSpec()

@@ -2,6 +2,9 @@
 /// node's key path and line.
 extension ConfigNode {
     /// An error at this node.
+    ///
+    /// - Parameter message: what is wrong, e.g. `must be a string, found 12`.
+    /// - Returns: a ``ConfigError`` with this node's file, line and key path.
     public func error(_ message: String) -> ConfigError {
         ConfigError(file: file, line: line, key: path, message: message)
     }
@@ -31,11 +34,17 @@ extension ConfigNode {
     }
 
     /// The value under `key` in a mapping, if present.
+    ///
+    /// - Parameter key: the mapping key to look up.
+    /// - Returns: the value's node, or `nil` when this is not a mapping or has no such key.
     public subscript(key: String) -> ConfigNode? {
         entries?.first { $0.key == key }?.value
     }
 
     /// The line of `key` in this mapping (or this node's line).
+    ///
+    /// - Parameter key: the mapping key whose line is wanted.
+    /// - Returns: the key's line (counting from 1), or this node's own line when the key is absent.
     public func line(of key: String) -> Int {
         entries?.first { $0.key == key }?.line ?? line
     }
@@ -68,6 +77,10 @@ extension ConfigNode {
     }
 
     /// One of `choices` (matched without case).
+    ///
+    /// - Parameter choices: the accepted strings.
+    /// - Returns: the matching entry of `choices`, spelled as in `choices`.
+    /// - Throws: ``ConfigError`` when the node is not a string or matches none of `choices`.
     public func choice(_ choices: [String]) throws -> String {
         let text = try string()
         guard let match = choices.first(where: { $0.lowercased() == text.lowercased() }) else {
@@ -77,6 +90,10 @@ extension ConfigNode {
     }
 
     /// An integer in `range`.
+    ///
+    /// - Parameter range: the allowed values; default `Int.min...Int.max` (any integer).
+    /// - Returns: the integer.
+    /// - Throws: ``ConfigError`` when the node is not an integer (a Boolean is refused) or lies outside `range`.
     public func int(in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
         guard case .scalar(let value) = kind, value.boolValue == nil, let integer = value.intValue, range.contains(integer) else {
             let bounds = range == Int.min...Int.max ? "an integer" : "an integer in \(range)"
@@ -86,6 +103,12 @@ extension ConfigNode {
     }
 
     /// A number that satisfies `isValid`, described by `expectation`.
+    ///
+    /// - Parameters:
+    ///   - expectation: how the error message describes a valid value; default `"a number"`.
+    ///   - isValid: the check the number must pass; default `{ $0.isFinite }`. Non-finite numbers are always refused.
+    /// - Returns: the number.
+    /// - Throws: ``ConfigError`` when the node is not a finite number or fails `isValid`.
     public func double(_ expectation: String = "a number", _ isValid: (Double) -> Bool = { $0.isFinite }) throws -> Double {
         guard case .scalar(let value) = kind, let number = value.doubleValue, number.isFinite, isValid(number) else {
             throw error("must be \(expectation), found \(describe)")

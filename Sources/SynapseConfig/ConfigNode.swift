@@ -44,6 +44,10 @@ public struct ConfigNode: Sendable {
 
     /// Parses YAML or JSON text.
     ///
+    /// - Parameters:
+    ///   - text: the document.
+    ///   - file: the file name that messages name; every node records it.
+    /// - Returns: the root node.
     /// - Throws: ``ConfigError`` with the line of a syntax error, a duplicate key or
     ///   a key that is not a plain string.
     public static func parse(text: String, file: String) throws -> ConfigNode {
@@ -59,6 +63,8 @@ public struct ConfigNode: Sendable {
 
     /// Reads and parses a YAML or JSON file.
     ///
+    /// - Parameter url: the file, which must be UTF-8 text.
+    /// - Returns: the root node; messages name the file by its path.
     /// - Throws: ``ConfigError`` when the file cannot be read or parsed.
     public static func parse(contentsOf url: URL) throws -> ConfigNode {
         let data: Data

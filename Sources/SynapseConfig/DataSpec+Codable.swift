@@ -10,6 +10,9 @@ extension DataSpec.Source {
     }
 
     /// Reads the JSON form above.
+    ///
+    /// - Parameter decoder: the decoder holding one source object, keyed by `kind`.
+    /// - Throws: `DecodingError` when a required key is missing or `kind` is unknown.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(String.self, forKey: .kind) {
@@ -38,6 +41,9 @@ extension DataSpec.Source {
     }
 
     /// Writes the JSON form above.
+    ///
+    /// - Parameter encoder: the encoder to write one source object to; optional values left `nil` are omitted.
+    /// - Throws: the encoder's errors.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {

@@ -31,13 +31,20 @@ extension DataSpec {
     ///
     /// - Parameters:
     ///   - labels: how to return labels.
-    ///   - dataDirectory: where bundled data sets live (the repository's `Data/`).
-    /// - Throws: the loaders' errors (``CSVError``, ``IDXError``, ``DataSetError``), which name the file.
+    ///   - dataDirectory: where bundled data sets live (`DataDirectory.default`: the repository's `Data/` or
+    ///     an installation's `share/synapse`).
+    /// - Returns: the training part and, when the source has one or `test_split` holds samples out, the test part.
+    /// - Throws: the loaders' errors (`CSVError`, `IDXError`,
+    ///   `DataSetError`), which name the file.
     public func load(labels: LabelKind, dataDirectory: URL = DataDirectory.default) throws -> LoadedData {
         var data: LoadedData
         switch source {
         case .bundled(let name) where name == "pima":
-            let table = try CSVTable(contentsOf: PimaDiabetes.fileURL(dataDirectory: dataDirectory))
+            let url = PimaDiabetes.fileURL(dataDirectory: dataDirectory)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw DataSetError.missingFile(dataSet: PimaDiabetes.name, path: url.path)
+            }
+            let table = try CSVTable(contentsOf: url)
             data = try split(table: table, label: .index(-1), features: nil, labels: labels)
             data.featureNames = PimaDiabetes.featureNames
             data.labelName = PimaDiabetes.labelName
@@ -124,6 +131,13 @@ extension DataSpec {
 
     /// Reads an IDX image file (`[N, rows, columns]` or `[N, features]`, bytes scaled
     /// to [0, 1]; images get a channel axis, NHWC) and an IDX label file `[N]`.
+    ///
+    /// - Parameters:
+    ///   - images: the path of the IDX image file.
+    ///   - labels: the path of the IDX label file (one byte per image); `nil` returns all-zero labels.
+    ///   - limit: the most samples to keep (the first ones); `nil` keeps all.
+    /// - Returns: `x`, float32 `[N, rows, columns, 1]` or `[N, features]`, and `y`, int32 class indices `[N]`.
+    /// - Throws: `IDXError` when a file cannot be read, is not IDX, or has unexpected dimensions.
     public static func loadIDX(images: String, labels: String?, limit: Int?) throws -> (x: Tensor, y: Tensor) {
         let imageFile = try IDXFile(contentsOf: URL(fileURLWithPath: images))
         let dims = imageFile.dimensions

@@ -44,7 +44,7 @@ public struct DataSpec: Codable, Sendable, Equatable {
         case idx(images: String, labels: String, testImages: String?, testLabels: String?)
         /// A NumPy archive with arrays `x` and `y` (and optionally `x_test` and `y_test`).
         case npz(path: String)
-        /// PNG and JPEG images in class folders (``ImageFolder``), resized to `height` × `width`.
+        /// PNG and JPEG images in class folders (`ImageFolder`), resized to `height` × `width`.
         case imageFolder(path: String, testPath: String?, height: Int, width: Int, grayscale: Bool)
     }
 
@@ -87,6 +87,11 @@ public struct DataSpec: Codable, Sendable, Equatable {
     /// Reads the `data:` section. Relative paths count from `baseDirectory` (the
     /// configuration file's folder); files must exist.
     ///
+    /// - Parameters:
+    ///   - node: the `data:` node, a mapping.
+    ///   - baseDirectory: the folder relative file paths count from.
+    ///   - seed: the seed of the test split's shuffle, stored in ``seed``.
+    /// - Returns: the data specification, with absolute paths and `test_split` defaulting to 0.2.
     /// - Throws: ``ConfigError`` naming the key and line of the first mistake.
     public static func parse(_ node: ConfigNode, baseDirectory: URL, seed: UInt64) throws -> DataSpec {
         let keys = ["dataset", "csv", "label", "header", "delimiter", "features", "images", "labels",

@@ -30,6 +30,15 @@ public enum Evaluation {
     /// file, an IDX image file (with `labels`), or a training configuration (its
     /// `data:` section). A source equal to the one the model was trained on keeps
     /// the training run's split, so `test` means the same held-out samples.
+    ///
+    /// - Parameters:
+    ///   - argument: a bundled data set's name (`mnist`, `fashion-mnist`, `pima`) or the path of
+    ///     a `.csv`, `.yaml`/`.yml`/`.json` or IDX file.
+    ///   - labels: the path of the IDX label file; required when `argument` is an IDX image file.
+    ///   - saved: the model's saved preprocessing, whose data source and split are reused when they match.
+    /// - Returns: the data specification to load (CSV and IDX files are not split: `testSplit` 0).
+    /// - Throws: ``UsageError`` for an unknown name, a missing file or missing `labels`;
+    ///   ``ConfigError`` for a configuration file that does not parse.
     public static func dataSpec(for argument: String, labels: String?, saved: Preprocessing?) throws -> DataSpec {
         let trained = saved?.data
         func same(_ spec: DataSpec) -> DataSpec {
@@ -61,7 +70,16 @@ public enum Evaluation {
 
     /// Loss and metrics of `saved` on one part of `data`.
     ///
+    /// - Parameters:
+    ///   - saved: the model (which must have a loss) and its preprocessing.
+    ///   - data: the samples to evaluate on.
+    ///   - split: which part of `data`; default `.test` (all samples when there is no test part).
+    ///   - limit: the most samples to use; `nil` (default) uses all.
+    ///   - batchSize: samples per forward pass; default 256.
+    ///   - dataDirectory: where bundled data sets live; default `DataDirectory.default`.
     /// - Returns: the logs (loss and the compiled metrics) and the number of samples.
+    /// - Throws: ``UsageError`` when the model has no loss or the inputs do not fit its input shape;
+    ///   the loaders' errors (see ``DataSpec/load(labels:dataDirectory:)``).
     public static func evaluate(_ saved: SavedModel, data: DataSpec, split: Split = .test, limit: Int? = nil,
                                 batchSize: Int = 256, dataDirectory: URL = DataDirectory.default) throws -> (logs: Logs, samples: Int) {
         guard saved.model.loss != nil else {

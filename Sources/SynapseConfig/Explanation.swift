@@ -10,19 +10,19 @@ import Foundation
 /// try Data(result.picture.png()).write(to: URL(fileURLWithPath: "heat.png"))
 /// ```
 public enum Explanation {
-    /// The attribution methods (``Attribution``), by their command-line names.
+    /// The attribution methods (`Attribution`), by their command-line names.
     public enum Method: String, CaseIterable, Sendable {
-        /// ``Attribution/saliency(_:inputs:target:absolute:)``.
+        /// `Attribution.saliency(_:inputs:target:absolute:)`.
         case saliency
-        /// ``Attribution/gradientTimesInput(_:inputs:target:)``.
+        /// `Attribution.gradientTimesInput(_:inputs:target:)`.
         case gradientTimesInput = "gradient-x-input"
-        /// ``Attribution/smoothGrad(_:inputs:target:samples:noiseLevel:seed:batchSize:)``.
+        /// `Attribution.smoothGrad(_:inputs:target:samples:noiseLevel:seed:batchSize:)`.
         case smoothGrad = "smoothgrad"
-        /// ``Attribution/integratedGradients(_:inputs:target:baseline:steps:rule:batchSize:)``.
+        /// `Attribution.integratedGradients(_:inputs:target:baseline:steps:rule:batchSize:)`.
         case integratedGradients = "integrated-gradients"
-        /// ``Attribution/gradCAM(_:inputs:layer:target:relu:resizeToInput:)``.
+        /// `Attribution.gradCAM(_:inputs:layer:target:relu:resizeToInput:)`.
         case gradCAM = "grad-cam"
-        /// ``Attribution/occlusion(_:inputs:window:strides:target:baseline:batchSize:)``.
+        /// `Attribution.occlusion(_:inputs:window:strides:target:baseline:batchSize:)`.
         case occlusion
     }
 
@@ -132,7 +132,7 @@ public enum Explanation {
     ///
     /// - Parameters:
     ///   - texts: the texts, as typed.
-    ///   - saved: a model starting with an ``Embedding`` and taking `[T]` token ids.
+    ///   - saved: a model starting with an `Embedding` and taking `[T]` token ids.
     ///   - tokenizer: the vocabulary it was trained with.
     ///   - options: target and steps.
     /// - Returns: the rows and the page.

@@ -16,6 +16,10 @@ public enum HistoryFile {
 
     /// The history as JSON, `{"epochs": [...], "values": {"loss": [...], ...}}`; NaN
     /// and infinities are the strings "NaN", "Infinity" and "-Infinity".
+    ///
+    /// - Parameter history: the training history (from `fit`).
+    /// - Returns: pretty-printed UTF-8 JSON with sorted keys.
+    /// - Throws: `EncodingError` when the history cannot be encoded.
     public static func jsonData(_ history: History) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -26,6 +30,8 @@ public enum HistoryFile {
     /// Reads a history from a `.json` file, a `.csv` file with an `epoch` column
     /// (`history.csv`, a CSV log) or a model file (`.safetensors`).
     ///
+    /// - Parameter url: the file; its extension (`.safetensors`, `.csv`, anything else as JSON) picks the reader.
+    /// - Returns: the history.
     /// - Throws: ``Failure`` naming the file and the problem.
     public static func read(from url: URL) throws -> History {
         let path = url.path

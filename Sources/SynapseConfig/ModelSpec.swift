@@ -1,5 +1,5 @@
 /// The `model:` section: a Sequential list of layers with Keras' class names and
-/// argument keys, built through ``LayerRegistry`` (the same factory model files use).
+/// argument keys, built through `LayerRegistry` (the same factory model files use).
 ///
 /// Each item is written in one of three ways:
 /// ```yaml
@@ -28,6 +28,8 @@ public struct ModelSpec: Sendable {
 
     /// Reads the `model:` section and builds each layer once, so mistakes show now.
     ///
+    /// - Parameter node: the `model:` node, a non-empty list of layers.
+    /// - Returns: the layer specifications, in order.
     /// - Throws: ``ConfigError`` naming the key and line.
     public static func parse(_ node: ConfigNode) throws -> ModelSpec {
         let items = try node.sequence()
@@ -71,6 +73,10 @@ public struct ModelSpec: Sendable {
     }
 
     /// A new layer from `spec`; `input_shape` is checked by the caller, not passed on.
+    ///
+    /// - Parameter spec: the layer as written.
+    /// - Returns: a new, unbuilt layer.
+    /// - Throws: ``ConfigError`` at the argument's line for an unknown, missing or invalid argument.
     public static func build(_ spec: LayerSpec) throws -> Layer {
         var config = spec.config
         config["input_shape"] = nil
@@ -95,7 +101,7 @@ public struct ModelSpec: Sendable {
         return ConfigError(file: spec.node.file, line: spec.node.line, key: "\(spec.node.path).\(key)", message: message)
     }
 
-    /// A ``ModelFileError`` from building or shape checking, placed at its key and line.
+    /// A `ModelFileError` from building or shape checking, placed at its key and line.
     static func translate(_ error: ModelFileError, _ spec: LayerSpec) -> ConfigError {
         switch error {
         case .invalidConfig(_, let className, let key, let reason):
@@ -114,6 +120,10 @@ public struct ModelSpec: Sendable {
     /// Builds the model for per-sample inputs of `inputShape`, checking every layer's
     /// shapes first (an `Input` is added in front unless the list starts with one).
     ///
+    /// - Parameters:
+    ///   - inputShape: the per-sample input shape of the data (`[8]`, `[28, 28, 1]`); a first
+    ///     layer's `input_shape` must equal it.
+    ///   - name: the model's name.
     /// - Returns: the model and its per-sample output shape.
     /// - Throws: ``ConfigError`` at the first layer that cannot take its input.
     public func makeModel(inputShape: [Int], name: String) throws -> (model: Sequential, outputShape: [Int]) {

@@ -11,6 +11,11 @@ extension Prediction {
     }
 
     /// The rows in `format`.
+    ///
+    /// - Parameters:
+    ///   - rows: the predictions, from ``Prediction/predict(_:inputs:topK:batchSize:)``.
+    ///   - format: CSV or JSON.
+    /// - Returns: the text of ``csv(_:)`` or ``json(_:)``.
     public static func format(_ rows: [Row], as format: Format) -> String {
         format == .csv ? csv(rows) : json(rows)
     }
@@ -18,6 +23,9 @@ extension Prediction {
     /// CSV: for classifiers `source,class,label,probability` (then `class_2`,
     /// `label_2`, `probability_2`, ... for `--top-k`); otherwise `source,output`
     /// (`output_1`, `output_2`, ... for several outputs).
+    ///
+    /// - Parameter rows: the predictions; the first row decides the columns.
+    /// - Returns: the CSV text, ending in a newline; empty when `rows` is empty.
     public static func csv(_ rows: [Row]) -> String {
         guard let first = rows.first else { return "" }
         var lines: [String] = []
@@ -42,6 +50,9 @@ extension Prediction {
 
     /// JSON: `{"predictions": [{"source": ..., "class": 7, "label": "7", "probability": 0.98,
     /// "top_k": [...]}, ...]}`; regression rows have `"outputs": [...]`.
+    ///
+    /// - Parameter rows: the predictions.
+    /// - Returns: the JSON text, ending in a newline.
     public static func json(_ rows: [Row]) -> String {
         let items: [ConfigValue] = rows.map { row in
             var object: [String: ConfigValue] = ["source": .string(row.source)]

@@ -46,6 +46,13 @@ public enum Prediction {
 
     /// `x` reshaped to `[N] + inputShape` when it holds the same number of values per
     /// sample (CSV rows of 784 pixels for a `[28, 28, 1]` model).
+    ///
+    /// - Parameters:
+    ///   - x: samples `[N, ...]`.
+    ///   - preprocessing: the saved preprocessing, whose ``Preprocessing/inputShape`` is used when set.
+    ///   - model: the model, whose input shape is used otherwise.
+    /// - Returns: `x` as `[N] + inputShape`, or `x` unchanged when it already has that shape or no shape is known.
+    /// - Throws: ``UsageError`` when the values per sample differ from the model's.
     public static func shaped(_ x: Tensor, for preprocessing: Preprocessing, model: Sequential) throws -> Tensor {
         let shape = inputShape(preprocessing, model)
         guard !shape.isEmpty, Array(x.shape.dropFirst()) != shape else { return x }
@@ -64,6 +71,14 @@ public enum Prediction {
     /// rows must have the model's feature count (or one more: the label column, which
     /// is dropped). PNG and JPEG: converted to grey or RGB as the model takes, resized
     /// (bilinear) to the model's height and width, scaled to [0, 1].
+    ///
+    /// - Parameters:
+    ///   - urls: the input files, read in order.
+    ///   - saved: the model and preprocessing that decide the input shape and CSV features.
+    /// - Returns: all samples concatenated along the first axis, with each one's source.
+    /// - Throws: ``UsageError`` for a missing file, no inputs, an unknown input shape or a shape
+    ///   mismatch; the file readers' errors (`CSVError`, `IDXError`,
+    ///   `ImageDecodingError`).
     public static func readInputs(_ urls: [URL], saved: SavedModel) throws -> Inputs {
         var tensors: [Tensor] = []
         var sources: [String] = []
@@ -139,6 +154,13 @@ public enum Prediction {
 
     /// Runs the model on preprocessed inputs. Classifiers (a known class count equal
     /// to the output width, or one sigmoid output) give their `topK` best classes.
+    ///
+    /// - Parameters:
+    ///   - saved: the model and the preprocessing applied to `inputs`.
+    ///   - inputs: the samples, from ``readInputs(_:saved:)``.
+    ///   - topK: how many classes each classifier row lists, best first; default 1.
+    ///   - batchSize: samples per forward pass; default 256.
+    /// - Returns: one row per sample, in input order; logits are turned into probabilities.
     public static func predict(_ saved: SavedModel, inputs: Inputs, topK: Int = 1, batchSize: Int = 256) -> [Row] {
         let preprocessing = saved.preprocessing ?? Preprocessing()
         let output = saved.model.predict(preprocessing.transform(inputs.x), batchSize: batchSize)

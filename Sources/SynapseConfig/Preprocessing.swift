@@ -52,6 +52,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     /// Reads the `preprocessing:` section.
     ///
+    /// - Parameter node: the `preprocessing:` node; `nil` or `null` gives the defaults (no scaling, no one-hot).
+    /// - Returns: the unfitted preprocessing.
     /// - Throws: ``ConfigError`` naming the key and line.
     public static func parse(_ node: ConfigNode?) throws -> Preprocessing {
         guard let node, !node.isNull else { return Preprocessing() }
@@ -78,6 +80,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     }
 
     /// Fits the scalers on training inputs `[N, ...]` (features are everything after the first axis).
+    ///
+    /// - Parameter x: the training inputs `[N, ...]`.
     public mutating func fit(_ x: Tensor) {
         let flat = Self.flattened(x)
         if standardize {
@@ -93,6 +97,9 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     }
 
     /// Applies the fitted scalers to inputs `[N, ...]` shaped as the training inputs.
+    ///
+    /// - Parameter x: inputs `[N, ...]`.
+    /// - Returns: the scaled inputs, same shape; `x` itself when no scaler is fitted.
     public func transform(_ x: Tensor) -> Tensor {
         guard standardScaler != nil || minMaxScaler != nil else { return x }
         var flat = Self.flattened(x)
@@ -102,6 +109,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     }
 
     /// Labels as the loss wants them: one-hot float32 rows when ``oneHot`` is set.
+    ///
+    /// - Parameter labels: int32 class indices `[N]`, or float32 targets.
+    /// - Returns: `[N, classCount]` one-hot rows when ``oneHot`` is set, ``classCount`` is known
+    ///   and `labels` are int32; otherwise `labels` unchanged.
     public func targets(_ labels: Tensor) -> Tensor {
         guard oneHot, let classCount, labels.dtype == .int32 else { return labels }
         return labels.oneHot(depth: classCount)
@@ -119,6 +130,9 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     }
 
     /// Reads the JSON written by ``jsonText()``.
+    ///
+    /// - Parameter jsonText: the JSON text.
+    /// - Throws: `DecodingError` when the text is not a valid preprocessing record.
     public init(jsonText: String) throws {
         self = try JSONDecoder().decode(Preprocessing.self, from: Data(jsonText.utf8))
     }

@@ -1,5 +1,5 @@
 /// The `privacy:` section of a training configuration: differentially private
-/// training (DP-SGD) as ``DifferentialPrivacy`` describes it.
+/// training (DP-SGD) as `DifferentialPrivacy` describes it.
 ///
 /// ```yaml
 /// privacy:

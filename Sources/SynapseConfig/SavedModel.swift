@@ -24,6 +24,14 @@ public struct SavedModel {
 
     /// Writes the model file (with the preprocessing in its metadata) and the
     /// preprocessing file next to it.
+    ///
+    /// - Parameters:
+    ///   - model: the trained model.
+    ///   - preprocessing: the fitted preprocessing to store with it.
+    ///   - url: the model file (`.safetensors`); ``preprocessingFileName`` is written in the same folder.
+    /// - Throws: `ModelFileError` when the model cannot be saved;
+    ///   `SafeTensorsError` when the file cannot be reread or rewritten with the
+    ///   metadata; the file system's errors when the preprocessing file cannot be written.
     public static func save(_ model: Sequential, preprocessing: Preprocessing, to url: URL) throws {
         try model.save(to: url)
         let json = try preprocessing.jsonText()
@@ -37,7 +45,9 @@ public struct SavedModel {
     /// Loads a model file and its preprocessing (from the metadata, else from
     /// `preprocessing.json` in the same folder or the folder above).
     ///
-    /// - Throws: ``ModelFileError`` for a missing or damaged model file; a
+    /// - Parameter url: the model file.
+    /// - Returns: the model and its preprocessing (`nil` when none is found).
+    /// - Throws: `ModelFileError` for a missing or damaged model file; a
     ///   ``ConfigError`` for a damaged preprocessing record.
     public static func load(from url: URL) throws -> SavedModel {
         let model = try Sequential.load(from: url)

@@ -42,6 +42,9 @@ public struct TrainingConfig: Sendable {
 
     /// Reads and checks a configuration file (YAML or JSON).
     ///
+    /// - Parameter url: the configuration file; relative data paths count from its folder, and its
+    ///   name without extension is the run's name when the file has no `name:`.
+    /// - Returns: the checked configuration.
     /// - Throws: ``ConfigError`` naming the key and line of the first mistake.
     public static func load(from url: URL) throws -> TrainingConfig {
         try parse(ConfigNode.parse(contentsOf: url), baseDirectory: url.deletingLastPathComponent(),

@@ -85,6 +85,12 @@ public struct TrainingRun {
     }
 
     /// `runs/<name>-<yyyyMMdd-HHmmss>` (UTC) under `base`.
+    ///
+    /// - Parameters:
+    ///   - name: the run's name.
+    ///   - date: the time stamped into the folder name; default `Date()` (now).
+    ///   - base: the parent folder; default `runs` in the current directory.
+    /// - Returns: `base/<name>-<yyyyMMdd-HHmmss>`; the folder is not created.
     public static func defaultOutputDirectory(name: String, date: Date = Date(),
                                               base: URL = URL(fileURLWithPath: "runs", isDirectory: true)) -> URL {
         let formatter = DateFormatter()
@@ -192,6 +198,11 @@ public struct TrainingRun {
     public func run() throws -> Result { try run(try prepare()) }
 
     /// Trains a model from ``prepare()`` and writes every result file.
+    ///
+    /// - Parameter prepared: the compiled model, fitted preprocessing and preprocessed data.
+    /// - Returns: the trained model, its history, the test logs and the files written (only the
+    ///   main process writes files under `mpirun`).
+    /// - Throws: errors resuming from a checkpoint or writing the output folder and result files.
     public func run(_ prepared: Prepared) throws -> Result {
         let model = prepared.model
         let output = options.outputDirectory

@@ -26,7 +26,7 @@ public struct TrainingSpec: Sendable {
     public var epochs: Int
     /// Samples per step.
     public var batchSize: Int
-    /// The seed of ``Random`` (weights, shuffling, dropout) and of the test split.
+    /// The seed of `Random` (weights, shuffling, dropout) and of the test split.
     public var seed: UInt64
     /// Reshuffle training samples every epoch.
     public var shuffle: Bool
@@ -37,6 +37,8 @@ public struct TrainingSpec: Sendable {
 
     /// Reads the `training:` section.
     ///
+    /// - Parameter node: the `training:` node, a mapping that must name a `loss:`.
+    /// - Returns: the training settings, with defaults for keys left out.
     /// - Throws: ``ConfigError`` naming the key and line.
     public static func parse(_ node: ConfigNode) throws -> TrainingSpec {
         _ = try node.mapping(allowed: ["optimizer", "loss", "metrics", "epochs", "batch_size", "seed", "shuffle", "device"])

@@ -24,12 +24,18 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
     private var bufferedCount = 0
 
     /// A generator at the start of the stream for `seed`.
+    ///
+    /// - Parameter seed: the key of the stream.
     public init(seed: UInt64) {
         self.seed = seed
         self.offset = 0
     }
 
     /// A generator positioned at `offset` blocks into the stream for `seed`.
+    ///
+    /// - Parameters:
+    ///   - seed: the key of the stream.
+    ///   - offset: how many 128-bit blocks to skip (a saved ``offset`` resumes a stream).
     public init(seed: UInt64, offset: UInt64) {
         self.seed = seed
         self.offset = offset
@@ -60,6 +66,9 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
     }
 
     /// A uniform integer in `0..<upperBound`.
+    ///
+    /// - Parameter upperBound: the exclusive upper bound; must be positive.
+    /// - Returns: an integer in `0..<upperBound`, exactly uniform (rejection sampling).
     public mutating func nextInt(below upperBound: Int) -> Int {
         require(upperBound > 0, "nextInt: upper bound must be positive, got \(upperBound)")
         // Rejection sampling keeps the distribution exactly uniform.
@@ -72,6 +81,9 @@ public struct RandomGenerator: Sendable, Hashable, Codable {
     }
 
     /// A random permutation of `0..<count` (Fisher–Yates).
+    ///
+    /// - Parameter count: the number of elements to shuffle.
+    /// - Returns: each of `0..<count` once, in random order.
     public mutating func permutation(_ count: Int) -> [Int] {
         var result = Array(0..<count)
         if count < 2 { return result }
@@ -125,6 +137,8 @@ public enum Random {
     private static let shared = Mutex(RandomGenerator(seed: 0x5EED))
 
     /// Restarts the default generator's stream at `seed`.
+    ///
+    /// - Parameter seed: the key of the new stream (its offset starts at 0).
     public static func seed(_ seed: UInt64) {
         shared.withLock { $0 = RandomGenerator(seed: seed) }
     }
@@ -136,6 +150,11 @@ public enum Random {
     }
 
     /// Runs `body` with exclusive access to the default generator.
+    ///
+    /// - Parameter body: receives the generator and may draw from it; other threads
+    ///   wait until it returns.
+    /// - Returns: what `body` returns.
+    /// - Throws: rethrows what `body` throws.
     public static func withGenerator<R>(_ body: (inout RandomGenerator) throws -> R) rethrows -> R {
         try shared.withLock { try body(&$0) }
     }

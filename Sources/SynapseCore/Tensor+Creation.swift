@@ -40,14 +40,19 @@ extension Tensor {
         self = Tensor.full([], value: value)
     }
 
-    /// A float32 matrix from rows of equal length.
+    /// A float32 matrix from rows of equal length, on ``Device/current``.
+    ///
+    /// - Parameter rows: the rows, all of the same length; the result is `[rows.count, columns]`.
     public init(_ rows: [[Float]]) {
         let columns = rows.first?.count ?? 0
         require(rows.allSatisfy { $0.count == columns }, "Tensor: rows have different lengths \(rows.map(\.count))")
         self.init(rows.flatMap { $0 }, shape: [rows.count, columns])
     }
 
-    /// A rank-3 float32 tensor from nested arrays of equal lengths.
+    /// A rank-3 float32 tensor from nested arrays of equal lengths, on ``Device/current``.
+    ///
+    /// - Parameter planes: `planes[i][j][k]` becomes element `[i, j, k]`; every plane must
+    ///   have the same number of rows and every row the same length.
     public init(_ planes: [[[Float]]]) {
         let rows = planes.first?.count ?? 0
         let columns = planes.first?.first?.count ?? 0
@@ -61,6 +66,11 @@ extension Tensor {
     /// ```swift
     /// let labels = Tensor(int32: [3, 1, 4])
     /// ```
+    ///
+    /// - Parameters:
+    ///   - values: `Shape.elementCount(shape)` values, last dimension fastest.
+    ///   - shape: dimensions; defaults to `[values.count]`.
+    ///   - device: where to put it (default ``Device/current``).
     public init(int32 values: [Int32], shape: [Int]? = nil, device: Device? = nil) {
         let shape = shape ?? [values.count]
         require(Shape.elementCount(shape) == values.count,
@@ -69,11 +79,20 @@ extension Tensor {
     }
 
     /// An int32 tensor from `Int` values (each must fit in 32 bits).
+    ///
+    /// - Parameters:
+    ///   - values: `Shape.elementCount(shape)` values, last dimension fastest.
+    ///   - shape: dimensions; defaults to `[values.count]`.
+    ///   - device: where to put it (default ``Device/current``).
     public init(int32 values: [Int], shape: [Int]? = nil, device: Device? = nil) {
         self.init(int32: values.map { Int32($0) }, shape: shape, device: device)
     }
 
-    /// A bool tensor from row-major values.
+    /// A bool tensor from row-major values, on ``Device/current``.
+    ///
+    /// - Parameters:
+    ///   - values: `Shape.elementCount(shape)` values, last dimension fastest.
+    ///   - shape: dimensions; defaults to `[values.count]`.
     public init(bool values: [Bool], shape: [Int]? = nil) {
         let shape = shape ?? [values.count]
         require(Shape.elementCount(shape) == values.count,
@@ -116,11 +135,17 @@ extension Tensor {
     }
 
     /// Zeros with the shape, dtype and device of `other`.
+    ///
+    /// - Parameter other: the tensor whose shape, dtype and device to copy.
+    /// - Returns: a tensor of zeros.
     public static func zeros(like other: Tensor) -> Tensor {
         zeros(other.shape, dtype: other.dtype, device: other.device)
     }
 
     /// Ones with the shape, dtype and device of `other`.
+    ///
+    /// - Parameter other: the tensor whose shape, dtype and device to copy.
+    /// - Returns: a tensor of ones.
     public static func ones(like other: Tensor) -> Tensor {
         ones(other.shape, dtype: other.dtype, device: other.device)
     }
@@ -254,16 +279,38 @@ extension Tensor {
     }
 
     /// Uniform samples from the default generator (see ``Random``).
+    ///
+    /// - Parameters:
+    ///   - shape: dimensions.
+    ///   - low: the lower bound, included (default 0).
+    ///   - high: the upper bound, excluded (default 1).
+    ///   - device: where to put it (default ``Device/current``).
+    /// - Returns: a float32 tensor of `shape`.
     public static func randomUniform(_ shape: [Int], low: Float = 0, high: Float = 1, device: Device? = nil) -> Tensor {
         Random.withGenerator { randomUniform(shape, low: low, high: high, generator: &$0, device: device) }
     }
 
     /// Normal samples from the default generator (see ``Random``).
+    ///
+    /// - Parameters:
+    ///   - shape: dimensions.
+    ///   - mean: the mean (default 0).
+    ///   - standardDeviation: the standard deviation (default 1).
+    ///   - device: where to put it (default ``Device/current``).
+    /// - Returns: a float32 tensor of `shape`.
     public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, device: Device? = nil) -> Tensor {
         Random.withGenerator { randomNormal(shape, mean: mean, standardDeviation: standardDeviation, generator: &$0, device: device) }
     }
 
-    /// Truncated normal samples from the default generator (see ``Random``).
+    /// Truncated normal samples from the default generator (see ``Random``): redrawn
+    /// until within two standard deviations of the mean.
+    ///
+    /// - Parameters:
+    ///   - shape: dimensions.
+    ///   - mean: the mean (default 0).
+    ///   - standardDeviation: the standard deviation before truncation (default 1).
+    ///   - device: where to put it (default ``Device/current``).
+    /// - Returns: a float32 tensor of `shape`.
     public static func truncatedNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, device: Device? = nil) -> Tensor {
         Random.withGenerator { truncatedNormal(shape, mean: mean, standardDeviation: standardDeviation, generator: &$0, device: device) }
     }

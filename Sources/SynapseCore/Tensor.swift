@@ -2,11 +2,11 @@
 /// place in the autograd graph.
 ///
 /// `Tensor` is a value type: assigning it shares storage, and writing through
-/// ``withUnsafeMutablePointer(_:)`` copies the storage first when it is shared.
+/// ``withUnsafeMutablePointer(as:_:)`` copies the storage first when it is shared.
 /// Ops never write into their operands; they return new tensors.
 ///
 /// Gradients are recorded as ops run (define-by-run). Mark leaves with
-/// ``requiresGrad``, compute a scalar, call ``backward(_:)`` and read ``grad``:
+/// ``requiresGrad``, compute a scalar, call ``backward(_:createGraph:)`` and read ``grad``:
 ///
 /// ```swift
 /// var w = Tensor([[1, 2], [3, 4]])
@@ -27,6 +27,11 @@ public struct Tensor: @unchecked Sendable {
 
     /// Wraps existing storage. `storage` must hold at least `shape`'s element count
     /// of `dtype` elements.
+    ///
+    /// - Parameters:
+    ///   - storage: the buffer to wrap (not copied); its device becomes the tensor's device.
+    ///   - shape: dimensions, outermost first; no dimension may be negative.
+    ///   - dtype: the element type of the storage's contents.
     public init(storage: TensorStorage, shape: [Int], dtype: DType) {
         var count = 1
         for dimension in shape {
@@ -60,9 +65,13 @@ public struct Tensor: @unchecked Sendable {
     /// Read access to the elements as a typed pointer (CPU tensors only; move others
     /// with ``to(_:)-(Device)`` first).
     ///
-    /// - Parameter body: receives a pointer to `scalarCount` elements of `T`, which
-    ///   must match ``dtype`` (`Float` for float32, `Double` for float64, `Int32` for
-    ///   int32, `UInt8` for bool).
+    /// - Parameters:
+    ///   - type: the Swift element type `T` to read as; inferred from `body` by default.
+    ///   - body: receives a pointer to `scalarCount` elements of `T`, which
+    ///     must match ``dtype`` (`Float` for float32, `Double` for float64, `Int32` for
+    ///     int32, `UInt8` for bool).
+    /// - Returns: what `body` returns.
+    /// - Throws: rethrows what `body` throws.
     public func withUnsafePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafePointer<T>) throws -> R) rethrows -> R {
         require(device == .cpu, "withUnsafePointer: tensor is on \(device); move it with .to(.cpu) first")
         return try body(UnsafePointer(storage.pointer(as: T.self)))
@@ -71,7 +80,12 @@ public struct Tensor: @unchecked Sendable {
     /// Write access to the elements, copying the storage first when another tensor
     /// shares it. The autograd graph does not see writes made this way.
     ///
-    /// - Parameter body: receives a pointer to `scalarCount` elements of `T` (CPU tensors only).
+    /// - Parameters:
+    ///   - type: the Swift element type `T` to write as, matching ``dtype``; inferred
+    ///     from `body` by default.
+    ///   - body: receives a pointer to `scalarCount` elements of `T` (CPU tensors only).
+    /// - Returns: what `body` returns.
+    /// - Throws: rethrows what `body` throws.
     public mutating func withUnsafeMutablePointer<T, R>(as type: T.Type = T.self, _ body: (UnsafeMutablePointer<T>) throws -> R) rethrows -> R {
         require(device == .cpu, "withUnsafeMutablePointer: tensor is on \(device); move it with .to(.cpu) first")
         if !isKnownUniquelyReferenced(&storage) {

@@ -67,6 +67,10 @@ public final class TensorStorage: @unchecked Sendable {
     ///
     /// Stops when the storage lives on another device: host code must not read
     /// device memory; move the tensor with ``Tensor/to(_:)-(Device)`` first.
+    ///
+    /// - Parameter type: the element type to view the bytes as (`Float` for float32,
+    ///   `Double` for float64, `Int32` for int32, `UInt8` for bool).
+    /// - Returns: a pointer to the start of the storage, bound to `T`.
     @inlinable
     public func pointer<T>(as type: T.Type) -> UnsafeMutablePointer<T> {
         if device != .cpu {

@@ -9,8 +9,12 @@ public enum CSVColumn: Sendable, Hashable, ExpressibleByIntegerLiteral, Expressi
     case name(String)
 
     /// A column by 0-based index.
+    ///
+    /// - Parameter value: the index; negative values count from the end (-1 is the last column).
     public init(integerLiteral value: Int) { self = .index(value) }
 
     /// A column by header name.
+    ///
+    /// - Parameter value: the header name.
     public init(stringLiteral value: String) { self = .name(value) }
 }

@@ -53,13 +53,24 @@ public struct CSVTable: Sendable, Equatable {
 
     /// Parses CSV text held in memory.
     ///
-    /// - Parameter source: the name error messages use for this text.
+    /// - Parameters:
+    ///   - text: the CSV text.
+    ///   - source: the name error messages use for this text; default `"<text>"`.
+    ///   - hasHeader: whether the first non-blank line names the columns; default `false`.
+    ///   - delimiter: the field separator, a single ASCII character; default `,`.
+    /// - Throws: ``CSVError/unterminatedQuote(file:line:)`` or ``CSVError/wrongColumnCount(file:line:expected:found:)``.
     public init(text: String, source: String = "<text>", hasHeader: Bool = false, delimiter: Character = ",") throws {
         try self.init(bytes: Array(text.utf8), source: source, hasHeader: hasHeader, delimiter: delimiter)
     }
 
     /// Parses CSV bytes (UTF-8).
     ///
+    /// - Parameters:
+    ///   - bytes: the CSV file's bytes, UTF-8.
+    ///   - source: the name error messages use for these bytes.
+    ///   - hasHeader: whether the first non-blank line names the columns; default `false`.
+    ///   - delimiter: the field separator; default `,`.
+    /// - Throws: ``CSVError/unterminatedQuote(file:line:)`` or ``CSVError/wrongColumnCount(file:line:expected:found:)``.
     /// - Precondition: `delimiter` is one ASCII character other than a quote or a line break.
     public init(bytes: [UInt8], source: String, hasHeader: Bool = false, delimiter: Character = ",") throws {
         guard let ascii = delimiter.asciiValue, !"\"\r\n".contains(delimiter) else {
@@ -82,6 +93,8 @@ public struct CSVTable: Sendable, Equatable {
 
     /// The 0-based index of `column`.
     ///
+    /// - Parameter column: a column by index (negative counts from the end) or by header name.
+    /// - Returns: the column's 0-based index.
     /// - Throws: ``CSVError/unknownColumn(file:name:available:)`` for a name the header
     ///   lacks (or any name when there is no header), ``CSVError/columnOutOfRange(file:index:columnCount:)``.
     public func columnIndex(_ column: CSVColumn) throws -> Int {

@@ -72,6 +72,7 @@ public struct DataLoader: Sequence, Sendable {
     /// A loader over `dataset`.
     ///
     /// - Parameters:
+    ///   - dataset: the samples to batch.
     ///   - batchSize: samples per batch (default 32, as Keras).
     ///   - shuffle: reshuffle every epoch (default false, as PyTorch).
     ///   - seed: the shuffle seed; `nil` draws one from the global generator, so
@@ -154,6 +155,9 @@ public struct DataLoader: Sequence, Sendable {
 
     /// The order in which epoch `epoch` visits the samples.
     ///
+    /// - Parameter epoch: the 0-based epoch; with ``shuffle`` it picks the permutation, so every
+    ///   epoch has its own order and the same epoch always the same one.
+    /// - Returns: a permutation of `0..<dataset.count`; `0..<dataset.count` itself without shuffling.
     /// - Precondition: `epoch >= 0`.
     public func order(epoch: Int) -> [Int] {
         require(epoch >= 0, "DataLoader: epoch must not be negative, got \(epoch)")
@@ -163,6 +167,9 @@ public struct DataLoader: Sequence, Sendable {
     }
 
     /// The batches of one epoch.
+    ///
+    /// - Parameter epoch: the 0-based epoch, which picks the shuffle order or the Poisson draws.
+    /// - Returns: the epoch's ``batchCount`` batches (with a ``shard``, this rank's piece of each).
     public func batches(epoch: Int) -> Batches {
         if poissonSampling {
             let (order, bounds) = poissonBatches(epoch: epoch)
@@ -244,6 +251,8 @@ public struct DataLoader: Sequence, Sendable {
 
         /// The `index`-th batch (an empty one, with no rows, can occur with Poisson sampling).
         ///
+        /// - Parameter index: the 0-based batch number.
+        /// - Returns: inputs `x` `[n, ...]` and labels `y` `[n, ...]`, `n` at most `batchSize`.
         /// - Precondition: `0 <= index < batchCount`.
         public subscript(index: Int) -> (x: Tensor, y: Tensor) {
             require(index >= 0 && index < batchCount, "DataLoader: batch \(index) is out of range for \(batchCount) batches")

@@ -11,8 +11,9 @@ public enum DataSetError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .missingFile(let dataSet, let path):
-            return "\(dataSet): file not found at \(path); pass dataDirectory: or set "
-                + "\(DataDirectory.environmentVariable) to the folder that holds the repository's Data/ contents"
+            return "\(dataSet): file not found at \(path); point Synapse at its data folder (the repository's "
+                + "Data/ or an installation's PREFIX/\(DataDirectory.installedSubpath)) with --data-dir on the command line, "
+                + "\(DataDirectory.environmentVariable)=FOLDER in the environment, or dataDirectory: in Swift"
         case .unexpectedShape(let dataSet, let path, let expected, let found):
             return "\(dataSet): \(path) has shape \(found), expected \(expected); the file may be damaged or a different version"
         case .mismatchedClasses(let path, let expected, let found):

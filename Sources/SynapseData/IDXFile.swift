@@ -38,6 +38,7 @@ public struct IDXFile: Sendable {
 
     /// Reads and validates a `.gz` or raw IDX file.
     ///
+    /// - Parameter url: the file; gzip is recognised by its magic bytes, not the extension.
     /// - Throws: ``IDXError`` naming the file and what is wrong with it.
     public init(contentsOf url: URL) throws {
         let raw: [UInt8]
@@ -50,6 +51,11 @@ public struct IDXFile: Sendable {
     }
 
     /// Parses file contents (gzip-compressed or not); `path` names the file in errors.
+    ///
+    /// - Parameters:
+    ///   - raw: the file's bytes, gzip-compressed or not (at most 1 GiB once inflated).
+    ///   - path: the file name errors carry.
+    /// - Throws: ``IDXError`` (`corruptCompression`, `badHeader` or `wrongLength`) naming `path`.
     public init(fileBytes raw: [UInt8], path: String) throws {
         var contents = raw
         if raw.count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {

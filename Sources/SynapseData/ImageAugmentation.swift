@@ -3,7 +3,7 @@
 ///
 /// Each image of the batch gets its own random draw. Randomness comes from the
 /// `generator` passed in, so a pipeline with a seeded generator repeats exactly;
-/// the form without a generator draws from ``Random``.
+/// the form without a generator draws from ``/SynapseCore/Random``.
 ///
 /// ```swift
 /// var generator = RandomGenerator(seed: 42)
@@ -16,11 +16,19 @@
 /// ```
 public protocol ImageAugmentation: Sendable {
     /// Transforms a batch `[batch, height, width, channels]`, drawing from `generator`.
+    ///
+    /// - Parameters:
+    ///   - images: float32 images `[batch, height, width, channels]`.
+    ///   - generator: the random source; it advances by the draws made.
+    /// - Returns: the transformed batch, same shape.
     func callAsFunction(_ images: Tensor, generator: inout RandomGenerator) -> Tensor
 }
 
 extension ImageAugmentation {
-    /// Transforms a batch, drawing from the default generator (``Random``).
+    /// Transforms a batch, drawing from the default generator (``/SynapseCore/Random``).
+    ///
+    /// - Parameter images: float32 images `[batch, height, width, channels]`.
+    /// - Returns: the transformed batch, same shape.
     public func callAsFunction(_ images: Tensor) -> Tensor {
         Random.withGenerator { self(images, generator: &$0) }
     }
@@ -67,6 +75,12 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
     public let fillValue: Float
 
     /// Shifts drawn from explicit ranges.
+    ///
+    /// - Parameters:
+    ///   - height: the range of vertical shifts (fractions must lie in [−1, 1]).
+    ///   - width: the range of horizontal shifts.
+    ///   - fillValue: the value of uncovered pixels; default 0.
+    /// - Precondition: each range is ordered, `lower ≤ upper`.
     public init(height: ShiftRange, width: ShiftRange, fillValue: Float = 0) {
         for (axis, range) in [("height", height), ("width", width)] {
             switch range {
@@ -82,6 +96,11 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
 
     /// Shifts of up to `±heightFactor · height` and `±widthFactor · width` (Keras'
     /// single-number factors).
+    ///
+    /// - Parameters:
+    ///   - heightFactor: the largest vertical shift as a fraction of the height, ≥ 0.
+    ///   - widthFactor: the largest horizontal shift as a fraction of the width, ≥ 0.
+    ///   - fillValue: the value of uncovered pixels; default 0.
     public init(heightFactor: Float, widthFactor: Float, fillValue: Float = 0) {
         require(heightFactor >= 0 && widthFactor >= 0,
                      "RandomTranslation: factors must be non-negative, got \(heightFactor), \(widthFactor)")
@@ -90,6 +109,11 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
     }
 
     /// Shifts of up to `±maxHeightShift` and `±maxWidthShift` pixels.
+    ///
+    /// - Parameters:
+    ///   - maxHeightShift: the largest vertical shift in pixels, ≥ 0.
+    ///   - maxWidthShift: the largest horizontal shift in pixels, ≥ 0.
+    ///   - fillValue: the value of uncovered pixels; default 0.
     public init(maxHeightShift: Int, maxWidthShift: Int, fillValue: Float = 0) {
         require(maxHeightShift >= 0 && maxWidthShift >= 0,
                      "RandomTranslation: maximum shifts must be non-negative, got \(maxHeightShift), \(maxWidthShift)")
@@ -99,6 +123,11 @@ public struct RandomTranslation: ImageAugmentation, Equatable {
 
     /// Shifts each image of `[batch, height, width, channels]` by its own random
     /// offset (vertical drawn first, then horizontal, image by image).
+    ///
+    /// - Parameters:
+    ///   - images: float32 images `[batch, height, width, channels]`.
+    ///   - generator: the random source; two draws per image.
+    /// - Returns: the shifted batch, same shape.
     public func callAsFunction(_ images: Tensor, generator: inout RandomGenerator) -> Tensor {
         let (batch, height, width, channels) = batchShape(images, "RandomTranslation")
         let shifts = (0..<batch).map { _ in
@@ -173,6 +202,11 @@ public struct RandomFlip: ImageAugmentation, Equatable {
 
     /// Flips each image of `[batch, height, width, channels]` with probability ½ per
     /// allowed axis (horizontal drawn first, then vertical, image by image).
+    ///
+    /// - Parameters:
+    ///   - images: float32 images `[batch, height, width, channels]`.
+    ///   - generator: the random source; one draw per allowed axis and image.
+    /// - Returns: the flipped batch, same shape.
     public func callAsFunction(_ images: Tensor, generator: inout RandomGenerator) -> Tensor {
         let (batch, height, width, channels) = batchShape(images, "RandomFlip")
         let flips = (0..<batch).map { _ -> (vertical: Bool, horizontal: Bool) in

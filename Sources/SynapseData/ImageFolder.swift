@@ -19,7 +19,7 @@ import SynapseIO
 ///   `[batch, classes]` with `labelMode: .oneHot`.
 /// - Class names are the subfolder names, sorted; files are sorted within a class.
 ///   PNG (8-bit grey, grey + alpha, RGB, RGBA) and JPEG (grey, colour) files are
-///   read, recognised by their first bytes (``ImageDecoder``).
+///   read, recognised by their first bytes (``/SynapseIO/ImageDecoder``).
 ///
 /// ```swift
 /// let digits = try ImageFolder(URL(fileURLWithPath: "digits"), size: (28, 28), colorMode: .grayscale)
@@ -84,7 +84,7 @@ public struct ImageFolder: Dataset {
     ///     before training rather than in the middle of an epoch (default true).
     ///   - skipInvalidFiles: skip (and list in ``skipped``) files that fail the check
     ///     instead of throwing (default false).
-    /// - Throws: ``ImageDecodingError`` naming a damaged, truncated or unsupported file,
+    /// - Throws: ``/SynapseIO/ImageDecodingError`` naming a damaged, truncated or unsupported file,
     ///   ``TextDataError`` naming a folder that cannot be listed or holds no classes.
     public init(_ directory: URL, size: (height: Int, width: Int) = (256, 256), colorMode: ColorMode = .rgb,
                 aspectRatio: AspectRatio = .stretch, labelMode: LabelMode = .integer, extensions: Set<String> = ImageDecoder.fileExtensions, verifyFiles: Bool = true,
@@ -144,7 +144,7 @@ public struct ImageFolder: Dataset {
     /// image outside a folder (one to predict on) exactly as training saw it.
     ///
     /// - Parameters:
-    ///   - image: the decoded file (``ImageDecoder``).
+    ///   - image: the decoded file (``/SynapseIO/ImageDecoder``).
     ///   - size: the output `(height, width)`.
     ///   - colorMode: the output channels.
     ///   - aspectRatio: how another aspect ratio is handled (default `.stretch`).

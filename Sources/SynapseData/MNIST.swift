@@ -2,7 +2,9 @@ import Foundation
 
 /// Which part of a data set to load.
 public enum DataSplit: String, Sendable, CaseIterable {
+    /// The training part.
     case train
+    /// The test part.
     case test
 }
 
@@ -72,6 +74,13 @@ public enum MNIST {
                                                 classNames: (0...9).map(String.init))
 
     /// Loads a split; see ``IDXImageDataSet/load(split:dataDirectory:limit:)``.
+    ///
+    /// - Parameters:
+    ///   - split: `.train` (60,000 images) or `.test` (10,000).
+    ///   - dataDirectory: the folder holding `mnist/`; default `DataDirectory.default`.
+    ///   - limit: load only the first `limit` samples; `nil` (default) loads all.
+    /// - Returns: images `[N, 28, 28, 1]` float32 scaled to [0, 1] and labels `[N]` int32.
+    /// - Throws: ``DataSetError/missingFile(dataSet:path:)`` or ``IDXError`` naming the file.
     public static func load(split: DataSplit, dataDirectory: URL = DataDirectory.default,
                             limit: Int? = nil) throws -> (images: Tensor, labels: Tensor) {
         try dataSet.load(split: split, dataDirectory: dataDirectory, limit: limit)
@@ -88,6 +97,13 @@ public enum FashionMNIST {
                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"])
 
     /// Loads a split; see ``IDXImageDataSet/load(split:dataDirectory:limit:)``.
+    ///
+    /// - Parameters:
+    ///   - split: `.train` (60,000 images) or `.test` (10,000).
+    ///   - dataDirectory: the folder holding `fashion-mnist/`; default `DataDirectory.default`.
+    ///   - limit: load only the first `limit` samples; `nil` (default) loads all.
+    /// - Returns: images `[N, 28, 28, 1]` float32 scaled to [0, 1] and labels `[N]` int32.
+    /// - Throws: ``DataSetError/missingFile(dataSet:path:)`` or ``IDXError`` naming the file.
     public static func load(split: DataSplit, dataDirectory: URL = DataDirectory.default,
                             limit: Int? = nil) throws -> (images: Tensor, labels: Tensor) {
         try dataSet.load(split: split, dataDirectory: dataDirectory, limit: limit)

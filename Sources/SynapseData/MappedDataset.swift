@@ -10,8 +10,8 @@ import SynapseIO
 /// model.fit(DataLoader(data, batchSize: 128, shuffle: true), epochs: 5)
 /// ```
 ///
-/// Each batch copies only its rows (see ``NumPyMemoryMap``); dtypes convert as
-/// ``NumPy/load(_:)`` does. The files must be in C order with the same number of rows.
+/// Each batch copies only its rows (see ``/SynapseIO/NumPyMemoryMap``); dtypes convert as
+/// ``/SynapseIO/NumPy/load(_:)`` does. The files must be in C order with the same number of rows.
 public struct MappedDataset: Dataset {
     /// The inputs, `[samples, …]`.
     public let inputs: NumPyMemoryMap
@@ -23,7 +23,7 @@ public struct MappedDataset: Dataset {
     /// - Parameters:
     ///   - x: the inputs' `.npy` file.
     ///   - y: the targets' `.npy` file.
-    /// - Throws: ``NumPyError`` naming the file for a damaged or unsuitable file, when
+    /// - Throws: ``/SynapseIO/NumPyError`` naming the file for a damaged or unsuitable file, when
     ///   the row counts differ, or for int64 values outside int32's range (checked
     ///   once here, so that batches never fail).
     public init(x: URL, y: URL) throws {

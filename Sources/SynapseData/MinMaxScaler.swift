@@ -22,6 +22,7 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
 
     /// An unfitted scaler mapping to `featureRange`.
     ///
+    /// - Parameter featureRange: the target range `a...b`; default `0...1`.
     /// - Precondition: the range is finite and not empty.
     public init(featureRange: ClosedRange<Double> = 0...1) {
         require(featureRange.lowerBound < featureRange.upperBound && featureRange.upperBound.isFinite
@@ -39,6 +40,7 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
 
     /// Learns each feature's minimum and maximum from `x`.
     ///
+    /// - Parameter x: float32 training features `[samples, features]`.
     /// - Precondition: `x` is float32 `[samples, features]` with at least one sample.
     public mutating func fit(_ x: Tensor) {
         require(x.rank == 2 && x.shape[0] > 0, "MinMaxScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
@@ -49,6 +51,8 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
 
     /// Maps `x` from the fitted ranges to ``featureRange``.
     ///
+    /// - Parameter x: float32 features `[samples, features]`.
+    /// - Returns: the scaled features, same shape.
     /// - Precondition: the scaler is fitted and `x` has as many features as the data it was fitted on.
     public func transform(_ x: Tensor) -> Tensor {
         let (scale, shift) = coefficients("transform")
@@ -56,6 +60,10 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
     }
 
     /// Maps values in ``featureRange`` back to the original units: undoes ``transform(_:)``.
+    ///
+    /// - Parameter x: scaled float32 features `[samples, features]`.
+    /// - Returns: the features in their original units, same shape.
+    /// - Precondition: the scaler is fitted and `x` has as many features as the data it was fitted on.
     public func inverseTransform(_ x: Tensor) -> Tensor {
         let (scale, shift) = coefficients("inverseTransform")
         return FeatureMatrix.affine(x, scale: scale.map { 1 / $0 }, shift: zip(shift, scale).map { -$0 / $1 },
@@ -63,6 +71,9 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
     }
 
     /// Fits on `x` and returns it transformed.
+    ///
+    /// - Parameter x: float32 training features `[samples, features]`, at least one sample.
+    /// - Returns: `x` scaled to ``featureRange``, same shape.
     public mutating func fitTransform(_ x: Tensor) -> Tensor {
         fit(x)
         return transform(x)

@@ -28,6 +28,9 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
 
     /// A normalization with known statistics (e.g. ImageNet's channel means).
     ///
+    /// - Parameters:
+    ///   - mean: one mean per channel.
+    ///   - variance: one population variance per channel, each ≥ 0.
     /// - Precondition: one non-negative variance per mean.
     public init(mean: [Float], variance: [Float]) {
         require(mean.count == variance.count && !mean.isEmpty,
@@ -42,6 +45,7 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
 
     /// Learns each channel's mean and variance from `data` (every axis but the last).
     ///
+    /// - Parameter data: float32 training data `[..., channels]`, e.g. `[N, H, W, C]`.
     /// - Precondition: `data` is float32 with at least one element per channel.
     public mutating func adapt(_ data: Tensor) {
         require(data.dtype == .float32 && data.rank >= 1 && data.scalarCount > 0,
@@ -71,6 +75,8 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
 
     /// `(x − mean) / max(√variance, ε)` per channel.
     ///
+    /// - Parameter x: float32 data `[..., channels]`.
+    /// - Returns: the normalized data, same shape, on `x`'s device.
     /// - Precondition: adapted (or given statistics), and `x`'s last axis has as many channels.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let (mean, scale) = statistics("callAsFunction", x)
@@ -78,6 +84,10 @@ public struct PerChannelNormalization: Sendable, Codable, Equatable {
     }
 
     /// `x · max(√variance, ε) + mean`: undoes the normalization (Keras' `invert=True`).
+    ///
+    /// - Parameter x: normalized float32 data `[..., channels]`.
+    /// - Returns: the data in its original units, same shape.
+    /// - Precondition: adapted (or given statistics), and `x`'s last axis has as many channels.
     public func inverse(_ x: Tensor) -> Tensor {
         let (mean, scale) = statistics("inverse", x)
         return x * Tensor(scale, device: x.device) + Tensor(mean, device: x.device)

@@ -27,6 +27,9 @@ public enum PimaDiabetes {
     public static let labelName = "outcome"
 
     /// Where the CSV file is expected under `dataDirectory`.
+    ///
+    /// - Parameter dataDirectory: the data folder that holds `pima/`.
+    /// - Returns: `dataDirectory/pima/pima-indians-diabetes.data.csv`; the file may not exist.
     public static func fileURL(dataDirectory: URL) -> URL {
         dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent(fileName)
     }

@@ -26,6 +26,10 @@ public struct StandardScaler: Sendable, Codable, Equatable {
     public private(set) var variance: [Double]?
 
     /// An unfitted scaler.
+    ///
+    /// - Parameters:
+    ///   - withMean: whether to subtract the mean; default `true`.
+    ///   - withStd: whether to divide by the standard deviation; default `true`.
     public init(withMean: Bool = true, withStd: Bool = true) {
         self.withMean = withMean
         self.withStd = withStd
@@ -36,6 +40,7 @@ public struct StandardScaler: Sendable, Codable, Equatable {
 
     /// Learns each feature's mean and standard deviation from `x`.
     ///
+    /// - Parameter x: float32 training features `[samples, features]`.
     /// - Precondition: `x` is float32 `[samples, features]` with at least one sample.
     public mutating func fit(_ x: Tensor) {
         require(x.rank == 2 && x.shape[0] > 0, "StandardScaler.fit: expected [samples, features] with at least one sample, got shape \(x.shape)")
@@ -51,6 +56,8 @@ public struct StandardScaler: Sendable, Codable, Equatable {
 
     /// `(x − mean) / scale`, per feature.
     ///
+    /// - Parameter x: float32 features `[samples, features]`.
+    /// - Returns: the standardised features, same shape.
     /// - Precondition: the scaler is fitted and `x` has as many features as the data it was fitted on.
     public func transform(_ x: Tensor) -> Tensor {
         let (mean, scale) = fitted("transform")
@@ -59,12 +66,19 @@ public struct StandardScaler: Sendable, Codable, Equatable {
     }
 
     /// `x · scale + mean`: undoes ``transform(_:)``.
+    ///
+    /// - Parameter x: standardised float32 features `[samples, features]`.
+    /// - Returns: the features in their original units, same shape.
+    /// - Precondition: the scaler is fitted and `x` has as many features as the data it was fitted on.
     public func inverseTransform(_ x: Tensor) -> Tensor {
         let (mean, scale) = fitted("inverseTransform")
         return FeatureMatrix.affine(x, scale: scale, shift: mean, "StandardScaler.inverseTransform")
     }
 
     /// Fits on `x` and returns it transformed.
+    ///
+    /// - Parameter x: float32 training features `[samples, features]`, at least one sample.
+    /// - Returns: the standardised features, same shape.
     public mutating func fitTransform(_ x: Tensor) -> Tensor {
         fit(x)
         return transform(x)

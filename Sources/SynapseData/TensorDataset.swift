@@ -17,6 +17,9 @@ public struct TensorDataset: Dataset {
 
     /// Pairs `x` and `y`.
     ///
+    /// - Parameters:
+    ///   - x: inputs `[samples, …]`.
+    ///   - y: targets `[samples, …]`, float32 or int32.
     /// - Precondition: both have at least one axis and the same number of rows.
     public init(x: Tensor, y: Tensor) {
         require(x.rank >= 1 && y.rank >= 1, "TensorDataset: x and y need a samples axis, got shapes \(x.shape) and \(y.shape)")
@@ -31,6 +34,8 @@ public struct TensorDataset: Dataset {
 
     /// Sample `index`: `x[index]` and `y[index]` with the samples axis removed.
     ///
+    /// - Parameter index: the 0-based sample number.
+    /// - Returns: the sample's input `[…]` and target `[…]`.
     /// - Precondition: `0 <= index < count`.
     public subscript(index: Int) -> (x: Tensor, y: Tensor) {
         require(index >= 0 && index < count, "TensorDataset: index \(index) is out of range for \(count) samples")
@@ -40,6 +45,8 @@ public struct TensorDataset: Dataset {
 
     /// The samples at `indices`, in that order, stacked along a new first axis.
     ///
+    /// - Parameter indices: 0-based sample numbers; repeats are allowed.
+    /// - Returns: inputs `[indices.count, …]` and targets `[indices.count, …]` (copies).
     /// - Precondition: every index lies in `0..<count`.
     public func batch(at indices: [Int]) -> (x: Tensor, y: Tensor) {
         for index in indices where index < 0 || index >= count {
@@ -51,6 +58,8 @@ public struct TensorDataset: Dataset {
 
     /// The samples in `range`, in order: views of `x` and `y`, no copy.
     ///
+    /// - Parameter range: consecutive 0-based sample numbers.
+    /// - Returns: inputs `[range.count, …]` and targets `[range.count, …]`.
     /// - Precondition: `range` lies in `0..<count`.
     public func batch(in range: Range<Int>) -> (x: Tensor, y: Tensor) {
         require(range.lowerBound >= 0 && range.upperBound <= count,

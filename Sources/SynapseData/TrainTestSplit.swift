@@ -17,6 +17,12 @@ public struct TrainTestSplit: Sendable {
 /// are a random permutation drawn from `RandomGenerator(seed:)`; without it the
 /// last rows form the test set.
 ///
+/// - Parameters:
+///   - count: the number of samples.
+///   - testFraction: the share of samples held out, rounded up (default 0.25).
+///   - shuffle: whether to permute the rows first (default `true`).
+///   - seed: the seed of the permutation (unused without `shuffle`).
+/// - Returns: the training and test row indices; together they hold each of `0..<count` once.
 /// - Precondition: `0 < testFraction < 1` and both parts get at least one sample.
 public func trainTestSplitIndices(count: Int, testFraction: Double = 0.25, shuffle: Bool = true,
                                   seed: UInt64) -> (train: [Int], test: [Int]) {

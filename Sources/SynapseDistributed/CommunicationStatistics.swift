@@ -11,7 +11,7 @@ import Synchronization
 /// let waited = Distributed.statistics.waitSeconds
 /// ```
 public struct CommunicationStatistics: Sendable, Equatable {
-    /// All-reduces started by ``DataParallel``.
+    /// All-reduces started by `DataParallel` (in SynapseTraining).
     public var reductions = 0
     /// Floats those all-reduces carried.
     public var floats = 0

@@ -15,7 +15,7 @@ import SynapseCore
 /// ```
 ///
 /// `fit` calls ``initializeIfLaunched()`` itself. A manual training loop calls
-/// ``initialize()`` once and averages gradients with ``DataParallel``.
+/// ``initialize()`` once and averages gradients with `DataParallel` (in SynapseTraining).
 public enum Distributed {
     private static let current = Mutex<MPICommunicator?>(nil)
 
@@ -68,7 +68,7 @@ public enum Distributed {
     @TaskLocal private static var scoped: (any Communicator)?
 
     /// Runs `body` with `communicator` in place of the process's (for `fit`,
-    /// ``DataParallel`` and synchronised BatchNormalization), on this thread or task
+    /// `DataParallel` and synchronised BatchNormalization), on this thread or task
     /// only: ranks simulated as threads of one process, or a subgroup of the ranks.
     ///
     /// - Parameters:

@@ -1,5 +1,6 @@
 import SynapseCore
 
+/// Summing a tensor across the ranks of a ``Communicator``.
 extension Tensor {
     /// The sum of this tensor over all ranks of `communicator`, on every rank
     /// (differentiable: the gradient is summed over the ranks the same way, as each

@@ -9,7 +9,7 @@ extension Attribution {
     /// gradient with respect to them, summed, and (by default) passed through ReLU.
     ///
     /// - Parameters:
-    ///   - model: a ``Sequential`` model taking images `[N, height, width, channels]`.
+    ///   - model: a ``/SynapseTraining/Sequential`` model taking images `[N, height, width, channels]`.
     ///   - inputs: float `[N, height, width, channels]`.
     ///   - layer: the name of a layer with 4-D output `[N, h, w, c]` (default: the
     ///     last convolutional layer, the one nearest the classifier, as the paper; the

@@ -10,7 +10,7 @@ extension Attribution {
     /// mask along the path, so padded steps stay skipped and score 0.
     ///
     /// - Parameters:
-    ///   - model: a ``Sequential`` model with an ``Embedding`` layer.
+    ///   - model: a ``/SynapseTraining/Sequential`` model with an ``/SynapseNN/Embedding`` layer.
     ///   - tokens: token ids `[N, T]` (int32, or whole floats), padded as for training.
     ///   - target: the output explained (default: each input's predicted class).
     ///   - steps: points on the path (default 50).

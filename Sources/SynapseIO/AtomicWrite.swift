@@ -9,6 +9,9 @@ import Glibc
 public enum AtomicWrite {
     /// Writes `bytes` to `url` atomically.
     ///
+    /// - Parameters:
+    ///   - bytes: the complete new contents.
+    ///   - url: the destination file; the temporary file is made in its folder, which must exist.
     /// - Throws: ``SafeTensorsError/unwritable(path:reason:)`` with the system's reason.
     public static func write(_ bytes: [UInt8], to url: URL) throws {
         let directory = url.deletingLastPathComponent().path

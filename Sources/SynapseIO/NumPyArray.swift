@@ -38,7 +38,18 @@ public struct NumPyError: Error, CustomStringConvertible, Equatable {
 public struct NumPyArray: Sendable, Equatable {
     /// The element types Synapse reads and writes, by NumPy's type code.
     public enum ElementType: String, Sendable, CaseIterable {
-        case float32 = "f4", float64 = "f8", int32 = "i4", int64 = "i8", uint8 = "u1", bool = "b1"
+        /// 32-bit floating point (`f4`).
+        case float32 = "f4"
+        /// 64-bit floating point (`f8`).
+        case float64 = "f8"
+        /// 32-bit signed integer (`i4`).
+        case int32 = "i4"
+        /// 64-bit signed integer (`i8`).
+        case int64 = "i8"
+        /// 8-bit unsigned integer (`u1`).
+        case uint8 = "u1"
+        /// Boolean, one byte per element (`b1`).
+        case bool = "b1"
 
         /// Bytes per element.
         public var byteSize: Int {

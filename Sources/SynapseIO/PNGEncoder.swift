@@ -1,5 +1,4 @@
 import SynapseCore
-import SynapseIO
 
 /// Writes images as PNG files (ISO/IEC 15948): 8-bit RGBA or 8-bit grayscale,
 /// non-interlaced, one IDAT chunk compressed with zlib.
@@ -32,6 +31,11 @@ public enum PNGEncoder {
 
     /// Encodes RGBA pixels, row-major from the top-left, 4 bytes per pixel.
     ///
+    /// - Parameters:
+    ///   - rgba: the pixels, red, green, blue and straight alpha per pixel, `4 * width * height` bytes.
+    ///   - width: the image width in pixels.
+    ///   - height: the image height in pixels.
+    /// - Returns: the PNG file's bytes (compression level 6).
     /// - Precondition: `width` and `height` are positive and `rgba.count == 4 * width * height`.
     public static func encode(rgba: [UInt8], width: Int, height: Int) -> [UInt8] {
         encode(pixels: rgba, width: width, height: height, format: .rgba8)
@@ -39,6 +43,11 @@ public enum PNGEncoder {
 
     /// Encodes 8-bit grayscale pixels, row-major from the top-left, 1 byte per pixel.
     ///
+    /// - Parameters:
+    ///   - gray: the pixels, 0 = black, 255 = white, `width * height` bytes.
+    ///   - width: the image width in pixels.
+    ///   - height: the image height in pixels.
+    /// - Returns: the PNG file's bytes (compression level 6).
     /// - Precondition: `width` and `height` are positive and `gray.count == width * height`.
     public static func encode(grayscale gray: [UInt8], width: Int, height: Int) -> [UInt8] {
         encode(pixels: gray, width: width, height: height, format: .grayscale8)
@@ -46,7 +55,13 @@ public enum PNGEncoder {
 
     /// Encodes pixels in `format`, row-major from the top-left.
     ///
-    /// - Parameter level: zlib compression level, 0 (store) – 9 (smallest); default 6.
+    /// - Parameters:
+    ///   - pixels: the pixel bytes, `format.bytesPerPixel` per pixel.
+    ///   - width: the image width in pixels.
+    ///   - height: the image height in pixels.
+    ///   - format: the pixel layout, ``PixelFormat/grayscale8`` or ``PixelFormat/rgba8``.
+    ///   - level: zlib compression level, 0 (store) – 9 (smallest); default 6.
+    /// - Returns: the PNG file's bytes.
     /// - Precondition: positive dimensions (PNG allows up to 2³¹ − 1) and exactly
     ///   `width * height * format.bytesPerPixel` bytes.
     public static func encode(pixels: [UInt8], width: Int, height: Int, format: PixelFormat,

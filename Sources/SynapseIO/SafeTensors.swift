@@ -4,7 +4,9 @@ import SynapseCore
 /// Errors from reading or writing safetensors files. Every violation of the format
 /// by a damaged or hostile file is one of these; nothing traps.
 public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
+    /// The file at `path` cannot be read; `reason` is the system's message.
     case unreadable(path: String, reason: String)
+    /// The file at `path` cannot be written; `reason` names the step that failed and the system's message.
     case unwritable(path: String, reason: String)
     /// Fewer than 8 bytes, or a header length beyond the file or the limit.
     case badHeaderLength(UInt64, fileSize: Int)
@@ -57,6 +59,11 @@ public struct SafeTensors: Sendable {
     /// Largest header accepted (the reference implementation's limit is 100 MB).
     public static let maximumHeaderLength = 100_000_000
 
+    /// A file's contents, to write with ``write(to:)``.
+    ///
+    /// - Parameters:
+    ///   - tensors: the tensors, by name.
+    ///   - metadata: the string metadata, stored as `__metadata__`; default empty.
     public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata
@@ -65,6 +72,11 @@ public struct SafeTensors: Sendable {
     // MARK: Reading
 
     /// Reads and validates a file.
+    ///
+    /// - Parameter url: the `.safetensors` file.
+    /// - Returns: its tensors and metadata.
+    /// - Throws: ``SafeTensorsError/unreadable(path:reason:)`` when the file cannot be read;
+    ///   any other ``SafeTensorsError`` when its contents break the format.
     public static func read(from url: URL) throws -> SafeTensors {
         let data: Data
         do {
@@ -77,6 +89,10 @@ public struct SafeTensors: Sendable {
 
     /// Parses file bytes, treating them as untrusted: every length, offset, dtype
     /// and shape is checked before anything is allocated or copied.
+    ///
+    /// - Parameter data: the whole file's bytes.
+    /// - Returns: the tensors and metadata.
+    /// - Throws: ``SafeTensorsError`` naming the first violation of the format.
     public static func parse(_ data: Data) throws -> SafeTensors {
         guard data.count >= 8 else { throw SafeTensorsError.badHeaderLength(0, fileSize: data.count) }
         let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
@@ -218,11 +234,20 @@ public struct SafeTensors: Sendable {
 
     /// Writes the file atomically: a temporary file in the same folder, flushed to
     /// disk, then renamed over `url`. A crash never leaves a partial file at `url`.
+    ///
+    /// - Parameter url: the destination file; its folder must exist.
+    /// - Throws: ``SafeTensorsError/unwritable(path:reason:)`` when the file cannot be written.
     public func write(to url: URL) throws {
         try AtomicWrite.write(try serialized(), to: url)
     }
 
     /// Writes `tensors` and `metadata` to `url` atomically.
+    ///
+    /// - Parameters:
+    ///   - tensors: the tensors, by name.
+    ///   - metadata: the string metadata; default empty.
+    ///   - url: the destination file; its folder must exist.
+    /// - Throws: ``SafeTensorsError/unwritable(path:reason:)`` when the file cannot be written.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: url)
     }

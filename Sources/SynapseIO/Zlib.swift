@@ -76,6 +76,11 @@ public enum Zlib {
     }
 
     /// Compresses bytes as a zlib stream (RFC 1950; what PNG's IDAT chunks hold).
+    ///
+    /// - Parameters:
+    ///   - data: the bytes to compress.
+    ///   - level: compression level, 0 (store) to 9 (smallest), or -1 for zlib's default; default 6.
+    /// - Returns: the zlib stream.
     public static func compress(_ data: [UInt8], level: Int = 6) -> [UInt8] {
         var length = compressBound(uLong(data.count))
         var output = [UInt8](repeating: 0, count: Int(length))
@@ -90,12 +95,22 @@ public enum Zlib {
     }
 
     /// Compresses bytes as a gzip file (RFC 1952).
+    ///
+    /// - Parameters:
+    ///   - data: the bytes to compress.
+    ///   - level: compression level, 0 (store) to 9 (smallest), or -1 for zlib's default; default 6.
+    /// - Returns: the gzip file's bytes, header and trailer included.
     public static func gzip(_ data: [UInt8], level: Int = 6) -> [UInt8] {
         // 16 + MAX_WBITS: write a gzip header and trailer.
         deflateStream(data, level: level, windowBits: 16 + MAX_WBITS)
     }
 
     /// Compresses bytes as bare deflate data (RFC 1951), as ZIP archives store it.
+    ///
+    /// - Parameters:
+    ///   - data: the bytes to compress.
+    ///   - level: compression level, 0 (store) to 9 (smallest), or -1 for zlib's default; default 6.
+    /// - Returns: the deflate data, without header or checksum.
     public static func deflateRaw(_ data: [UInt8], level: Int = 6) -> [UInt8] {
         deflateStream(data, level: level, windowBits: -MAX_WBITS)
     }
@@ -122,6 +137,11 @@ public enum Zlib {
     }
 
     /// CRC-32 (the checksum of gzip and PNG), optionally continuing `previous`.
+    ///
+    /// - Parameters:
+    ///   - data: the bytes to checksum.
+    ///   - previous: the CRC of the bytes before `data`, to checksum in pieces; default 0 (a fresh start).
+    /// - Returns: the CRC-32 of everything so far.
     public static func crc32(_ data: [UInt8], previous: UInt32 = 0) -> UInt32 {
         data.withUnsafeBufferPointer { buffer in
             UInt32(CZlib.crc32(uLong(previous), buffer.baseAddress, uInt(buffer.count)))

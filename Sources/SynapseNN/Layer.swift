@@ -54,10 +54,22 @@ open class Layer {
 
     /// Creates parameters once the per-sample input shape is known. Called once,
     /// before the first ``forward(_:training:)``.
+    ///
+    /// The default creates nothing; override it to create parameters.
+    ///
+    /// - Parameter inputShape: The per-sample input shape, without the batch
+    ///   dimension (e.g. `[features]` for a batch `[batch, features]`).
     open func build(inputShape: [Int]) {}
 
     /// Computes the output for a batch. `training` switches dropout, batch
     /// statistics and other train-only behaviour on.
+    ///
+    /// Subclasses must override it; the base class stops with a message.
+    ///
+    /// - Parameters:
+    ///   - input: A batch, `[batch, ...]`.
+    ///   - training: Whether dropout, batch statistics and other train-only behaviour are active.
+    /// - Returns: The layer's output, `[batch, ...]`.
     open func forward(_ input: Tensor, training: Bool) -> Tensor {
         fatalError("\(type(of: self)) must override forward(_:training:)")
     }
@@ -80,6 +92,12 @@ open class Layer {
     /// argument): bool `[batch, time]`, `false` at padded steps. Recurrent layers
     /// skip masked steps; the default ignores the mask and calls
     /// ``forward(_:training:)``.
+    ///
+    /// - Parameters:
+    ///   - input: A batch of sequences, `[batch, time, ...]`.
+    ///   - mask: Bool `[batch, time]`, `false` at padded steps.
+    ///   - training: Whether dropout, batch statistics and other train-only behaviour are active.
+    /// - Returns: The layer's output, `[batch, ...]`.
     open func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
         forward(input, training: training)
     }
@@ -91,6 +109,12 @@ open class Layer {
     /// The default passes `mask` through when the output still has the mask's
     /// `[batch, time]` leading dimensions and a feature axis after them (Dense,
     /// Dropout, Activation on sequences), and drops it otherwise (Flatten, pooling).
+    ///
+    /// - Parameters:
+    ///   - input: The batch the layer was called on, `[batch, time, ...]`.
+    ///   - output: The layer's output for `input`.
+    ///   - mask: The input's mask, bool `[batch, time]`, or `nil` when it has none.
+    /// - Returns: The output's mask, bool `[batch, time]`, or `nil` when the output has none.
     open func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
         guard let mask, output.rank > mask.rank, Array(output.shape.prefix(mask.rank)) == mask.shape else { return nil }
         return mask
@@ -126,6 +150,12 @@ open class Layer {
     }
 
     /// Builds the layer for a per-sample input shape if it is not built yet.
+    ///
+    /// Calls ``build(inputShape:)``, records ``inputShape``, sets ``isBuilt``, and
+    /// freezes the new parameters when the layer is not trainable. Does nothing when
+    /// the layer is already built.
+    ///
+    /// - Parameter inputShape: The per-sample input shape, without the batch dimension.
     public func buildIfNeeded(inputShape: [Int]) {
         guard !isBuilt else { return }
         build(inputShape: inputShape)
@@ -136,6 +166,9 @@ open class Layer {
     }
 
     /// Records the per-sample output shape (models that build layers without calling them).
+    ///
+    /// - Parameter shape: The per-sample output shape, without the batch dimension;
+    ///   stored in ``outputShape``.
     public func recordOutputShape(_ shape: [Int]) { outputShape = shape }
 
     // MARK: Parameters

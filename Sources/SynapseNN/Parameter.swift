@@ -37,6 +37,7 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     ///   - value: initial float32 value.
     ///   - name: short name within the owning layer.
     ///   - trainable: `false` for statistics such as BatchNormalization's moving mean.
+    ///   - regularizer: penalty added to the training loss (``regularizer``); `nil` by default.
     public init(_ value: Tensor, name: String, trainable: Bool = true, regularizer: (any Regularizer)? = nil) {
         require(value.dtype == .float32, "Parameter '\(name)': values must be float32, got \(value.dtype)")
         var leaf = value.detached()
@@ -54,12 +55,18 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
     public func zeroGrad() { value.zeroGrad() }
 
     /// Replaces the gradient (gradient clipping, all-reduce across processes).
+    ///
+    /// - Parameter gradient: the new gradient, of the parameter's shape, or `nil` to clear it.
     public func setGrad(_ gradient: Tensor?) { value.setGrad(gradient) }
 
     /// Replaces the value, keeping shape and trainability. The gradient is cleared.
     ///
     /// Optimizers call this with the updated value; loaders call it with saved weights.
     /// The value stays on the parameter's device (a CPU tensor from a file is moved there).
+    ///
+    /// Stops with a message when `newValue`'s shape differs or it is not float32.
+    ///
+    /// - Parameter newValue: the new float32 value, of the parameter's shape, on any device.
     public func assign(_ newValue: Tensor) {
         require(newValue.shape == value.shape,
                 "Parameter '\(name)': cannot assign a value of shape \(Shape.describe(newValue.shape)) to a parameter of shape \(Shape.describe(value.shape))")
@@ -83,6 +90,9 @@ public final class Parameter: @unchecked Sendable, CustomStringConvertible {
 
     /// Updates the value in place (optimizers' fused update kernels); the gradient
     /// is cleared, as with ``assign(_:)``. `body` must keep shape and dtype.
+    ///
+    /// - Parameter body: a closure that modifies the value in place; it stops with a
+    ///   message afterwards if the dtype is no longer float32.
     public func updateInPlace(_ body: (inout Tensor) -> Void) {
         value.zeroGrad()
         body(&value)

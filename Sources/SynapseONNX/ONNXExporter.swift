@@ -6,7 +6,7 @@ import SynapseTraining
 
 /// Versions of the ONNX files the exporter writes.
 public enum ONNXExport {
-    /// The opsets ``Sequential/onnxModelData(opset:)`` can target.
+    /// The opsets ``SynapseONNX/SynapseTraining/Sequential/onnxModelData(opset:)`` can target.
     public static let supportedOpsets: ClosedRange<Int> = 13...21
 
     /// The opset written when none is given.
@@ -28,6 +28,7 @@ public enum ONNXExport {
     }
 }
 
+/// Exporting a model to ONNX.
 extension Sequential {
     /// Serialises the model as an ONNX `ModelProto` for inference.
     ///

@@ -1,6 +1,6 @@
 /// Why an ONNX file could not be imported as a Synapse model.
 ///
-/// Every failure of ``SynapseTraining/Sequential/importONNX(from:)`` is one of these,
+/// Every failure of `Sequential.importONNX(from:)` is one of these,
 /// with a one-line description naming the node, op or tensor concerned: the file is
 /// treated as untrusted and never makes the importer trap.
 public enum ONNXImportError: Error, Equatable, CustomStringConvertible {

@@ -4,6 +4,7 @@ import SynapseCore
 import SynapseNN
 import SynapseTraining
 
+/// Importing a model from ONNX.
 extension Sequential {
     /// Reads an ONNX file (for example one written by `torch.onnx.export`) as a
     /// Synapse model with its weights.
@@ -71,7 +72,7 @@ public enum ONNXImport {
     /// The opsets of the default domain the importer reads.
     public static let supportedOpsets: ClosedRange<Int> = 11...22
 
-    /// Reads an ONNX file (see ``SynapseTraining/Sequential/importONNX(data:)``).
+    /// Reads an ONNX file (see `Sequential.importONNX(data:)`).
     ///
     /// - Parameter url: the `.onnx` file.
     /// - Returns: the model and a description of its layers.
@@ -92,7 +93,7 @@ public enum ONNXImport {
         return try read(data)
     }
 
-    /// Reads the bytes of an ONNX `ModelProto` (see ``SynapseTraining/Sequential/importONNX(data:)``).
+    /// Reads the bytes of an ONNX `ModelProto` (see `Sequential.importONNX(data:)`).
     ///
     /// - Parameter data: the serialised model.
     /// - Returns: the model and a description of its layers.

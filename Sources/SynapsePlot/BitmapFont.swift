@@ -21,12 +21,20 @@ public enum BitmapFont {
     static let rowsPerGlyph = 9
 
     /// The width of `text` drawn at `scale`, in pixels.
+    ///
+    /// - Parameters:
+    ///   - text: the text; every character takes one glyph.
+    ///   - scale: the integer magnification; default 1.
+    /// - Returns: the width from the first glyph's left edge to the last glyph's right edge; 0 for empty text.
     public static func width(of text: String, scale: Int = 1) -> Int {
         let count = text.count
         return count == 0 ? 0 : (count * advance - (advance - glyphWidth)) * scale
     }
 
     /// The rows of the glyph for `character`, top first; bit 4 is the leftmost pixel.
+    ///
+    /// - Parameter character: the character; anything outside printable ASCII gets the hollow box.
+    /// - Returns: nine rows of five bits each.
     public static func rows(for character: Character) -> ArraySlice<UInt8> {
         var index = 95  // the hollow box
         if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
@@ -38,6 +46,12 @@ public enum BitmapFont {
     }
 
     /// Whether font pixel `(column, row)` of `character` is set (row 0 is the top of the cell).
+    ///
+    /// - Parameters:
+    ///   - character: the character.
+    ///   - column: the pixel column, 0 (left) to 4.
+    ///   - row: the pixel row, 0 (top) to 8; rows 7 and 8 lie below the baseline.
+    /// - Returns: whether the pixel is drawn; `false` outside the 5×9 cell.
     public static func isSet(_ character: Character, column: Int, row: Int) -> Bool {
         guard column >= 0, column < glyphWidth, row >= 0, row < rowsPerGlyph else { return false }
         let bits = rows(for: character)[rows(for: character).startIndex + row]

@@ -15,6 +15,12 @@ public struct Color: Sendable, Hashable {
     public var alpha: UInt8
 
     /// A colour from its channels; opaque unless `alpha` says otherwise.
+    ///
+    /// - Parameters:
+    ///   - red: red, 0–255.
+    ///   - green: green, 0–255.
+    ///   - blue: blue, 0–255.
+    ///   - alpha: opacity, 0 (transparent) – 255 (opaque); default 255.
     public init(red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8 = 255) {
         self.red = red
         self.green = green
@@ -23,12 +29,19 @@ public struct Color: Sendable, Hashable {
     }
 
     /// A colour from a 24-bit `0xRRGGBB` value, e.g. `Color(rgb: 0x1f77b4)`.
+    ///
+    /// - Parameters:
+    ///   - rgb: the colour as `0xRRGGBB`; higher bits are ignored.
+    ///   - alpha: opacity, 0 (transparent) – 255 (opaque); default 255.
     public init(rgb: UInt32, alpha: UInt8 = 255) {
         self.init(red: UInt8(truncatingIfNeeded: rgb >> 16), green: UInt8(truncatingIfNeeded: rgb >> 8),
                   blue: UInt8(truncatingIfNeeded: rgb), alpha: alpha)
     }
 
     /// The same colour with a different opacity.
+    ///
+    /// - Parameter alpha: the new opacity, 0 (transparent) – 255 (opaque).
+    /// - Returns: the colour with `alpha` replaced.
     public func withAlpha(_ alpha: UInt8) -> Color {
         Color(red: red, green: green, blue: blue, alpha: alpha)
     }
@@ -65,6 +78,9 @@ public struct Color: Sendable, Hashable {
     ]
 
     /// The palette colour for series number `index` (cycling after ten).
+    ///
+    /// - Parameter index: the series number, from 0; negative numbers cycle too.
+    /// - Returns: ``palette``'s colour at `index` modulo 10.
     public static func series(_ index: Int) -> Color {
         let count = palette.count
         return palette[((index % count) + count) % count]

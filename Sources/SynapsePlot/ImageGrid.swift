@@ -28,6 +28,13 @@ public struct ImageGrid: Plot {
         public var label: String?
 
         /// A tile of `width × height` pixels with `channels` values each.
+        ///
+        /// - Parameters:
+        ///   - pixels: values in [0, 1], `height × width × channels`, row-major, channels last.
+        ///   - width: width in pixels.
+        ///   - height: height in pixels.
+        ///   - channels: 1 (grayscale, the default), 3 (RGB) or 4 (RGBA).
+        ///   - label: text drawn under the tile; default `nil` (none).
         public init(pixels: [Float], width: Int, height: Int, channels: Int = 1, label: String? = nil) {
             self.pixels = pixels
             self.width = width
@@ -51,6 +58,7 @@ public struct ImageGrid: Plot {
     /// A grid of `tiles`, `columns` per row.
     ///
     /// - Parameters:
+    ///   - tiles: the images, filled in row by row.
     ///   - columns: tiles per row (at least 1; fewer rows are used when there are fewer tiles).
     ///   - padding: pixels between and around tiles (default 2).
     ///   - scale: integer magnification of each tile (default 1).
@@ -79,6 +87,15 @@ public struct ImageGrid: Plot {
 
     /// A grid of equally sized images given as flat pixel arrays, with optional labels.
     ///
+    /// - Parameters:
+    ///   - images: each image's values in [0, 1], `height × width × channels`, row-major, channels last.
+    ///   - width: every tile's width in pixels.
+    ///   - height: every tile's height in pixels.
+    ///   - channels: 1 (grayscale, the default), 3 (RGB) or 4 (RGBA).
+    ///   - labels: one text per image, drawn under its tile; default `nil` (none).
+    ///   - columns: tiles per row (default 8).
+    ///   - padding: pixels between and around tiles (default 2).
+    ///   - scale: integer magnification of each tile (default 1).
     /// - Throws: ``PlotError/invalidTile(index:reason:)`` as ``init(tiles:columns:padding:scale:background:)``,
     ///   or when `labels` is given with a different count than `images`.
     public init(images: [[Float]], width: Int, height: Int, channels: Int = 1, labels: [String]? = nil,
@@ -103,8 +120,12 @@ public struct ImageGrid: Plot {
     ///
     /// - Parameters:
     ///   - images: the batch; any number of samples (zero gives an empty grid).
-    ///   - width, height: the tile size for flat batches; checked against the shape otherwise.
+    ///   - width: the tile width for flat batches; checked against the shape otherwise. Default `nil`.
+    ///   - height: the tile height for flat batches; checked against the shape otherwise. Default `nil`.
     ///   - labels: one text per sample, drawn under its tile.
+    ///   - columns: tiles per row (default 8).
+    ///   - padding: pixels between and around tiles (default 2).
+    ///   - scale: integer magnification of each tile (default 1).
     /// - Throws: ``PlotError/invalidTile(index:reason:)`` when the shape cannot be read
     ///   as images or the labels do not match the batch.
     ///

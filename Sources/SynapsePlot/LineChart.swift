@@ -30,6 +30,13 @@ public struct LineChart: Plot {
         public var dashed: Bool
 
         /// A series at x = 1, 2, …, n (epoch numbers as Keras prints them).
+        ///
+        /// - Parameters:
+        ///   - name: the name shown in the legend (empty leaves the series out of it).
+        ///   - y: vertical positions, one per point; NaN or ±∞ leaves a gap.
+        ///   - color: the line colour; default `nil` picks the next ``Color/palette`` colour.
+        ///   - marker: the marker drawn at each point; default `.none`.
+        ///   - dashed: whether the line is dashed; default `false`.
         public init<Y: BinaryFloatingPoint>(name: String, y: [Y], color: Color? = nil, marker: Marker = .none,
                                             dashed: Bool = false) {
             self.init(name: name, x: (0..<y.count).map { Double($0 + 1) }, y: y, color: color, marker: marker, dashed: dashed)
@@ -37,6 +44,13 @@ public struct LineChart: Plot {
 
         /// A series with explicit x values.
         ///
+        /// - Parameters:
+        ///   - name: the name shown in the legend (empty leaves the series out of it).
+        ///   - x: horizontal positions, one per point.
+        ///   - y: vertical positions, one per point; NaN or ±∞ leaves a gap.
+        ///   - color: the line colour; default `nil` picks the next ``Color/palette`` colour.
+        ///   - marker: the marker drawn at each point; default `.none`.
+        ///   - dashed: whether the line is dashed; default `false`.
         /// - Precondition: `x` and `y` have the same count.
         public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y], color: Color? = nil,
                                                                     marker: Marker = .none, dashed: Bool = false) {
@@ -74,6 +88,14 @@ public struct LineChart: Plot {
     public var showsLegend: Bool
 
     /// A chart with the given texts and series.
+    ///
+    /// - Parameters:
+    ///   - title: the title above the chart; default `nil` (none).
+    ///   - xLabel: the horizontal axis title; default `nil`.
+    ///   - yLabel: the vertical axis title; default `nil`.
+    ///   - series: the lines, drawn in order; default none (add them with ``add(name:y:color:marker:)``).
+    ///   - width: image width in pixels; default 800.
+    ///   - height: image height in pixels; default 500.
     public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, series: [Series] = [],
                 width: Int = 800, height: Int = 500) {
         self.series = series
@@ -90,11 +112,25 @@ public struct LineChart: Plot {
     }
 
     /// Appends a series at x = 1, 2, …, n.
+    ///
+    /// - Parameters:
+    ///   - name: the name shown in the legend (empty leaves the series out of it).
+    ///   - y: vertical positions, one per point; NaN or ±∞ leaves a gap.
+    ///   - color: the line colour; default `nil` picks the next ``Color/palette`` colour.
+    ///   - marker: the marker drawn at each point; default `.none`.
     public mutating func add<Y: BinaryFloatingPoint>(name: String, y: [Y], color: Color? = nil, marker: Marker = .none) {
         series.append(Series(name: name, y: y, color: color, marker: marker))
     }
 
     /// Appends a series with explicit x values.
+    ///
+    /// - Parameters:
+    ///   - name: the name shown in the legend (empty leaves the series out of it).
+    ///   - x: horizontal positions, one per point.
+    ///   - y: vertical positions, one per point; NaN or ±∞ leaves a gap.
+    ///   - color: the line colour; default `nil` picks the next ``Color/palette`` colour.
+    ///   - marker: the marker drawn at each point; default `.none`.
+    /// - Precondition: `x` and `y` have the same count.
     public mutating func add<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y],
                                                                             color: Color? = nil, marker: Marker = .none) {
         series.append(Series(name: name, x: x, y: y, color: color, marker: marker))

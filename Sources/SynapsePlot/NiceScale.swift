@@ -23,8 +23,10 @@ public struct NiceScale: Sendable, Equatable {
     /// A scale covering `[low, high]` with at most `maximumTickCount` ticks.
     ///
     /// - Parameters:
-    ///   - low, high: the data range, in either order. Non-finite bounds give `[0, 1]`;
-    ///     an empty range (`low == high`) is widened by 10 % of the value (or ±1 at zero).
+    ///   - low: one end of the data range (the ends may come in either order). Non-finite
+    ///     bounds give `[0, 1]`; an empty range (`low == high`) is widened by 10 % of the
+    ///     value (or ±1 at zero).
+    ///   - high: the other end of the data range.
     ///   - maximumTickCount: at most this many ticks (at least 2).
     ///   - integerSteps: never step by less than 1 (for counts and epochs).
     public init(covering low: Double, _ high: Double, maximumTickCount: Int = 8, integerSteps: Bool = false) {
@@ -64,6 +66,9 @@ public struct NiceScale: Sendable, Equatable {
     public var labels: [String] { ticks.map(label) }
 
     /// `value` formatted with this scale's precision.
+    ///
+    /// - Parameter value: the number to format (a tick, or any value on the axis).
+    /// - Returns: the text, with as many decimals as ``step`` needs or in scientific notation.
     public func label(_ value: Double) -> String {
         guard value.isFinite else { return String(value) }
         // Steps are 1, 2 or 5 × 10^exponent: one significant digit.
@@ -121,6 +126,9 @@ public struct NiceScale: Sendable, Equatable {
     }
 
     /// The smallest number of the form 1, 2 or 5 × 10ⁿ that is ≥ `rough`.
+    ///
+    /// - Parameter rough: the smallest acceptable step.
+    /// - Returns: the nice step; 1 when `rough` is not positive and finite.
     public static func niceStep(atLeast rough: Double) -> Double {
         guard rough.isFinite, rough > 0 else { return 1 }
         let power = pow(10, (log10(rough)).rounded(.down))

@@ -22,6 +22,7 @@ extension Plot {
     /// The write is atomic: the bytes go to a temporary file in the same folder,
     /// which then replaces `url` in one step, so readers never see half a file.
     ///
+    /// - Parameter url: the destination file, ending in `.svg` or `.png`.
     /// - Throws: ``PlotError/unsupportedFormat(path:)`` for any other extension,
     ///   ``PlotError/writeFailed(path:reason:)`` when the file cannot be written.
     public func write(to url: URL) throws {
@@ -35,6 +36,10 @@ extension Plot {
     }
 
     /// Writes the plot to the file at `path`; see ``write(to:)``.
+    ///
+    /// - Parameter path: the destination file's path, ending in `.svg` or `.png`.
+    /// - Throws: ``PlotError/unsupportedFormat(path:)`` for any other extension,
+    ///   ``PlotError/writeFailed(path:reason:)`` when the file cannot be written.
     public func write(toPath path: String) throws {
         try write(to: URL(fileURLWithPath: path))
     }

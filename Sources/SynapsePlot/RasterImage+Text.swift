@@ -20,6 +20,7 @@ extension RasterImage {
     /// Draws `text` in the built-in ``BitmapFont``.
     ///
     /// - Parameters:
+    ///   - text: the text; characters outside printable ASCII are drawn as a hollow box.
     ///   - origin: the anchor point on the baseline (rounded to whole pixels so the
     ///     glyphs stay sharp).
     ///   - color: the text colour.

@@ -9,6 +9,10 @@ public struct Point: Sendable, Hashable {
     public var y: Double
 
     /// A point at `(x, y)`.
+    ///
+    /// - Parameters:
+    ///   - x: horizontal position in pixels from the left edge.
+    ///   - y: vertical position in pixels from the top edge.
     public init(x: Double, y: Double) {
         self.x = x
         self.y = y
@@ -17,7 +21,7 @@ public struct Point: Sendable, Hashable {
 
 /// An RGBA8 pixel canvas with anti-aliased drawing primitives: filled rectangles,
 /// lines of any thickness, disks and circles, and text in a built-in bitmap font
-/// (see ``BitmapFont``). ``png()`` encodes it with ``PNGEncoder``.
+/// (see ``BitmapFont``). ``png()`` encodes it with ``/SynapseIO/PNGEncoder``.
 ///
 /// Shapes are blended over the existing pixels with their colour's alpha ("source
 /// over"); edge pixels get partial coverage, so diagonal lines look smooth.
@@ -40,6 +44,10 @@ public struct RasterImage: Sendable, Equatable {
 
     /// A canvas filled with `background` (opaque white by default).
     ///
+    /// - Parameters:
+    ///   - width: width in pixels.
+    ///   - height: height in pixels.
+    ///   - background: the fill colour; default `.white`.
     /// - Precondition: `width` and `height` are positive.
     public init(width: Int, height: Int, background: Color = .white) {
         require(width > 0 && height > 0, "RasterImage: size must be positive, got \(width)×\(height)")
@@ -57,6 +65,10 @@ public struct RasterImage: Sendable, Equatable {
 
     /// The colour of pixel `(x, y)`; setting it replaces the pixel without blending.
     /// Reads outside the canvas give ``Color/clear``; writes there are ignored.
+    ///
+    /// - Parameters:
+    ///   - x: the column, 0 at the left.
+    ///   - y: the row, 0 at the top.
     public subscript(x: Int, y: Int) -> Color {
         get {
             guard x >= 0, y >= 0, x < width, y < height else { return .clear }
@@ -75,6 +87,12 @@ public struct RasterImage: Sendable, Equatable {
 
     /// Blends `color` over pixel `(x, y)`, scaled by `coverage` in [0, 1].
     /// Pixels outside the canvas are ignored.
+    ///
+    /// - Parameters:
+    ///   - x: the column, 0 at the left.
+    ///   - y: the row, 0 at the top.
+    ///   - color: the colour, blended "source over" with its alpha.
+    ///   - coverage: the share of the pixel covered, in [0, 1]; default 1.
     public mutating func blend(x: Int, y: Int, color: Color, coverage: Double = 1) {
         guard x >= 0, y >= 0, x < width, y < height, coverage > 0 else { return }
         if let clip, !clip.contains(Point(x: Double(x) + 0.5, y: Double(y) + 0.5)) { return }
@@ -95,6 +113,13 @@ public struct RasterImage: Sendable, Equatable {
 
     /// Fills the axis-aligned rectangle from `(x, y)` with the given size; edges
     /// that fall between pixels are blended by the fraction covered.
+    ///
+    /// - Parameters:
+    ///   - x: the left edge in pixels.
+    ///   - y: the top edge in pixels.
+    ///   - width: the width in pixels; nothing is drawn unless positive.
+    ///   - height: the height in pixels; nothing is drawn unless positive.
+    ///   - color: the colour, blended with its alpha.
     public mutating func fillRect(x: Double, y: Double, width: Double, height: Double, color: Color) {
         guard width > 0, height > 0, x.isFinite, y.isFinite, width.isFinite, height.isFinite else { return }
         let (left, top, right, bottom) = (x, y, x + width, y + height)
@@ -114,6 +139,12 @@ public struct RasterImage: Sendable, Equatable {
     ///
     /// Coverage comes from each pixel centre's distance to the segment, which gives
     /// the same smooth edges as Wu's algorithm at thickness 1 and works for any width.
+    ///
+    /// - Parameters:
+    ///   - start: one end.
+    ///   - end: the other end.
+    ///   - color: the colour, blended with its alpha.
+    ///   - thickness: the line width in pixels; default 1.
     public mutating func drawLine(from start: Point, to end: Point, color: Color, thickness: Double = 1) {
         guard start.x.isFinite, start.y.isFinite, end.x.isFinite, end.y.isFinite, thickness > 0 else { return }
         let half = thickness / 2
@@ -138,6 +169,11 @@ public struct RasterImage: Sendable, Equatable {
     }
 
     /// Fills a disk of `radius` pixels around `center`.
+    ///
+    /// - Parameters:
+    ///   - center: the centre.
+    ///   - radius: the radius in pixels; nothing is drawn unless positive.
+    ///   - color: the colour, blended with its alpha.
     public mutating func fillCircle(center: Point, radius: Double, color: Color) {
         guard center.x.isFinite, center.y.isFinite, radius > 0 else { return }
         guard let columns = clampedRange(center.x - radius - 1, center.x + radius + 1, limit: width),
@@ -152,6 +188,12 @@ public struct RasterImage: Sendable, Equatable {
     }
 
     /// Draws the outline of a circle of `radius` pixels with the given line thickness.
+    ///
+    /// - Parameters:
+    ///   - center: the centre.
+    ///   - radius: the radius in pixels, to the middle of the line.
+    ///   - color: the colour, blended with its alpha.
+    ///   - thickness: the line width in pixels; default 1.
     public mutating func strokeCircle(center: Point, radius: Double, color: Color, thickness: Double = 1) {
         guard center.x.isFinite, center.y.isFinite, radius > 0, thickness > 0 else { return }
         let reach = radius + thickness / 2 + 1

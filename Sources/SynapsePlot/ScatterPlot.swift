@@ -25,6 +25,12 @@ public struct ScatterPlot: Plot {
 
         /// A series of points `(x[i], y[i])`.
         ///
+        /// - Parameters:
+        ///   - name: the name shown in the legend (empty leaves the series out of it).
+        ///   - x: horizontal positions.
+        ///   - y: vertical positions, one per x.
+        ///   - color: the marker colour; default `nil` picks the next ``Color/palette`` colour.
+        ///   - marker: the marker shape; default `.circle` (`.none` also gives a circle).
         /// - Precondition: `x` and `y` have the same count.
         public init<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y], color: Color? = nil,
                                                                     marker: Marker = .circle) {
@@ -75,6 +81,15 @@ public struct ScatterPlot: Plot {
     public var showsLegend: Bool
 
     /// A scatter plot with the given texts and series.
+    ///
+    /// - Parameters:
+    ///   - title: the title above the plot; default `nil` (none).
+    ///   - xLabel: the horizontal axis title; default `nil`.
+    ///   - yLabel: the vertical axis title; default `nil`.
+    ///   - series: the point groups, drawn in order; default none.
+    ///   - referenceLine: a dashed line drawn under the points; default `nil` (none).
+    ///   - width: image width in pixels; default 600.
+    ///   - height: image height in pixels; default 500.
     public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, series: [Series] = [],
                 referenceLine: ReferenceLine? = nil, width: Int = 600, height: Int = 500) {
         self.series = series
@@ -95,6 +110,14 @@ public struct ScatterPlot: Plot {
 
     /// Predictions against the truth: x = true value, y = prediction, equal axes
     /// and the y = x line where a perfect model's points would lie.
+    ///
+    /// - Parameters:
+    ///   - trueValues: the targets, one per sample (x).
+    ///   - predicted: the model's outputs, one per sample (y).
+    ///   - title: the title; default `"Predicted vs true"`.
+    ///   - name: the series' legend name; default `""` (no legend).
+    /// - Returns: the plot, with axes titled `true` and `predicted`.
+    /// - Precondition: `trueValues` and `predicted` have the same count.
     public static func predictedVersusTrue<T: BinaryFloatingPoint, P: BinaryFloatingPoint>(
         trueValues: [T], predicted: [P], title: String? = "Predicted vs true", name: String = "") -> ScatterPlot {
         var plot = ScatterPlot(title: title, xLabel: "true", yLabel: "predicted",
@@ -104,6 +127,14 @@ public struct ScatterPlot: Plot {
     }
 
     /// Appends a series of points.
+    ///
+    /// - Parameters:
+    ///   - name: the name shown in the legend (empty leaves the series out of it).
+    ///   - x: horizontal positions.
+    ///   - y: vertical positions, one per x.
+    ///   - color: the marker colour; default `nil` picks the next ``Color/palette`` colour.
+    ///   - marker: the marker shape; default `.circle` (`.none` also gives a circle).
+    /// - Precondition: `x` and `y` have the same count.
     public mutating func add<X: BinaryFloatingPoint, Y: BinaryFloatingPoint>(name: String, x: [X], y: [Y],
                                                                             color: Color? = nil, marker: Marker = .circle) {
         series.append(Series(name: name, x: x, y: y, color: color, marker: marker))

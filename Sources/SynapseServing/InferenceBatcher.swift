@@ -77,7 +77,9 @@ public final class InferenceBatcher: @unchecked Sendable {
 
     /// Says that a predict request for `model` is on its way (its body is being
     /// read), so a batch being formed may wait for it. Every announce must be
-    /// followed by one ``submit(_:to:)`` or ``withdraw(_:)``.
+    /// followed by one `submit(_:to:)` or ``withdraw(_:)``.
+    ///
+    /// - Parameter model: the model the request is for.
     public func announce(_ model: ServedModel) {
         condition.lock()
         announced[ObjectIdentifier(model), default: 0] += 1
@@ -85,6 +87,8 @@ public final class InferenceBatcher: @unchecked Sendable {
     }
 
     /// Takes back an announcement whose request failed before it was submitted.
+    ///
+    /// - Parameter model: the model named in the matching ``announce(_:)``.
     public func withdraw(_ model: ServedModel) {
         condition.lock()
         decrementAnnounced(model)

@@ -68,6 +68,13 @@ public struct ModelServer: HTTPResponder {
 
     /// Routes one request, turns every ``ServingError`` into its JSON answer, and
     /// counts it.
+    ///
+    /// - Parameters:
+    ///   - request: the HTTP request.
+    ///   - context: Hummingbird's request context (its logger records failed requests at debug level).
+    /// - Returns: the answer: JSON for the model routes and errors, Prometheus text for `/metrics`.
+    /// - Throws: nothing in practice: every error becomes an error response (the signature is
+    ///   `HTTPResponder`'s).
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
         var route = "unmatched"

@@ -46,6 +46,7 @@ public struct PredictRequest: Sendable, Equatable {
 
     /// Parses a request body.
     ///
+    /// - Parameter bytes: the body, UTF-8 JSON: `{"instances": [...]}` or `{"inputs": ...}`.
     /// - Throws: ``ServingError`` (400) naming the first problem.
     public init(json bytes: some Collection<UInt8>) throws(ServingError) {
         let array = Array(bytes)

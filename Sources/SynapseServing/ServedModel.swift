@@ -57,7 +57,7 @@ public final class ServedModel: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - model: a model built for a known input shape (loaded, or called once): a
-    ///     ``Sequential``, a subclass, or a functional model (any number of inputs and outputs).
+    ///     `Sequential`, a subclass, or a functional model (any number of inputs and outputs).
     ///   - name: the name clients use.
     ///   - path: where it came from (for metadata and logs).
     /// - Throws: ``ServingError`` when the model has no known input shape.

@@ -29,6 +29,12 @@ public struct ServerMetrics: Sendable {
     }
 
     /// Counts one answered request and records its latency.
+    ///
+    /// - Parameters:
+    ///   - route: the route pattern (`/v1/models/{name}:predict`, `unmatched`), not the raw path.
+    ///   - method: the HTTP method, e.g. `POST`.
+    ///   - status: the response's status code.
+    ///   - duration: the time from the start of the handler to the response.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(namespace: "synapse", subsystem: "http", metricName: "requests", unitName: "total",
@@ -43,6 +49,10 @@ public struct ServerMetrics: Sendable {
     }
 
     /// Records one forward pass of `instances` instances of `model`.
+    ///
+    /// - Parameters:
+    ///   - model: the served model's name.
+    ///   - instances: the number of instances in the batch.
     public func recordBatch(model: String, instances: Int) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(namespace: "synapse", subsystem: "predict", metricName: "instances", unitName: "total",

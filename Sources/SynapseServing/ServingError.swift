@@ -23,12 +23,21 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// 400 Bad Request.
+    ///
+    /// - Parameter message: what is wrong with the request, in one sentence.
+    /// - Returns: the error, with no extra headers.
     public static func badRequest(_ message: String) -> ServingError { ServingError(.badRequest, message) }
 
     /// 404 Not Found.
+    ///
+    /// - Parameter message: what was not found, in one sentence.
+    /// - Returns: the error, with no extra headers.
     public static func notFound(_ message: String) -> ServingError { ServingError(.notFound, message) }
 
     /// "413 Content Too Large" for a body over `limit` bytes.
+    ///
+    /// - Parameter limit: the largest body accepted, in bytes (named in the message).
+    /// - Returns: the error, with no extra headers.
     public static func bodyTooLarge(limit: Int) -> ServingError {
         ServingError(.contentTooLarge, "the request body is larger than the limit of \(limit) bytes (see --max-body-bytes)")
     }

@@ -104,7 +104,8 @@ public final class SummaryWriter {
     ///   - images: `[N, H, W, C]` (C = 1, 3 or 4), `[N, H, W]`, or `[N, features]` with
     ///     `width` and `height`; values in [0, 1].
     ///   - step: the x coordinate (TensorBoard's step slider).
-    ///   - width, height: the tile size of a flat batch.
+    ///   - width: the tile width of a flat batch `[N, features]` (default `nil`).
+    ///   - height: the tile height of a flat batch `[N, features]` (default `nil`).
     ///   - columns: tiles per row (default 8).
     ///   - scale: each pixel drawn as a `scale × scale` block (default 2).
     /// - Throws: ``TensorBoardError/invalidSummary(tag:reason:)`` when the shape cannot be read as images.
@@ -123,7 +124,7 @@ public final class SummaryWriter {
     ///
     /// - Parameters:
     ///   - tag: the picture's name.
-    ///   - picture: an RGBA raster, e.g. a chart's ``RasterImage``.
+    ///   - picture: an RGBA raster, e.g. a chart's ``/SynapsePlot/RasterImage``.
     ///   - step: the x coordinate.
     /// - Throws: ``TensorBoardError/cannotWrite(path:reason:)`` when the file cannot be written.
     public func image(_ tag: String, _ picture: RasterImage, step: Int) throws {

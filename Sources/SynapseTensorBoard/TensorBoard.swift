@@ -100,7 +100,7 @@ public final class TensorBoard: Callback {
     public func setModel(_ model: Model) { self.model = model }
 
     /// Starts the `train` event file and, with histograms, chains a gradient hook
-    /// onto the optimizer's ``Optimizer/gradientTransform``.
+    /// onto the optimizer's ``/SynapseNN/Optimizer/gradientTransform``.
     ///
     /// - Parameter logs: unused.
     public func onTrainBegin(logs: Logs) {

@@ -4,7 +4,7 @@
 ///
 /// ``outputs(_:training:)`` returns the outputs as a list. As a plain layer (inside
 /// a ``Sequential``) it returns them side by side on the last axis, which
-/// ``Sampling`` and `Tensor.split(sizes:axis:)` take apart again.
+/// ``/SynapseNN/Sampling`` and ``/SynapseCore/Tensor/split(sizes:axis:)`` take apart again.
 ///
 /// - Shapes: `[batch, ...] → [[batch, ..., unitsᵢ]]`; as a layer
 ///   `[batch, ..., Σ unitsᵢ]` (the branches must agree on every other axis).
@@ -21,6 +21,10 @@ public final class Branches: Layer {
     public let branches: [Layer]
 
     /// Branches over `branches`; unnamed ones get unique names ("dense", "dense_1").
+    ///
+    /// - Parameters:
+    ///   - branches: the layers applied to the input, in output order; at least one.
+    ///   - name: a fixed name for this layer (default `nil`: "branches", made unique by the model).
     public init(_ branches: [Layer], name: String? = nil) {
         require(!branches.isEmpty, "Branches: needs at least one layer")
         var taken: Set<String> = []
@@ -39,6 +43,10 @@ public final class Branches: Layer {
     }
 
     /// Branches over the layers listed.
+    ///
+    /// - Parameters:
+    ///   - branches: the layers applied to the input, in output order; at least one.
+    ///   - name: a fixed name for this layer (default `nil`: "branches", made unique by the model).
     public convenience init(_ branches: Layer..., name: String? = nil) {
         self.init(branches, name: name)
     }
@@ -47,11 +55,21 @@ public final class Branches: Layer {
     public override var sublayers: [Layer] { branches }
 
     /// Every branch's output for `input`, in order.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, ...]`, fed to every branch.
+    ///   - training: whether dropout and batch statistics are active (default `false`).
+    /// - Returns: one tensor per branch, `[batch, ..., unitsᵢ]`.
     public func outputs(_ input: Tensor, training: Bool = false) -> [Tensor] {
         branches.map { $0(input, training: training) }
     }
 
     /// The branch outputs concatenated along the last axis.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, ...]`, fed to every branch.
+    ///   - training: whether dropout and batch statistics are active.
+    /// - Returns: `[batch, ..., Σ unitsᵢ]` (the single output itself with one branch).
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         let parts = outputs(input, training: training)
         return parts.count == 1 ? parts[0] : Tensor.concatenate(parts, axis: parts[0].rank - 1)

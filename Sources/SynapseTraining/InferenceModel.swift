@@ -27,7 +27,7 @@ public final class InferenceModel: @unchecked Sendable {
     public let inputShapes: [[Int]]
     /// The per-sample shape of each output, in order.
     public let outputShapes: [[Int]]
-    /// The input names of a functional model (its ``Input`` layers'), else empty.
+    /// The input names of a functional model (its ``/SynapseNN/Input`` layers'), else empty.
     public let inputNames: [String]
     /// The output names of a functional model, else empty.
     public let outputNames: [String]
@@ -39,7 +39,7 @@ public final class InferenceModel: @unchecked Sendable {
     ///
     /// - Parameter model: a built ``Sequential``, functional model or registered
     ///   subclass whose layers can describe themselves (built-in or registered layers).
-    /// - Throws: ``ModelFileError`` when the model cannot be described (a `Model`
+    /// - Throws: ``/SynapseNN/ModelFileError`` when the model cannot be described (a `Model`
     ///   subclass that is not registered, an unregistered custom layer) or is not built yet.
     init(copying model: Model) throws {
         model.buildFromDeclaredInput()
@@ -97,7 +97,7 @@ extension Model {
     /// tasks at once (see ``InferenceModel``). Later training of this model does not
     /// change the snapshot.
     ///
-    /// - Throws: ``ModelFileError`` for a model that cannot be described (a `Model`
+    /// - Throws: ``/SynapseNN/ModelFileError`` for a model that cannot be described (a `Model`
     ///   subclass that is not a registered `ConfigurableLayer`: share it with your own
     ///   synchronisation instead) or is not built.
     public func inferenceSnapshot() throws -> InferenceModel {

@@ -12,7 +12,7 @@ extension Model {
     ///     shuffling, held out for validation. As Keras, the first
     ///     `floor(samples · (1 − validationSplit))` samples train and the rest validate.
     ///   - validationData: explicit validation inputs and targets (overrides the split).
-    ///   - shuffle: reshuffle the training samples every epoch (from ``Random``).
+    ///   - shuffle: reshuffle the training samples every epoch (from ``/SynapseCore/Random``).
     ///   - callbacks: hooks; a ``History`` and, with `verbose > 0`, a ``ProgressBar`` are added.
     ///   - verbose: 0 silent, 1 progress bar (one line per epoch when not a terminal),
     ///     2 one line per epoch.
@@ -81,6 +81,12 @@ extension Model {
     /// gradients. Safe to call from several threads at once on a built model.
     ///
     /// - Shapes: `[samples, ...] → [samples, ...output]`.
+    ///
+    /// - Parameters:
+    ///   - x: inputs, `[samples, ...]`, on any device.
+    ///   - batchSize: samples per forward pass (default 32); must be positive.
+    ///   - callbacks: receive the predict hooks (begin, per batch, end) (default none).
+    /// - Returns: the outputs, `[samples, ...output]`, on `x`'s device.
     public func predict(_ x: Tensor, batchSize: Int = 32, callbacks: [any Callback] = []) -> Tensor {
         require(batchSize > 0, "predict: batchSize must be positive, got \(batchSize)")
         require(x.rank >= 1, "predict: inputs need a batch dimension, got a scalar")
@@ -113,7 +119,7 @@ extension Model {
     }
 
     /// Where this model computes: the device of its weights, or, before they are
-    /// built, ``Device/current`` (where they will be built). `fit`, `evaluate` and
+    /// built, ``/SynapseCore/Device/current`` (where they will be built). `fit`, `evaluate` and
     /// `predict` move their data there (`predict` returns its result on the input's device).
     public var executionDevice: Device {
         firstParameter?.value.device ?? .current

@@ -3,7 +3,7 @@
 extension Model {
     /// The summary table as text (also printed by ``summary()``).
     ///
-    /// The model must be built (called once, or declared with an ``Input``).
+    /// The model must be built (called once, or declared with an ``/SynapseNN/Input``).
     public func summaryText() -> String {
         buildFromDeclaredInput()
         let connections = graph.map(Self.connections)

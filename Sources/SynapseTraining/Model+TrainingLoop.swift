@@ -12,7 +12,7 @@ extension Model {
     ///
     /// - Parameters:
     ///   - loader: the training batches; they move to ``executionDevice`` as they are drawn.
-    ///   - epochs: the index of the last epoch, as Keras (see ``fit(x:y:epochs:batchSize:validationSplit:validationData:shuffle:callbacks:verbose:initialEpoch:)``).
+    ///   - epochs: the index of the last epoch, as Keras (see ``fit(x:y:epochs:batchSize:validationSplit:validationData:shuffle:callbacks:verbose:initialEpoch:)-(Tensor,_,_,_,_,_,_,_,_,_)``).
     ///   - validationData: an optional loader evaluated after every epoch.
     ///   - callbacks: hooks; a ``History`` and, with `verbose > 0`, a ``ProgressBar`` are added.
     ///   - verbose: 0 silent, 1 progress bar, 2 one line per epoch.

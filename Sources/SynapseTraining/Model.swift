@@ -63,12 +63,24 @@ open class Model: Layer {
 
     /// Runs a functional model's graph (one input, one output); subclasses override
     /// it with their computation.
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, ...]`.
+    ///   - training: whether dropout and batch statistics are active.
+    /// - Returns: the model's output for the batch, `[batch, ...output]`.
     open override func forward(_ input: Tensor, training: Bool) -> Tensor {
         guard let graph else { fatalError("\(type(of: self)) must override forward(_:training:)") }
         return graph.run([input], masks: [nil], training: training, model: name)[graph.singleOutput(model: name)].output
     }
 
     /// Runs a functional model's graph with the input's time-step mask.
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, time, ...]`.
+    ///   - mask: which time steps are real, bool `[batch, time]`.
+    ///   - training: whether dropout and batch statistics are active.
+    /// - Returns: the model's output for the batch; without a graph, that of
+    ///   ``forward(_:training:)`` (the mask is ignored).
     open override func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
         guard let graph else { return forward(input, training: training) }
         return graph.run([input], masks: [mask], training: training, model: name)[graph.singleOutput(model: name)].output
@@ -83,7 +95,7 @@ open class Model: Layer {
     ///
     /// A functional model with several outputs applies `loss` to each output (as
     /// Keras); give metrics by name then (`metrics: ["accuracy"]`)
-    /// so that each output gets its own, or use ``compile(optimizer:losses:lossWeights:metrics:)``.
+    /// so that each output gets its own, or use ``compile(optimizer:losses:lossWeights:metrics:)-(_,[String:Loss],_,_)``.
     public func compile(optimizer: Optimizer, loss: any Loss, metrics: [Metric] = []) {
         if isFunctional && outputNames.count > 1 {
             require(metrics.isEmpty, "compile: model '\(name)' has \(outputNames.count) outputs; give its metrics by name, or per output with compile(optimizer:losses:lossWeights:metrics:)")
@@ -113,6 +125,10 @@ open class Model: Layer {
     /// Configures training with Keras names: `"adam"`, `"sparse_categorical_crossentropy"`,
     /// `["accuracy"]`. "accuracy" is resolved from the loss as Keras does.
     ///
+    /// - Parameters:
+    ///   - optimizer: the optimizer's Keras name, e.g. `"adam"`, `"sgd"`, with its default settings.
+    ///   - loss: the loss's Keras name, e.g. `"mse"`, `"sparse_categorical_crossentropy"`.
+    ///   - metrics: metric names, e.g. `["accuracy"]` (default none).
     /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a name Synapse does not know.
     public func compile(optimizer: String, loss: String, metrics: [String] = []) throws {
         guard let optimizerObject = Optimizers.named(optimizer) else {
@@ -122,6 +138,13 @@ open class Model: Layer {
     }
 
     /// Configures training with an optimizer object and Keras names for the rest.
+    ///
+    /// - Parameters:
+    ///   - optimizer: updates the trainable parameters (they are assigned to it here).
+    ///   - loss: the loss's Keras name, e.g. `"mse"`, `"sparse_categorical_crossentropy"`.
+    ///   - metrics: metric names, e.g. `["accuracy"]` (default none).
+    /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a loss or metric name
+    ///   Synapse does not know.
     public func compile(optimizer: Optimizer, loss: String, metrics: [String] = []) throws {
         guard let lossObject = Losses.named(loss) else {
             throw ModelError.unknownName(kind: "loss", name: loss, known: Losses.names)
@@ -137,6 +160,10 @@ open class Model: Layer {
     ///                   metrics: ["accuracy"])   // sparse categorical accuracy
     /// ```
     ///
+    /// - Parameters:
+    ///   - optimizer: updates the trainable parameters (they are assigned to it here).
+    ///   - lossObject: the objective; layer regularization penalties are added to it.
+    ///   - metrics: metric names, resolved against `lossObject` (e.g. `["accuracy"]`).
     /// - Throws: ``ModelError/unknownName(kind:name:known:)`` for a metric name Synapse does not know.
     public func compile(optimizer: Optimizer, loss lossObject: any Loss, metrics: [String]) throws {
         if isFunctional && outputNames.count > 1 {
@@ -152,7 +179,7 @@ open class Model: Layer {
     }
 
     /// Builds the model from a declared input shape, when it has one (a
-    /// ``Sequential`` starting with an ``Input``). Does nothing by default.
+    /// ``Sequential`` starting with an ``/SynapseNN/Input``). Does nothing by default.
     open func buildFromDeclaredInput() {
         if let graph, !isBuilt { buildIfNeeded(inputShape: graph.inputs[0].shape) }
     }
@@ -165,6 +192,12 @@ open class Model: Layer {
     /// ``applyGradients(of:)`` and ``updateMetrics(yTrue:yPred:mask:)`` to keep the rest.
     /// While ``privacy`` is set, the default step is DP-SGD's (an override that does
     /// its own backward pass trains without privacy).
+    ///
+    /// - Parameters:
+    ///   - x: the batch's inputs, `[batch, ...]`, on ``executionDevice``.
+    ///   - y: the batch's targets, `[batch, ...]`.
+    /// - Returns: "loss" for the batch (a deferred device value); `fit` adds the
+    ///   metrics' running values.
     open func trainStep(x: Tensor, y: Tensor) -> Logs {
         if let privateTraining { return privateTraining.step(self, x: x, y: y) }
         if !objectives.isEmpty { return trainStep(inputs: [x], targets: [y]) }
@@ -182,6 +215,12 @@ open class Model: Layer {
     /// axis). The default train and test steps leave masked steps out of the loss.
     /// The default has no mask; ``Sequential`` and functional models thread masks
     /// through their layers.
+    ///
+    /// - Parameters:
+    ///   - x: a batch, `[batch, ...]`.
+    ///   - training: whether dropout and batch statistics are active.
+    /// - Returns: the output, `[batch, ...output]`, and its time-step mask (bool
+    ///   `[batch, time]`) or `nil`.
     open func forwardWithOutputMask(_ x: Tensor, training: Bool) -> (output: Tensor, mask: Tensor?) {
         if let graph {
             buildFromDeclaredInput()
@@ -191,6 +230,14 @@ open class Model: Layer {
     }
 
     /// Evaluation on a batch in inference mode; returns the batch loss.
+    ///
+    /// Updates the compiled metrics. Override it together with ``trainStep(x:y:)``
+    /// for custom objectives (Keras' `test_step`).
+    ///
+    /// - Parameters:
+    ///   - x: the batch's inputs, `[batch, ...]`, on ``executionDevice``.
+    ///   - y: the batch's targets, `[batch, ...]`.
+    /// - Returns: "loss" for the batch (a deferred device value).
     open func testStep(x: Tensor, y: Tensor) -> Logs {
         if !objectives.isEmpty { return testStep(inputs: [x], targets: [y]) }
         let loss = requireSingleLoss("testStep(x:y:)")
@@ -202,8 +249,11 @@ open class Model: Layer {
     }
 
     /// Backpropagates `loss` and takes one optimizer step, clearing the gradients
-    /// first. The optimizer's ``Optimizer/gradientTransform`` is the one place to see
+    /// first. The optimizer's ``/SynapseNN/Optimizer/gradientTransform`` is the one place to see
     /// or change the final gradients before the update.
+    ///
+    /// - Parameter loss: a scalar loss computed from the model's parameters with
+    ///   gradients recorded.
     public func applyGradients(of loss: Tensor) {
         let optimizer = requireCompiled()
         if optimizer.parameters.isEmpty { optimizer.parameters = trainableParameters }
@@ -229,6 +279,11 @@ open class Model: Layer {
 
     /// Runs one optimization step on one batch; returns the loss and metrics of
     /// that batch alone (metrics are reset first, as Keras does).
+    ///
+    /// - Parameters:
+    ///   - x: the batch's inputs, `[batch, ...]`, on the model's device.
+    ///   - y: the batch's targets, `[batch, ...]`.
+    /// - Returns: "loss" and each compiled metric's value for the batch.
     public func trainOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
         var logs = withExecutionContext(on: executionDevice) { trainStep(x: x, y: y) }
@@ -237,6 +292,13 @@ open class Model: Layer {
     }
 
     /// Evaluates one batch; returns its loss and metrics.
+    ///
+    /// The metrics are reset first, so they cover this batch alone.
+    ///
+    /// - Parameters:
+    ///   - x: the batch's inputs, `[batch, ...]`, on the model's device.
+    ///   - y: the batch's targets, `[batch, ...]`.
+    /// - Returns: "loss" and each compiled metric's value for the batch.
     public func testOnBatch(x: Tensor, y: Tensor) -> Logs {
         metrics.forEach { $0.reset() }
         var logs = withExecutionContext(on: executionDevice) { testStep(x: x, y: y) }

@@ -32,6 +32,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Samples per forward pass.")
     var batchSize = 256
 
+    @Option(name: .customLong("data-dir"),
+            help: "The folder of the bundled data sets (default: $SYNAPSE_DATA_DIR, the installed share/synapse, or a Data folder above the current one).")
+    var dataDirectory: String?
+
     @Flag(help: "Print the metrics as one JSON object.")
     var json = false
 
@@ -46,7 +50,9 @@ struct EvaluateCommand: ParsableCommand {
             let saved = try SavedModel.load(from: URL(fileURLWithPath: model))
             let spec = try Evaluation.dataSpec(for: data, labels: labels, saved: saved.preprocessing)
             let (logs, samples) = try Evaluation.evaluate(saved, data: spec, split: Evaluation.Split(rawValue: split)!,
-                                                          limit: limit, batchSize: batchSize)
+                                                          limit: limit, batchSize: batchSize,
+                                                          dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                                                              ?? DataDirectory.default)
             if json {
                 var object: [String: ConfigValue] = ["samples": .int(samples)]
                 for (key, value) in logs { object[key] = ConfigValue(value) }

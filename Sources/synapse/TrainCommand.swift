@@ -36,6 +36,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "One line per epoch instead of the progress bar.")
     var quiet = false
 
+    @Option(name: .customLong("data-dir"),
+            help: "The folder of the bundled data sets (default: $SYNAPSE_DATA_DIR, the installed share/synapse, or a Data folder above the current one).")
+    var dataDirectory: String?
+
     @Option(help: "Device to train on: cpu, isolated, cuda or cuda:N (overrides training.device).")
     var device: String?
 
@@ -58,6 +62,8 @@ struct TrainCommand: ParsableCommand {
                 ?? TrainingRun.defaultOutputDirectory(name: trainingConfig.name)
             let options = TrainingRun.Options(outputDirectory: output, resume: resume.map { URL(fileURLWithPath: $0) },
                                               epochs: epochs, limit: limit, batchSize: batchSize, verbose: quiet ? 2 : 1,
+                                              dataDirectory: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                                                  ?? DataDirectory.default,
                                               device: device.flatMap(Device.init(name:)))
             let run = TrainingRun(config: trainingConfig, options: options)
             let prepared = try run.prepare()

@@ -56,6 +56,41 @@ struct PimaDiabetesTests {
         #expect(found.standardizedFileURL.path == root.appendingPathComponent("a/Data").standardizedFileURL.path)
     }
 
+    @Test("An installed binary finds PREFIX/share/synapse from any folder, through symbolic links; the environment still wins")
+    func installedPrefix() throws {
+        let root = try FixtureFiles.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let prefix = root.appendingPathComponent("prefix")
+        let share = prefix.appendingPathComponent("share/synapse")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        let binary = prefix.appendingPathComponent("bin/synapse")
+        try Data().write(to: binary)
+        let elsewhere = root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere.appendingPathComponent("Data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("links"), withIntermediateDirectories: true)
+        let link = root.appendingPathComponent("links/synapse")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: binary)
+
+        let viaBinary = DataDirectory.resolve(environment: [:], currentDirectory: elsewhere, executable: binary)
+        #expect(viaBinary.standardizedFileURL.path == share.standardizedFileURL.path)
+        let viaLink = DataDirectory.resolve(environment: [:], currentDirectory: elsewhere, executable: link)
+        #expect(viaLink.standardizedFileURL.path == share.standardizedFileURL.path)
+        let overridden = DataDirectory.resolve(environment: ["SYNAPSE_DATA_DIR": "/srv/data"], currentDirectory: elsewhere, executable: binary)
+        #expect(overridden.path == "/srv/data")
+        // A build folder's binary has no share/synapse beside it: the Data/ search goes on.
+        let built = DataDirectory.resolve(environment: [:], currentDirectory: elsewhere,
+                                          executable: root.appendingPathComponent(".build/release/synapse"))
+        #expect(built.standardizedFileURL.path == elsewhere.appendingPathComponent("Data").standardizedFileURL.path)
+    }
+
+    @Test("A missing data set's error names --data-dir, SYNAPSE_DATA_DIR and the installed folder")
+    func missingFileAdvice() {
+        let message = DataSetError.missingFile(dataSet: "Pima Indians Diabetes", path: "/nowhere/pima/x.csv").description
+        #expect(message.contains("/nowhere/pima/x.csv") && message.contains("--data-dir")
+                && message.contains("SYNAPSE_DATA_DIR") && message.contains("share/synapse"))
+    }
+
     @Test("the repository's Data/ is the default when tests run from the package")
     func defaultIsRepository() {
         let url = DataDirectory.default

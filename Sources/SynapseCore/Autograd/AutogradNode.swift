@@ -223,7 +223,7 @@ extension Tensor {
     /// Whether this tensor is a leaf of the graph (made by the user, not by an op).
     public var isLeaf: Bool { node?.isLeaf ?? true }
 
-    /// The gradient accumulated by ``backward(_:)`` for a leaf, or `nil` if none was
+    /// The gradient accumulated by ``backward(_:createGraph:)`` for a leaf, or `nil` if none was
     /// computed yet (or this tensor is not a leaf).
     public var grad: Tensor? {
         node?.grad
@@ -249,6 +249,8 @@ extension Tensor {
 
     /// Replaces the accumulated gradient of a leaf; used by optimizers' gradient
     /// clipping and by data-parallel all-reduce.
+    ///
+    /// - Parameter gradient: the new gradient, of this tensor's shape, or `nil` to clear it.
     public func setGrad(_ gradient: Tensor?) {
         require(node?.isLeaf == true, "setGrad: only leaves that require grad hold a gradient")
         if let gradient {

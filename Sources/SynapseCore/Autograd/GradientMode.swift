@@ -16,11 +16,19 @@ public enum GradientMode {
 /// ```swift
 /// let prediction = withoutGradient { model(x) }
 /// ```
+///
+/// - Parameter body: the work to run with recording switched off.
+/// - Returns: what `body` returns.
+/// - Throws: rethrows what `body` throws.
 public func withoutGradient<R>(_ body: () throws -> R) rethrows -> R {
     try GradientMode.$recording.withValue(false, operation: body)
 }
 
 /// Runs `body` with gradient recording switched back on inside a no-grad scope.
+///
+/// - Parameter body: the work to run with recording switched on.
+/// - Returns: what `body` returns.
+/// - Throws: rethrows what `body` throws.
 public func withGradient<R>(_ body: () throws -> R) rethrows -> R {
     try GradientMode.$recording.withValue(true, operation: body)
 }

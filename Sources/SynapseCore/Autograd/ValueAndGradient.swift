@@ -10,7 +10,7 @@ enum DifferentiationScope {
 /// gradient with respect to each input, without touching any tensor's ``Tensor/grad``.
 ///
 /// The call is pure: it neither reads nor changes gradients accumulated elsewhere.
-/// Calls nest: inside another `valueAndGradient` (or ``gradient(of:at:createGraph:)``)
+/// Calls nest: inside another `valueAndGradient` (or ``gradient(of:at:createGraph:)-(([Tensor])->Tensor,_,_)``)
 /// the inner backward pass is recorded, so the outer gradient is exact, and inputs
 /// that belong to the outer computation stay connected to it.
 ///

@@ -5,21 +5,55 @@ import Synchronization
 /// Each case has a forward kernel and a gradient kernel that maps the upstream
 /// gradient to the input gradient using the saved input and/or output.
 public enum UnaryOp: Sendable, Hashable {
-    case negate, exp, log, log1p, sqrt, rsqrt, abs, square, sign, reciprocal
-    case sin, cos
+    /// `-x`.
+    case negate
+    /// `eˣ`.
+    case exp
+    /// The natural logarithm `ln x`.
+    case log
+    /// `ln(1 + x)`, accurate for small `x`.
+    case log1p
+    /// `√x`.
+    case sqrt
+    /// `1 / √x`.
+    case rsqrt
+    /// `|x|`.
+    case abs
+    /// `x²`.
+    case square
+    /// `1` for positive, `-1` for negative, `0` for zero.
+    case sign
+    /// `1 / x`.
+    case reciprocal
+    /// The sine of `x` (radians).
+    case sin
+    /// The cosine of `x` (radians).
+    case cos
     /// The error function.
     case erf
     /// `x^exponent` for a constant exponent.
     case power(Float)
     /// `min(max(x, lower), upper)`.
     case clamp(lower: Float, upper: Float)
+    /// `max(x, 0)`.
     case relu
+    /// `x` for positive `x`, else `alpha · x`.
     case leakyRelu(alpha: Float)
+    /// `x` for positive `x`, else `alpha · (eˣ − 1)`.
     case elu(alpha: Float)
+    /// Scaled ELU: `scale · x` for positive `x`, else `scale · alpha · (eˣ − 1)`, with
+    /// the fixed constants `alpha ≈ 1.6733` and `scale ≈ 1.0507`.
     case selu
     /// Exact GELU (`x·Φ(x)`) or its tanh approximation.
     case gelu(approximate: Bool)
-    case sigmoid, tanh, softplus, softsign
+    /// The logistic function `1 / (1 + e⁻ˣ)`.
+    case sigmoid
+    /// The hyperbolic tangent.
+    case tanh
+    /// `ln(1 + eˣ)`, computed stably.
+    case softplus
+    /// `x / (1 + |x|)`.
+    case softsign
     /// `x · sigmoid(x)` (SiLU).
     case swish
 }
@@ -65,22 +99,54 @@ public enum RandomDistribution: Sendable, Hashable {
 
 /// Elementwise functions of two floating-point tensors, with broadcasting.
 public enum BinaryOp: Sendable, Hashable {
-    case add, subtract, multiply, divide, power, minimum, maximum
+    /// `a + b`.
+    case add
+    /// `a − b`.
+    case subtract
+    /// `a · b`.
+    case multiply
+    /// `a / b`.
+    case divide
+    /// `a` raised to the power `b`.
+    case power
+    /// The smaller of `a` and `b` (NaN when either is NaN).
+    case minimum
+    /// The larger of `a` and `b` (NaN when either is NaN).
+    case maximum
 }
 
 /// Elementwise comparisons; the result is a bool mask.
 public enum ComparisonOp: Sendable, Hashable {
-    case equal, notEqual, less, lessEqual, greater, greaterEqual
+    /// `a == b`.
+    case equal
+    /// `a != b`.
+    case notEqual
+    /// `a < b`.
+    case less
+    /// `a <= b`.
+    case lessEqual
+    /// `a > b`.
+    case greater
+    /// `a >= b`.
+    case greaterEqual
 }
 
 /// Reductions along one group of axes.
 public enum ReductionOp: Sendable, Hashable {
-    case sum, max, min
+    /// The sum of the reduced elements.
+    case sum
+    /// The largest of the reduced elements.
+    case max
+    /// The smallest of the reduced elements.
+    case min
 }
 
 /// Index-of-extremum reductions; the result is int32.
 public enum ArgReductionOp: Sendable, Hashable {
-    case argmax, argmin
+    /// The index of the largest element (the first one on ties).
+    case argmax
+    /// The index of the smallest element (the first one on ties).
+    case argmin
 }
 
 /// How operands of an elementwise op are read to produce an output of `shape`:
@@ -95,6 +161,10 @@ public struct BroadcastLayout: Sendable, Equatable {
     public var strides: [[Int]] { operandShapes.map { Shape.broadcastStrides($0, to: shape) } }
 
     /// Layout that broadcasts operands of the given shapes to `shape`.
+    ///
+    /// - Parameters:
+    ///   - shape: the output shape, which every operand shape broadcasts to.
+    ///   - operandShapes: the operands' own shapes, in argument order.
     public init(shape: [Int], operandShapes: [[Int]]) {
         self.shape = shape
         self.operandShapes = operandShapes
@@ -146,17 +216,45 @@ public protocol Backend: AnyObject, Sendable {
     /// Makes and takes back this device's memory (with its block cache).
     var allocator: any DeviceAllocator { get }
     /// Uninitialised storage.
+    ///
+    /// - Parameter byteCount: the size in bytes.
+    /// - Returns: storage of `byteCount` bytes on this backend's device, contents undefined.
     func allocate(byteCount: Int) -> TensorStorage
     /// A copy of the first `byteCount` bytes.
+    ///
+    /// - Parameters:
+    ///   - source: storage on this backend's device.
+    ///   - byteCount: how many bytes to copy from the start of `source`.
+    /// - Returns: new storage of `byteCount` bytes.
     func copy(_ source: TensorStorage, byteCount: Int) -> TensorStorage
     /// Storage holding a copy of host bytes.
+    ///
+    /// - Parameter bytes: host memory to copy to the device.
+    /// - Returns: new storage of `bytes.count` bytes.
     func upload(_ bytes: UnsafeRawBufferPointer) -> TensorStorage
     /// Copies `bytes.count` bytes of `storage` to host memory.
+    ///
+    /// - Parameters:
+    ///   - storage: storage on this backend's device, holding at least `bytes.count` bytes.
+    ///   - bytes: the host buffer to fill.
     func download(_ storage: TensorStorage, into bytes: UnsafeMutableRawBufferPointer)
     /// Sets `count` elements of `dtype` to `value`.
+    ///
+    /// - Parameters:
+    ///   - storage: the storage to write, in place.
+    ///   - count: number of elements to set, from the start.
+    ///   - dtype: the element type of the storage.
+    ///   - value: the value, converted to `dtype`.
     func fill(_ storage: TensorStorage, count: Int, dtype: DType, value: Double)
     /// Converts `count` elements between dtypes (float→int truncates toward zero;
     /// anything→bool is `!= 0`).
+    ///
+    /// - Parameters:
+    ///   - source: `count` elements of `from`.
+    ///   - count: number of elements.
+    ///   - from: the source element type.
+    ///   - to: the result element type.
+    /// - Returns: new storage of `count` elements of `to`.
     func cast(_ source: TensorStorage, count: Int, from: DType, to: DType) -> TensorStorage
 
     // MARK: Random numbers
@@ -166,30 +264,99 @@ public protocol Backend: AnyObject, Sendable {
     /// `offset + i / 2`; truncated normal: round `r` of element `i` uses the block of
     /// counter `offset + i` with its high word set to `r`). Every backend gives the
     /// same numbers for the same seed and offset.
+    ///
+    /// - Parameters:
+    ///   - distribution: what to sample.
+    ///   - count: number of samples.
+    ///   - dtype: float32 or float64.
+    ///   - seed: the Philox key.
+    ///   - offset: the first counter block to use (see above).
+    /// - Returns: new storage of `count` samples of `dtype`.
     func random(_ distribution: RandomDistribution, count: Int, dtype: DType, seed: UInt64, offset: UInt64) -> TensorStorage
 
     // MARK: Elementwise
     /// `op` of each of `count` elements of a float32 or float64 tensor.
+    ///
+    /// - Parameters:
+    ///   - op: the function to apply.
+    ///   - x: the input elements.
+    ///   - dtype: float32 or float64.
+    ///   - count: number of elements.
+    /// - Returns: new storage of `count` elements of `dtype`.
     func unary(_ op: UnaryOp, _ x: TensorStorage, dtype: DType, count: Int) -> TensorStorage
     /// A fused gradient kernel (see ``ElementwiseGradient``): `upstream · f′` from the
     /// saved input or output, `count` elements of `dtype`.
+    ///
+    /// - Parameters:
+    ///   - op: the function whose derivative to apply.
+    ///   - saved: the forward input (relu, leakyRelu, clamp) or output (sigmoid, tanh).
+    ///   - upstream: the gradient of the forward output.
+    ///   - dtype: float32 or float64.
+    ///   - count: number of elements of each operand.
+    /// - Returns: the gradient of the forward input, `count` elements of `dtype`.
     func elementwiseGradient(_ op: ElementwiseGradient, saved: TensorStorage, upstream: TensorStorage,
                              dtype: DType, count: Int) -> TensorStorage
     /// Float32 or float64 binary op under a two-operand broadcast layout.
+    ///
+    /// - Parameters:
+    ///   - op: the function to apply.
+    ///   - a: the first operand, of `layout.operandShapes[0]`.
+    ///   - b: the second operand, of `layout.operandShapes[1]`.
+    ///   - dtype: float32 or float64, both operands' and the result's.
+    ///   - layout: how the operands broadcast to the output shape.
+    /// - Returns: new storage of `layout.shape`.
     func binary(_ op: BinaryOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType, layout: BroadcastLayout) -> TensorStorage
     /// Comparison of two tensors of `dtype` (float32 or int32); returns bool storage.
+    ///
+    /// - Parameters:
+    ///   - op: the comparison.
+    ///   - a: the left operand, of `layout.operandShapes[0]`.
+    ///   - b: the right operand, of `layout.operandShapes[1]`.
+    ///   - dtype: the operands' element type.
+    ///   - layout: how the operands broadcast to the output shape.
+    /// - Returns: new bool storage of `layout.shape`.
     func compare(_ op: ComparisonOp, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                  layout: BroadcastLayout) -> TensorStorage
     /// `mask ? a : b` under a three-operand layout (mask bool, values of `dtype`).
+    ///
+    /// - Parameters:
+    ///   - mask: bool, of `layout.operandShapes[0]`.
+    ///   - a: values taken where `mask` is true, of `layout.operandShapes[1]`.
+    ///   - b: values taken where `mask` is false, of `layout.operandShapes[2]`.
+    ///   - dtype: the element type of `a`, `b` and the result.
+    ///   - layout: how the three operands broadcast to the output shape.
+    /// - Returns: new storage of `layout.shape`.
     func select(_ mask: TensorStorage, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                 layout: BroadcastLayout) -> TensorStorage
 
     // MARK: Reductions
     /// Sum/max/min of float32 or float64 values over the middle axis of `[outer, extent, inner]`; result `[outer, inner]`.
+    ///
+    /// - Parameters:
+    ///   - op: the reduction.
+    ///   - x: `[outer, extent, inner]` elements.
+    ///   - dtype: float32 or float64.
+    ///   - geometry: the `outer`, `extent` and `inner` sizes.
+    /// - Returns: new storage of `[outer, inner]` elements of `dtype`.
     func reduce(_ op: ReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage
     /// Index of the first extremum along the middle axis; int32 result `[outer, inner]`.
+    ///
+    /// - Parameters:
+    ///   - op: argmax or argmin.
+    ///   - x: `[outer, extent, inner]` elements.
+    ///   - dtype: the element type of `x`.
+    ///   - geometry: the `outer`, `extent` and `inner` sizes.
+    /// - Returns: new int32 storage of `[outer, inner]` indices in `0..<extent`.
     func argReduce(_ op: ArgReductionOp, _ x: TensorStorage, dtype: DType, geometry: ReductionGeometry) -> TensorStorage
     /// Softmax (or log-softmax) of each row of a `[rows, columns]` float32 or float64 matrix.
+    ///
+    /// - Parameters:
+    ///   - x: `[rows, columns]` elements.
+    ///   - dtype: float32 or float64.
+    ///   - rows: number of rows.
+    ///   - columns: length of each row, the axis normalised over.
+    ///   - logarithmic: return log-softmax instead of softmax.
+    /// - Returns: new storage of `[rows, columns]` elements of `dtype`.
     func softmax(_ x: TensorStorage, dtype: DType, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage
 
     // MARK: Linear algebra
@@ -197,57 +364,161 @@ public protocol Backend: AnyObject, Sendable {
     /// is `k×n`, and `bias`, when given, holds `n` values added to every row of every
     /// `C[i]` (fused into the product, as BLAS `beta = 1` over a bias-filled `C`).
     /// A batch stride of 0 reuses one matrix for every batch entry.
+    ///
+    /// - Parameters:
+    ///   - a: the left matrices, `k×m` each when `transposeA`, else `m×k`.
+    ///   - b: the right matrices, `n×k` each when `transposeB`, else `k×n`.
+    ///   - bias: `n` values added to every row of the result, or `nil`.
+    ///   - dtype: float32 or float64.
+    ///   - batch: number of products.
+    ///   - m: rows of each result.
+    ///   - n: columns of each result.
+    ///   - k: the contracted dimension.
+    ///   - transposeA: read each `A[i]` transposed.
+    ///   - transposeB: read each `B[i]` transposed.
+    ///   - batchStrideA: elements between consecutive `A[i]` (0: one shared matrix).
+    ///   - batchStrideB: elements between consecutive `B[i]` (0: one shared matrix).
+    /// - Returns: new storage of `[batch, m, n]` elements of `dtype`.
     func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, dtype: DType, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage
 
     // MARK: Data movement
     /// Reads `shape` elements of `dtype` from `source` at `offset + Σ index·strides`
     /// into contiguous storage (slicing, permutation, broadcasting).
+    ///
+    /// - Parameters:
+    ///   - source: the storage to read.
+    ///   - dtype: the element type.
+    ///   - offset: the element index of the first element read.
+    ///   - strides: per dimension of `shape`, the step in elements in `source` (0 repeats).
+    ///   - shape: the shape of the result.
+    /// - Returns: new contiguous storage of `shape`.
     func stridedRead(_ source: TensorStorage, dtype: DType, offset: Int, strides: [Int], shape: [Int]) -> TensorStorage
     /// Writes (or adds, for float32) the contiguous `values` of `shape` into
     /// `destination` at `offset + Σ index·strides`, in place. The inverse of ``stridedRead(_:dtype:offset:strides:shape:)``.
+    ///
+    /// - Parameters:
+    ///   - values: contiguous elements of `shape`.
+    ///   - destination: the storage written in place.
+    ///   - dtype: the element type (float32 when `accumulate`).
+    ///   - offset: the element index in `destination` of the first element written.
+    ///   - strides: per dimension of `shape`, the step in elements in `destination`.
+    ///   - shape: the shape of `values`.
+    ///   - accumulate: add to the destination's elements instead of replacing them
+    ///     (targets repeated by a 0 stride then receive every value).
     func stridedWrite(_ values: TensorStorage, into destination: TensorStorage, dtype: DType, offset: Int,
                       strides: [Int], shape: [Int], accumulate: Bool)
     /// Picks entries along the middle axis of `[outer, extent, inner]` by int32
     /// `indices`; result `[outer, indices.count, inner]`. Stops on an index out of range.
+    ///
+    /// - Parameters:
+    ///   - x: `[outer, extent, inner]` elements of `dtype`.
+    ///   - dtype: the element type.
+    ///   - indices: int32 indices in `0..<extent`.
+    ///   - indexCount: number of indices.
+    ///   - geometry: the `outer`, `extent` and `inner` sizes of `x`.
+    /// - Returns: new storage of `[outer, indexCount, inner]`.
     func indexSelect(_ x: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                      geometry: ReductionGeometry) -> TensorStorage
     /// Adjoint of ``indexSelect(_:dtype:indices:indexCount:geometry:)``: zeros of
     /// `[outer, extent, inner]` (float32 or float64) with each gradient row added at its index.
+    ///
+    /// - Parameters:
+    ///   - gradient: `[outer, indexCount, inner]` elements of `dtype`.
+    ///   - dtype: float32 or float64.
+    ///   - indices: the int32 indices the forward selection used, in `0..<extent`.
+    ///   - indexCount: number of indices.
+    ///   - geometry: the `outer`, `extent` and `inner` sizes of the result.
+    /// - Returns: new storage of `[outer, extent, inner]`; repeated indices add up.
     func indexAdd(_ gradient: TensorStorage, dtype: DType, indices: TensorStorage, indexCount: Int,
                   geometry: ReductionGeometry) -> TensorStorage
 
     // MARK: Sliding windows (NHWC)
     /// Patches of an NHWC image batch as rows: `[batch·outH·outW, windowH·windowW·channels]`,
     /// zeros where the window covers padding.
+    ///
+    /// - Parameters:
+    ///   - x: the image batch, `geometry.inputShape`.
+    ///   - geometry: the window, strides, dilation and padding.
+    /// - Returns: new storage of `[patchCount, patchSize]`.
     func im2col(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// Adjoint of ``im2col(_:geometry:)``: sums patch rows back into an NHWC image batch.
+    ///
+    /// - Parameters:
+    ///   - columns: `[patchCount, patchSize]` patch rows.
+    ///   - geometry: the window, strides, dilation and padding.
+    /// - Returns: new storage of `geometry.inputShape`.
     func col2im(_ columns: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// 2-D convolution (cross-correlation) of a float32 NHWC batch `geometry.inputShape`
     /// with a kernel `[windowH·windowW·channels, outChannels]`; result
     /// `[batch·outH·outW, outChannels]`. Also returns what the backend wants to keep
     /// for ``conv2DKernelGradient(_:_:geometry:outChannels:saved:)`` (the default's
     /// im2col matrix), or `nil`. A default composes im2col and the GEMM.
+    ///
+    /// - Parameters:
+    ///   - x: the float32 input batch, `geometry.inputShape`.
+    ///   - kernel: `[windowH·windowW·channels, outChannels]`.
+    ///   - geometry: the window, strides, dilation and padding.
+    ///   - outChannels: number of output channels.
+    /// - Returns: the output `[batch·outH·outW, outChannels]` and what to keep for the
+    ///   kernel gradient, or `nil`.
     func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
                 outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?)
     /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its input
     /// (the transposed convolution): `gradient` `[batch·outH·outW, outChannels]` and
     /// the kernel → `geometry.inputShape`.
+    ///
+    /// - Parameters:
+    ///   - gradient: the output gradient, `[batch·outH·outW, outChannels]`.
+    ///   - kernel: `[windowH·windowW·channels, outChannels]`.
+    ///   - geometry: the forward convolution's geometry.
+    ///   - outChannels: number of output channels.
+    /// - Returns: new storage of `geometry.inputShape`.
     func conv2DInputGradient(_ gradient: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
                              outChannels: Int) -> TensorStorage
     /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its kernel:
     /// input and `gradient` → `[windowH·windowW·channels, outChannels]`. `saved` is what
     /// the forward returned for this input, or `nil`.
+    ///
+    /// - Parameters:
+    ///   - x: the forward input, `geometry.inputShape`.
+    ///   - gradient: the output gradient, `[batch·outH·outW, outChannels]`.
+    ///   - geometry: the forward convolution's geometry.
+    ///   - outChannels: number of output channels.
+    ///   - saved: what ``conv2D(_:_:geometry:outChannels:)`` returned as `saved`, or `nil`.
+    /// - Returns: new storage of `[windowH·windowW·channels, outChannels]`.
     func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
                               outChannels: Int, saved: TensorStorage?) -> TensorStorage
     /// Max pooling per channel; also returns, per output, the flat input index of the
     /// maximum (int32), for the backward pass.
+    ///
+    /// - Parameters:
+    ///   - x: the float32 input batch, `geometry.inputShape`.
+    ///   - geometry: the window, strides and padding.
+    /// - Returns: the output, `geometry.outputShape`, and per output element the
+    ///   flat index of its maximum in `x` (`-1` for a window that covers only padding).
     func maxPool2D(_ x: TensorStorage, geometry: WindowGeometry) -> (output: TensorStorage, indices: TensorStorage)
     /// Routes each output gradient to the input position that held the maximum.
+    ///
+    /// - Parameters:
+    ///   - gradient: the output gradient, `geometry.outputShape`.
+    ///   - indices: the indices ``maxPool2D(_:geometry:)`` returned.
+    ///   - geometry: the forward pooling's geometry.
+    /// - Returns: new storage of `geometry.inputShape`.
     func maxPool2DBackward(_ gradient: TensorStorage, indices: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// Average pooling per channel; padded positions are not counted.
+    ///
+    /// - Parameters:
+    ///   - x: the float32 input batch, `geometry.inputShape`.
+    ///   - geometry: the window, strides and padding.
+    /// - Returns: new storage of `geometry.outputShape`.
     func averagePool2D(_ x: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// Spreads each output gradient evenly over its window.
+    ///
+    /// - Parameters:
+    ///   - gradient: the output gradient, `geometry.outputShape`.
+    ///   - geometry: the forward pooling's geometry.
+    /// - Returns: new storage of `geometry.inputShape`.
     func averagePool2DBackward(_ gradient: TensorStorage, geometry: WindowGeometry) -> TensorStorage
 
     // MARK: Recurrent sequences
@@ -256,11 +527,33 @@ public protocol Backend: AnyObject, Sendable {
     /// (outputs in processing order, then the final states) and what the backward
     /// pass needs. `mask` is bool `[batch, time]`; `recurrentMask` scales `h` before
     /// the recurrent product (recurrent dropout), `[batch, units]`.
+    ///
+    /// - Parameters:
+    ///   - geometry: the cell, sizes, activations and direction.
+    ///   - projected: `[batch, time, gates·units]`, the input projection with its bias.
+    ///   - recurrentKernel: `[units, gates·units]`.
+    ///   - recurrentBias: the GRU's recurrent bias `[gates·units]`, or `nil`.
+    ///   - initialStates: `[batch, units]` each: `h`, and `c` for the LSTM.
+    ///   - mask: bool `[batch, time]`; at a `false` step the states are kept, or `nil`.
+    ///   - recurrentMask: `[batch, units]` multiplying `h` before the recurrent product, or `nil`.
+    /// - Returns: `[batch, time + states, units]` and the state saved for
+    ///   ``recurrentBackward(_:saved:recurrentKernel:mask:recurrentMask:upstream:)``.
     func recurrentForward(_ geometry: RecurrentGeometry, projected: TensorStorage, recurrentKernel: TensorStorage,
                           recurrentBias: TensorStorage?, initialStates: [TensorStorage], mask: TensorStorage?,
                           recurrentMask: TensorStorage?) -> (output: TensorStorage, saved: RecurrentSavedState)
     /// Backpropagation through time: the gradient of the projection, of the recurrent
     /// product's input where it differs (GRU), and of the initial states.
+    ///
+    /// - Parameters:
+    ///   - geometry: the forward pass's geometry.
+    ///   - saved: what ``recurrentForward(_:projected:recurrentKernel:recurrentBias:initialStates:mask:recurrentMask:)`` saved.
+    ///   - recurrentKernel: `[units, gates·units]`.
+    ///   - mask: the forward pass's bool `[batch, time]` mask, or `nil`.
+    ///   - recurrentMask: the forward pass's `[batch, units]` recurrent dropout mask, or `nil`.
+    ///   - upstream: the gradient of the forward output, `[batch, time + states, units]`.
+    /// - Returns: the gradient of `projected` (`[batch, time, gates·units]`), that of the
+    ///   recurrent product's input for the GRU (same shape; `nil` for other cells), and
+    ///   one `[batch, units]` gradient per initial state.
     func recurrentBackward(_ geometry: RecurrentGeometry, saved: RecurrentSavedState, recurrentKernel: TensorStorage,
                            mask: TensorStorage?, recurrentMask: TensorStorage?, upstream: TensorStorage)
         -> (projected: TensorStorage, recurrent: TensorStorage?, initialStates: [TensorStorage])
@@ -268,6 +561,13 @@ public protocol Backend: AnyObject, Sendable {
     // MARK: Optimizer updates
     /// One fused optimizer step over `count` float32 elements, in place: writes
     /// `parameter` and the rule's state `slots`, reads `gradient`.
+    ///
+    /// - Parameters:
+    ///   - rule: the update rule and its constants for this step.
+    ///   - parameter: `count` float32 elements, updated in place.
+    ///   - gradient: `count` float32 elements.
+    ///   - slots: ``ParameterUpdateRule/slotCount`` state buffers of `count` float32 elements, updated in place.
+    ///   - count: number of elements.
     func applyUpdate(_ rule: ParameterUpdateRule, parameter: TensorStorage, gradient: TensorStorage,
                      slots: [TensorStorage], count: Int)
 }

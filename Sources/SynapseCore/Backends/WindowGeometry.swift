@@ -31,6 +31,13 @@ public struct WindowGeometry: Sendable, Hashable {
 
     /// Computes output size and padding for an input of `[batch, height, width, channels]`.
     ///
+    /// - Parameters:
+    ///   - inputShape: `[batch, height, width, channels]` (must have four dimensions).
+    ///   - window: the window's `(height, width)` in taps.
+    ///   - strides: the `(height, width)` step between window positions.
+    ///   - dilation: the `(height, width)` spacing between taps; default `(1, 1)`.
+    ///   - padding: ``Padding/valid``, ``Padding/same`` or ``Padding/causal``.
+    ///
     /// - Returns: `nil` when the window does not fit ("valid" padding on a too small input).
     public init?(inputShape: [Int], window: (Int, Int), strides: (Int, Int), dilation: (Int, Int) = (1, 1),
                  padding: Padding) {
@@ -65,6 +72,22 @@ public struct WindowGeometry: Sendable, Hashable {
     }
 
     /// Geometry with every field given (adjoint ops such as transposed convolution).
+    ///
+    /// - Parameters:
+    ///   - batch: images in the batch.
+    ///   - inputHeight: the input's height in pixels.
+    ///   - inputWidth: the input's width in pixels.
+    ///   - channels: the input's channels.
+    ///   - outputHeight: the output's height (window positions down).
+    ///   - outputWidth: the output's width (window positions across).
+    ///   - windowHeight: the window's height in taps.
+    ///   - windowWidth: the window's width in taps.
+    ///   - strideHeight: the vertical step between window positions.
+    ///   - strideWidth: the horizontal step between window positions.
+    ///   - dilationHeight: the vertical spacing between taps; default 1.
+    ///   - dilationWidth: the horizontal spacing between taps; default 1.
+    ///   - padTop: padding rows before the first input row.
+    ///   - padLeft: padding columns before the first input column.
     public init(batch: Int, inputHeight: Int, inputWidth: Int, channels: Int, outputHeight: Int, outputWidth: Int,
                 windowHeight: Int, windowWidth: Int, strideHeight: Int, strideWidth: Int,
                 dilationHeight: Int = 1, dilationWidth: Int = 1, padTop: Int, padLeft: Int) {
@@ -84,6 +107,9 @@ public struct WindowGeometry: Sendable, Hashable {
         windowHeight == 1 && windowWidth == 1 && strideHeight == 1 && strideWidth == 1 && padTop == 0 && padLeft == 0
             && outputHeight == inputHeight && outputWidth == inputWidth
     }
+    /// The input batch's shape, `[batch, inputHeight, inputWidth, channels]`.
     public var inputShape: [Int] { [batch, inputHeight, inputWidth, channels] }
+    /// The output batch's shape, `[batch, outputHeight, outputWidth, channels]` (as
+    /// pooling makes it; a convolution's output has its own channel count).
     public var outputShape: [Int] { [batch, outputHeight, outputWidth, channels] }
 }

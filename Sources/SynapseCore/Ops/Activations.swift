@@ -9,15 +9,25 @@ extension Tensor {
 
     /// `x` for positive inputs, `alpha · x` otherwise. Keras' default slope is 0.3
     /// (PyTorch's 0.01).
+    ///
+    /// - Parameter alpha: the slope for negative inputs; default 0.3.
+    /// - Returns: a tensor of this tensor's shape and dtype.
     public func leakyRelu(alpha: Float = 0.3) -> Tensor { unary(.leakyRelu(alpha: alpha), name: "leakyRelu") }
 
     /// `x` for positive inputs, `alpha · (eˣ − 1)` otherwise.
+    ///
+    /// - Parameter alpha: the scale of the negative part; default 1.
+    /// - Returns: a tensor of this tensor's shape and dtype.
     public func elu(alpha: Float = 1) -> Tensor { unary(.elu(alpha: alpha), name: "elu") }
 
     /// Scaled ELU with the self-normalising constants of Klambauer et al.
     public func selu() -> Tensor { unary(.selu, name: "selu") }
 
     /// Gaussian error linear unit, `x · Φ(x)`; `approximate` uses the tanh form.
+    ///
+    /// - Parameter approximate: use `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`
+    ///   instead of the exact erf form; default `false`.
+    /// - Returns: a tensor of this tensor's shape and dtype.
     public func gelu(approximate: Bool = false) -> Tensor { unary(.gelu(approximate: approximate), name: "gelu") }
 
     /// Logistic sigmoid `1 / (1 + e⁻ˣ)`.
@@ -36,10 +46,18 @@ extension Tensor {
     public func swish() -> Tensor { unary(.swish, name: "swish") }
 
     /// Softmax along `axis` (default: the last): non-negative values summing to 1.
+    ///
+    /// - Parameter axis: the axis to normalise over; negative counts from the end.
+    ///   Default -1.
+    /// - Returns: a floating-point tensor of this tensor's shape.
     public func softmax(axis: Int = -1) -> Tensor { rowSoftmax(axis: axis, logarithmic: false) }
 
     /// Log-softmax along `axis` (default: the last): `x − logsumexp(x)`, stable for
     /// large inputs.
+    ///
+    /// - Parameter axis: the axis to normalise over; negative counts from the end.
+    ///   Default -1.
+    /// - Returns: a floating-point tensor of this tensor's shape.
     public func logSoftmax(axis: Int = -1) -> Tensor { rowSoftmax(axis: axis, logarithmic: true) }
 
     private func rowSoftmax(axis: Int, logarithmic: Bool) -> Tensor {

@@ -50,6 +50,10 @@ extension Tensor {
 
     /// Elementwise `self ^ exponent`. The gradient with respect to the exponent is
     /// `y · log(self)` (NaN for negative bases, as in PyTorch).
+    ///
+    /// - Parameter exponent: a floating-point tensor of this tensor's dtype and device,
+    ///   broadcastable with this tensor.
+    /// - Returns: a tensor of the broadcast shape.
     public func pow(_ exponent: Tensor) -> Tensor {
         Tensor.binary(.power, self, exponent, name: "pow") { g, a, b, needs in
             (needs.lhs ? g * b * a.pow(b - 1) : nil, needs.rhs ? g * a.pow(b) * a.log() : nil)
@@ -57,6 +61,11 @@ extension Tensor {
     }
 
     /// Elementwise minimum; the gradient goes to the smaller operand (the left one on ties).
+    ///
+    /// - Parameters:
+    ///   - lhs: a floating-point tensor.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a tensor of the broadcast shape.
     public static func minimum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
         binary(.minimum, lhs, rhs, name: "minimum") { g, a, b, _ in
             let takeLeft = (a .<= b).to(g.dtype)
@@ -65,6 +74,11 @@ extension Tensor {
     }
 
     /// Elementwise maximum; the gradient goes to the larger operand (the left one on ties).
+    ///
+    /// - Parameters:
+    ///   - lhs: a floating-point tensor.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a tensor of the broadcast shape.
     public static func maximum(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
         binary(.maximum, lhs, rhs, name: "maximum") { g, a, b, _ in
             let takeLeft = (a .>= b).to(g.dtype)

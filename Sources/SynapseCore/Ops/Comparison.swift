@@ -14,20 +14,90 @@ extension Tensor {
         return Tensor(storage: storage, shape: shape, dtype: .bool)
     }
 
-    /// Elementwise equality, broadcast; a bool mask.
+    /// Elementwise equality (`lhs == rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .== (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.equal, lhs, rhs, name: "equal") }
+    /// Elementwise inequality (`lhs != rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .!= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.notEqual, lhs, rhs, name: "notEqual") }
+    /// Elementwise less-than (`lhs < rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .< (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.less, lhs, rhs, name: "less") }
+    /// Elementwise less-than-or-equal (`lhs <= rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .<= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.lessEqual, lhs, rhs, name: "lessEqual") }
+    /// Elementwise greater-than (`lhs > rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .> (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.greater, lhs, rhs, name: "greater") }
+    /// Elementwise greater-than-or-equal (`lhs >= rhs`), broadcast; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: a tensor of the same dtype and device, broadcastable with `lhs`.
+    /// - Returns: a bool tensor of the broadcast shape.
     public static func .>= (lhs: Tensor, rhs: Tensor) -> Tensor { comparison(.greaterEqual, lhs, rhs, name: "greaterEqual") }
 
-    /// Comparisons with a scalar of the tensor's dtype.
+    /// Elementwise equality (`lhs == rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .== (lhs: Tensor, rhs: Float) -> Tensor { lhs .== scalarLike(lhs, rhs) }
+    /// Elementwise inequality (`lhs != rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .!= (lhs: Tensor, rhs: Float) -> Tensor { lhs .!= scalarLike(lhs, rhs) }
+    /// Elementwise less-than (`lhs < rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .< (lhs: Tensor, rhs: Float) -> Tensor { lhs .< scalarLike(lhs, rhs) }
+    /// Elementwise less-than-or-equal (`lhs <= rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .<= (lhs: Tensor, rhs: Float) -> Tensor { lhs .<= scalarLike(lhs, rhs) }
+    /// Elementwise greater-than (`lhs > rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .> (lhs: Tensor, rhs: Float) -> Tensor { lhs .> scalarLike(lhs, rhs) }
+    /// Elementwise greater-than-or-equal (`lhs >= rhs`) with a scalar of the tensor's dtype; a bool mask.
+    ///
+    /// - Parameters:
+    ///   - lhs: a tensor of any dtype.
+    ///   - rhs: the scalar, converted to `lhs`'s dtype.
+    /// - Returns: a bool tensor of `lhs`'s shape.
     public static func .>= (lhs: Tensor, rhs: Float) -> Tensor { lhs .>= scalarLike(lhs, rhs) }
 
     private static func scalarLike(_ tensor: Tensor, _ value: Float) -> Tensor {
@@ -52,6 +122,12 @@ extension Tensor {
     /// ```swift
     /// let positive = Tensor.where(x .> 0, x, Tensor.zeros(like: x))
     /// ```
+    ///
+    /// - Parameters:
+    ///   - condition: a bool mask.
+    ///   - whenTrue: values taken where `condition` is true.
+    ///   - whenFalse: values taken elsewhere, of `whenTrue`'s dtype and device.
+    /// - Returns: a tensor of the shape all three broadcast to, of `whenTrue`'s dtype.
     public static func `where`(_ condition: Tensor, _ whenTrue: Tensor, _ whenFalse: Tensor) -> Tensor {
         condition.requireDType(.bool, "where (condition)")
         requireSameDTypeAndDevice("where", whenTrue, whenFalse)

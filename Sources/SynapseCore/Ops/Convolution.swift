@@ -14,6 +14,10 @@
 extension Tensor {
     /// The im2col matrix of an NHWC batch: one row per output pixel holding its
     /// window, `[batch·outH·outW, windowH·windowW·channels]`. Differentiable.
+    ///
+    /// - Parameter geometry: the window, strides, dilation and padding; this float32
+    ///   tensor's shape must be `geometry.inputShape`.
+    /// - Returns: `[geometry.patchCount, geometry.patchSize]`, zeros where a window covers padding.
     public func patches(_ geometry: WindowGeometry) -> Tensor {
         requireDType(.float32, "patches")
         require(shape == geometry.inputShape, "patches: input shape \(Shape.describe(shape)) does not match the geometry's \(Shape.describe(geometry.inputShape))")
@@ -26,6 +30,10 @@ extension Tensor {
 
     /// col2im: sums the rows of a patch matrix back into an NHWC batch of
     /// `geometry.inputShape` (the adjoint of ``patches(_:)``). Differentiable.
+    ///
+    /// - Parameter geometry: the window, strides, dilation and padding; this float32
+    ///   tensor's shape must be `[geometry.patchCount, geometry.patchSize]`.
+    /// - Returns: `geometry.inputShape`, overlapping windows' contributions summed.
     public func foldingPatches(_ geometry: WindowGeometry) -> Tensor {
         requireDType(.float32, "foldingPatches")
         require(shape == [geometry.patchCount, geometry.patchSize],

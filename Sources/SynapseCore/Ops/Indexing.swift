@@ -32,21 +32,30 @@ public protocol TensorIndexExpression {
 extension TensorIndex: TensorIndexExpression {
     public var tensorIndex: TensorIndex { self }
 }
+/// An integer in a tensor subscript picks one position and removes the axis;
+/// negative counts from the end.
 extension Int: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .index(self) }
 }
+/// A half-open range `a..<b` in a tensor subscript keeps positions `a` up to `b − 1`
+/// of the axis; negative bounds count from the end.
 extension Range<Int>: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound, step: 1) }
 }
+/// A closed range `a...b` in a tensor subscript keeps positions `a` through `b`
+/// of the axis.
 extension ClosedRange<Int>: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound + 1, step: 1) }
 }
+/// A range `a...` in a tensor subscript keeps the axis from position `a` to its end.
 extension PartialRangeFrom<Int>: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: nil, step: 1) }
 }
+/// A range `..<b` in a tensor subscript keeps the axis's positions below `b`.
 extension PartialRangeUpTo<Int>: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound, step: 1) }
 }
+/// A range `...b` in a tensor subscript keeps the axis's positions up to and including `b`.
 extension PartialRangeThrough<Int>: TensorIndexExpression {
     public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound + 1, step: 1) }
 }
@@ -59,6 +68,13 @@ extension TensorIndexExpression where Self == TensorIndex {
     /// The remaining axes.
     public static var ellipsis: TensorIndex { .remainingAxes }
     /// Every `step`-th position from `start` below `end`.
+    ///
+    /// - Parameters:
+    ///   - start: the first position (negative counts from the end); `nil` for 0.
+    ///   - end: the position to stop before (negative counts from the end); `nil` for
+    ///     the axis's size.
+    ///   - step: the distance between positions; must be positive.
+    /// - Returns: a ``TensorIndex/range(start:end:step:)`` index.
     public static func stride(_ start: Int?, _ end: Int?, by step: Int) -> TensorIndex {
         .range(start: start, end: end, step: step)
     }
@@ -68,11 +84,21 @@ extension Tensor {
     /// Slices with integers, ranges, strided ranges, `.all`,
     /// `.newAxis` and `.ellipsis`. The result is a copy;
     /// the gradient is scattered back into the sliced positions.
+    ///
+    /// - Parameter indices: one entry per axis (integers, ranges, ``TensorIndex``
+    ///   values); axes not named are kept whole, and `.ellipsis` may appear once.
+    /// - Returns: the selected elements, with integer-indexed axes removed and
+    ///   `.newAxis` dimensions of size 1 inserted.
     public subscript(_ indices: any TensorIndexExpression...) -> Tensor {
         slice(indices.map(\.tensorIndex))
     }
 
     /// Slicing with an array of indices (see the variadic subscript).
+    ///
+    /// - Parameter indices: one entry per axis; axes not named are kept whole, and
+    ///   ``TensorIndex/remainingAxes`` may appear once.
+    /// - Returns: a copy of the selected elements, with integer-indexed axes removed
+    ///   and inserted axes of size 1 added.
     public func slice(_ indices: [TensorIndex]) -> Tensor {
         let explicitAxes = indices.filter { if case .insertedAxis = $0 { return false }; if case .remainingAxes = $0 { return false }; return true }.count
         require(indices.filter({ $0 == .remainingAxes }).count <= 1, "subscript: at most one ellipsis")
@@ -157,6 +183,12 @@ extension Tensor {
     ///
     /// - Shapes: `self [d₀ … dₐ … dₙ]`, `indices [i…]` → `[d₀ … i… … dₙ]`.
     /// - The gradient adds each picked slice back at its index (repeated indices accumulate).
+    ///
+    /// - Parameters:
+    ///   - indices: an int32 tensor of any shape on this tensor's device, holding
+    ///     positions in `0..<shape[axis]`.
+    ///   - axis: the axis to pick along; negative counts from the end. Default 0.
+    /// - Returns: `shape[..<axis] + indices.shape + shape[(axis + 1)...]`, of this tensor's dtype.
     public func gather(_ indices: Tensor, axis: Int = 0) -> Tensor {
         indices.requireDType(.int32, "gather (indices)")
         require(indices.device == device, "gather: the indices are on \(indices.device), the values on \(device); move one with .to(.\(device))")
@@ -191,6 +223,9 @@ extension Tensor {
 
     /// One-hot encoding of an int32 tensor: a float32 tensor with a new last axis of
     /// size `depth`. Indices outside `0..<depth` give all-zero rows (as Keras).
+    ///
+    /// - Parameter depth: the number of classes; must be positive.
+    /// - Returns: a float32 tensor of shape `shape + [depth]`.
     public func oneHot(depth: Int) -> Tensor {
         requireDType(.int32, "oneHot")
         require(depth > 0, "oneHot: depth must be positive, got \(depth)")

@@ -5,6 +5,12 @@ extension Tensor {
     /// ```swift
     /// Tensor.concatenate([a, b], axis: 1)   // [2, 3] and [2, 4] → [2, 7]
     /// ```
+    ///
+    /// - Parameters:
+    ///   - tensors: at least one tensor, all of one dtype, rank and device, with equal
+    ///     dimensions except along `axis`.
+    ///   - axis: the axis to join along; negative counts from the end. Default 0.
+    /// - Returns: a tensor whose `axis` dimension is the sum of the inputs'.
     public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
         require(!tensors.isEmpty, "concatenate: needs at least one tensor")
         let first = tensors[0]
@@ -37,6 +43,12 @@ extension Tensor {
     }
 
     /// Joins tensors of equal shape along a new axis.
+    ///
+    /// - Parameters:
+    ///   - tensors: at least one tensor, all of the same shape, dtype and device.
+    ///   - axis: where the new axis goes in the result; negative counts from the end.
+    ///     Default 0.
+    /// - Returns: a tensor of rank one higher, with `tensors.count` at `axis`.
     public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
         require(!tensors.isEmpty, "stack: needs at least one tensor")
         require(tensors.allSatisfy { $0.shape == tensors[0].shape },
@@ -46,6 +58,11 @@ extension Tensor {
 
     /// Splits along `axis` into pieces of the given sizes (which must add up to the
     /// axis' size).
+    ///
+    /// - Parameters:
+    ///   - sizes: the non-negative length of each piece along `axis`.
+    ///   - axis: the axis to split; negative counts from the end. Default 0.
+    /// - Returns: one tensor per size, in order.
     public func split(sizes: [Int], axis: Int = 0) -> [Tensor] {
         let axis = Shape.normalizeAxis(axis, rank: rank, op: "split")
         require(sizes.reduce(0, +) == shape[axis] && sizes.allSatisfy { $0 >= 0 },
@@ -58,6 +75,11 @@ extension Tensor {
     }
 
     /// Splits along `axis` into `count` equal pieces.
+    ///
+    /// - Parameters:
+    ///   - count: the number of pieces; must divide the axis' size.
+    ///   - axis: the axis to split; negative counts from the end. Default 0.
+    /// - Returns: `count` tensors, each `shape[axis] / count` long along `axis`.
     public func split(count: Int, axis: Int = 0) -> [Tensor] {
         let resolved = Shape.normalizeAxis(axis, rank: rank, op: "split")
         require(count > 0 && shape[resolved] % count == 0,
@@ -66,6 +88,12 @@ extension Tensor {
     }
 
     /// The positions `start..<start + length` along `axis`.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to cut; negative counts from the end.
+    ///   - start: the first position kept.
+    ///   - length: how many positions to keep.
+    /// - Returns: a copy with `length` positions along `axis`; differentiable.
     public func narrowed(axis: Int, start: Int, length: Int) -> Tensor {
         let axis = Shape.normalizeAxis(axis, rank: rank, op: "narrow")
         var indices = [TensorIndex](repeating: .wholeAxis, count: rank)

@@ -14,6 +14,12 @@ extension Tensor {
     /// let y = x.matmul(w)                         // [batch, in] · [in, out]
     /// let g = x.matmul(x, transposeA: true)       // xᵀx without copying xᵀ
     /// ```
+    ///
+    /// - Parameters:
+    ///   - other: the right operand, of this tensor's floating-point dtype and device.
+    ///   - transposeA: transpose the last two dimensions of `self`; default `false`.
+    ///   - transposeB: transpose the last two dimensions of `other`; default `false`.
+    /// - Returns: `[..., m, n]` with the broadcast batch dimensions (a scalar for two vectors).
     public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         requireFloatingPoint("matmul")
         Tensor.requireSameDTypeAndDevice("matmul", self, other)
@@ -77,13 +83,18 @@ extension Tensor {
 
     /// The affine map `self · weight + bias` as one fused kernel (PyTorch's `addmm`):
     /// the product accumulates onto the bias, so there is no separate pass and no
-    /// temporary for the addition. This is what ``Dense`` layers compute.
+    /// temporary for the addition. This is what `Dense` layers (in `SynapseNN`) compute.
     ///
     /// - Shapes: `[..., k] · [k, n] + [n] → [..., n]`.
     ///
     /// ```swift
     /// let y = x.matmul(kernel, bias: bias)    // [batch, 784] · [784, 512] + [512]
     /// ```
+    ///
+    /// - Parameters:
+    ///   - weight: `[k, n]`, where `k` is this tensor's last dimension.
+    ///   - bias: `[n]`, added to every row.
+    /// - Returns: `[..., n]`, this tensor's shape with the last dimension replaced by `n`.
     public func matmul(_ weight: Tensor, bias: Tensor) -> Tensor {
         requireFloatingPoint("matmul")
         Tensor.requireSameDTypeAndDevice("matmul", self, weight, bias)

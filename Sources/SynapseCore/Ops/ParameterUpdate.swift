@@ -67,8 +67,11 @@ public enum ParameterUpdateRule: Sendable, Equatable {
 public struct AdamUpdate: Sendable, Equatable {
     /// `lr / (1 − β₁ᵗ)`.
     public var stepSize: Float
+    /// β₁, the decay rate of the first-moment average `m`.
     public var beta1: Float
+    /// β₂, the decay rate of the second-moment average `v`.
     public var beta2: Float
+    /// ε, added to the denominator for numerical stability.
     public var epsilon: Float
     /// `√(1 − β₂ᵗ)`.
     public var secondCorrectionRoot: Float
@@ -76,6 +79,7 @@ public struct AdamUpdate: Sendable, Equatable {
     public var l2: Float
     /// Factor the parameter is scaled by before the step (AdamW: `1 − lr · weightDecay`).
     public var decayFactor: Float
+    /// Whether to use AMSGrad: divide by the running maximum `vMax` of `v` (a third state slot).
     public var amsgrad: Bool
 
     /// - Parameters: see the type's formulas; `l2` defaults to 0 and `decayFactor` to 1.

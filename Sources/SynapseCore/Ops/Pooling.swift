@@ -39,6 +39,11 @@ extension Tensor {
     /// Average pooling per channel; with `.same` padding, padded positions are not
     /// counted (as Keras).
     ///
+    /// - Parameters:
+    ///   - poolSize: window (rows, columns); default `(2, 2)`.
+    ///   - strides: step between windows (rows, columns); `nil` (the default) uses the pool size (Keras).
+    ///   - padding: `.valid` (the default) or `.same`.
+    /// - Returns: a float32 tensor `[batch, outH, outW, C]`.
     /// - Shapes: `[batch, H, W, C] → [batch, outH, outW, C]`.
     public func averagePool2D(poolSize: (Int, Int) = (2, 2), strides: (Int, Int)? = nil,
                               padding: WindowGeometry.Padding = .valid) -> Tensor {

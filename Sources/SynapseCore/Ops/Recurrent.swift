@@ -27,6 +27,10 @@ extension Tensor {
     ///   - mask: bool `[batch, time]`; at a `false` step the state is kept unchanged.
     ///   - recurrentDropoutMask: `[batch, units]` multiplying `h` before the recurrent
     ///     product (already scaled by `1/(1−rate)`), the same at every step.
+    ///   - activation: the activation of the state candidate: the SimpleRNN's output,
+    ///     the LSTM's `g` block and cell output `act(c)`, the GRU's `h̃`; default `.tanh`.
+    ///   - recurrentActivation: the activation of the gates (the LSTM's `i, f, o`, the
+    ///     GRU's `z, r`); default `.sigmoid`. The SimpleRNN has no gates.
     ///   - goBackwards: process the last step first.
     /// - Returns: the per-step outputs and the final states; every input that
     ///   requires a gradient gets one.

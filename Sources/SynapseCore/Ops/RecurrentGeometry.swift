@@ -25,23 +25,46 @@ public enum RecurrentCell: Sendable, Hashable {
 
 /// Elementwise activations the fused recurrent kernels support (Keras names).
 public enum RecurrentActivation: String, Sendable, Hashable, CaseIterable {
-    case tanh, sigmoid, relu, linear
+    /// The hyperbolic tangent.
+    case tanh
+    /// The logistic function `1 / (1 + e⁻ˣ)`.
+    case sigmoid
+    /// `max(x, 0)`.
+    case relu
+    /// The identity.
+    case linear
     /// Keras 3's `hard_sigmoid`: `clip(x/6 + 0.5, 0, 1)`.
     case hardSigmoid = "hard_sigmoid"
 }
 
 /// The sizes and options of one fused recurrent sequence.
 public struct RecurrentGeometry: Sendable, Hashable {
+    /// The cell type: SimpleRNN, LSTM or GRU.
     public var cell: RecurrentCell
+    /// Sequences in the batch.
     public var batch: Int
+    /// Steps in each sequence.
     public var time: Int
+    /// Size of the hidden state (and of the LSTM's cell state).
     public var units: Int
+    /// The activation of the state candidate (and of the LSTM's cell output).
     public var activation: RecurrentActivation
+    /// The activation of the gates.
     public var recurrentActivation: RecurrentActivation
     /// Processes the sequence from its last step to its first (outputs are in
     /// processing order, as Keras' `go_backwards`).
     public var goBackwards: Bool
 
+    /// Describes one fused recurrent sequence.
+    ///
+    /// - Parameters:
+    ///   - cell: the cell type.
+    ///   - batch: sequences in the batch.
+    ///   - time: steps in each sequence.
+    ///   - units: size of the hidden state.
+    ///   - activation: the activation of the state candidate.
+    ///   - recurrentActivation: the activation of the gates.
+    ///   - goBackwards: process the sequence from its last step to its first.
     public init(cell: RecurrentCell, batch: Int, time: Int, units: Int, activation: RecurrentActivation,
                 recurrentActivation: RecurrentActivation, goBackwards: Bool) {
         (self.cell, self.batch, self.time, self.units) = (cell, batch, time, units)
@@ -58,6 +81,9 @@ public struct RecurrentGeometry: Sendable, Hashable {
         }
     }
     /// The time index processed at step `step`.
+    ///
+    /// - Parameter step: the position in processing order, in `0..<time`.
+    /// - Returns: `step`, or `time − 1 − step` when ``goBackwards``.
     @inline(__always) public func timeIndex(step: Int) -> Int { goBackwards ? time - 1 - step : step }
 }
 
@@ -75,6 +101,14 @@ public final class RecurrentSavedState: @unchecked Sendable {
     /// `activation(c)` after each LSTM step.
     public let activatedCell: TensorStorage?
 
+    /// Bundles the storage the forward kernel saved.
+    ///
+    /// - Parameters:
+    ///   - gates: activated gates per step, `[batch, time, savedWidth]`.
+    ///   - previousHidden: the hidden state entering each step, `[batch, time, units]`.
+    ///   - droppedHidden: the same after recurrent dropout, or `nil` without it.
+    ///   - previousCell: the LSTM cell state entering each step, or `nil` for other cells.
+    ///   - activatedCell: `activation(c)` after each LSTM step, or `nil` for other cells.
     public init(gates: TensorStorage, previousHidden: TensorStorage, droppedHidden: TensorStorage?,
                 previousCell: TensorStorage?, activatedCell: TensorStorage?) {
         (self.gates, self.previousHidden, self.droppedHidden) = (gates, previousHidden, droppedHidden)

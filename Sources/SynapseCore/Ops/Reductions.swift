@@ -68,11 +68,23 @@ extension Tensor {
     }
 
     /// Sum of the elements along `axes`.
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func sum(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         reduction(.sum, axes: axes, keepDims: keepDims, name: "sum")
     }
 
     /// Sum along one axis.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to reduce; negative counts from the end.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axis (size 1 when `keepDims`), of its dtype.
     public func sum(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
         sum(alongAxes: [axis], keepDims: keepDims)
     }
@@ -81,12 +93,24 @@ extension Tensor {
     public func sum() -> Tensor { sum(alongAxes: Array(0..<rank)) }
 
     /// Arithmetic mean along `axes`.
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func mean(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         let plan = reductionPlan(axes: axes, op: "mean")
         return sum(alongAxes: axes, keepDims: keepDims) / Float(plan.geometry.extent)
     }
 
     /// Mean along one axis.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to reduce; negative counts from the end.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axis (size 1 when `keepDims`), of its dtype.
     public func mean(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
         mean(alongAxes: [axis], keepDims: keepDims)
     }
@@ -95,22 +119,46 @@ extension Tensor {
     public func mean() -> Tensor { mean(alongAxes: Array(0..<rank)) }
 
     /// Maximum along `axes`.
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func max(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         reduction(.max, axes: axes, keepDims: keepDims, name: "max")
     }
 
     /// Maximum along one axis.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to reduce; negative counts from the end.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axis (size 1 when `keepDims`), of its dtype.
     public func max(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { max(alongAxes: [axis], keepDims: keepDims) }
 
     /// Maximum of all elements (a scalar).
     public func max() -> Tensor { max(alongAxes: Array(0..<rank)) }
 
     /// Minimum along `axes`.
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func min(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         reduction(.min, axes: axes, keepDims: keepDims, name: "min")
     }
 
     /// Minimum along one axis.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to reduce; negative counts from the end.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axis (size 1 when `keepDims`), of its dtype.
     public func min(alongAxis axis: Int, keepDims: Bool = false) -> Tensor { min(alongAxes: [axis], keepDims: keepDims) }
 
     /// Minimum of all elements (a scalar).
@@ -118,6 +166,14 @@ extension Tensor {
 
     /// Variance along `axes`. Population variance by default (divides by N, as
     /// Keras' `ops.var`); `correction: 1` gives the unbiased estimate (PyTorch's default).
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    ///   - correction: subtracted from the element count in the divisor (`N − correction`);
+    ///     default 0, 1 for the unbiased estimate.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func variance(alongAxes axes: [Int], keepDims: Bool = false, correction: Int = 0) -> Tensor {
         let count = reductionPlan(axes: axes, op: "variance").geometry.extent
         let centered = self - mean(alongAxes: axes, keepDims: true)
@@ -125,19 +181,41 @@ extension Tensor {
     }
 
     /// Variance of all elements.
+    ///
+    /// - Parameter correction: subtracted from the element count in the divisor (`N − correction`);
+    ///     default 0, 1 for the unbiased estimate.
+    /// - Returns: a scalar of this tensor's dtype.
     public func variance(correction: Int = 0) -> Tensor { variance(alongAxes: Array(0..<rank), correction: correction) }
 
     /// Standard deviation along `axes` (the square root of ``variance(alongAxes:keepDims:correction:)``).
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    ///   - correction: subtracted from the element count in the divisor (`N − correction`);
+    ///     default 0, 1 for the unbiased estimate.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func standardDeviation(alongAxes axes: [Int], keepDims: Bool = false, correction: Int = 0) -> Tensor {
         variance(alongAxes: axes, keepDims: keepDims, correction: correction).sqrt()
     }
 
     /// Standard deviation of all elements.
+    ///
+    /// - Parameter correction: subtracted from the element count in the divisor (`N − correction`);
+    ///     default 0, 1 for the unbiased estimate.
+    /// - Returns: a scalar of this tensor's dtype.
     public func standardDeviation(correction: Int = 0) -> Tensor {
         standardDeviation(alongAxes: Array(0..<rank), correction: correction)
     }
 
     /// `log Σ exp(x)` along `axes`, stable for large inputs (the maximum is factored out).
+    ///
+    /// - Parameters:
+    ///   - axes: the axes to reduce; negative counts from the end, repeats are ignored.
+    ///   - keepDims: keep the reduced axes with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axes (size 1 when `keepDims`), of its dtype.
     public func logSumExp(alongAxes axes: [Int], keepDims: Bool = false) -> Tensor {
         let shift = withoutGradient { max(alongAxes: axes, keepDims: true) }
         // Rows that are all -inf would give inf - inf; shift them by 0 instead.
@@ -147,16 +225,36 @@ extension Tensor {
     }
 
     /// `log Σ exp(x)` along one axis.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to reduce; negative counts from the end.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: this tensor's shape without the reduced axis (size 1 when `keepDims`), of its dtype.
     public func logSumExp(alongAxis axis: Int, keepDims: Bool = false) -> Tensor {
         logSumExp(alongAxes: [axis], keepDims: keepDims)
     }
 
     /// Index of the largest element along `axis` (the first on ties); int32, no gradient.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to search; negative counts from the end. Default -1.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: int32 indices in `0..<shape[axis]`, of this tensor's shape without `axis`
+    ///   (size 1 when `keepDims`).
     public func argmax(alongAxis axis: Int = -1, keepDims: Bool = false) -> Tensor {
         argReduction(.argmax, axis: axis, keepDims: keepDims, name: "argmax")
     }
 
     /// Index of the smallest element along `axis` (the first on ties); int32, no gradient.
+    ///
+    /// - Parameters:
+    ///   - axis: the axis to search; negative counts from the end. Default -1.
+    ///   - keepDims: keep the reduced axis with size 1, so the result broadcasts
+    ///     against this tensor; default `false`.
+    /// - Returns: int32 indices in `0..<shape[axis]`, of this tensor's shape without `axis`
+    ///   (size 1 when `keepDims`).
     public func argmin(alongAxis axis: Int = -1, keepDims: Bool = false) -> Tensor {
         argReduction(.argmin, axis: axis, keepDims: keepDims, name: "argmin")
     }

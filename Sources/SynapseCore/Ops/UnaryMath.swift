@@ -48,11 +48,19 @@ extension Tensor {
     public func cos() -> Tensor { unary(.cos, name: "cos") }
 
     /// `x ^ exponent` for a constant exponent.
+    ///
+    /// - Parameter exponent: the power every element is raised to.
+    /// - Returns: a tensor of this tensor's shape and dtype.
     public func pow(_ exponent: Float) -> Tensor { unary(.power(exponent), name: "pow") }
 
     /// Limits every element to `[lower, upper]`; the gradient is 1 inside the
     /// interval (bounds included, as TensorFlow's `clip_by_value`; PyTorch's
     /// `clamp` gives 0 at the bounds) and 0 outside.
+    ///
+    /// - Parameters:
+    ///   - lower: the smallest value kept; default `-.infinity` (no lower bound).
+    ///   - upper: the largest value kept, at least `lower`; default `.infinity` (no upper bound).
+    /// - Returns: a tensor of this tensor's shape and dtype.
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
         require(lower <= upper, "clamp: lower bound \(lower) is above upper bound \(upper)")
         return unary(.clamp(lower: lower, upper: upper), name: "clamp")

@@ -23,6 +23,11 @@ public enum IMDB {
     public static let classNames = ["negative", "positive"]
 
     /// The file of a split.
+    ///
+    /// - Parameters:
+    ///   - split: `.train` or `.test`.
+    ///   - dataDirectory: the folder holding `imdb/`; default `DataDirectory.default`.
+    /// - Returns: `dataDirectory/imdb/imdb_<split>.tsv.gz`; the file may not exist.
     public static func url(split: DataSplit, dataDirectory: URL = DataDirectory.default) -> URL {
         dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent("imdb_\(split.rawValue).tsv.gz")
     }

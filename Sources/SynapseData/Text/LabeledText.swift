@@ -12,6 +12,9 @@ public struct LabeledTexts: Sendable, Equatable {
 
     /// Pairs texts and labels.
     ///
+    /// - Parameters:
+    ///   - texts: the texts.
+    ///   - labels: the class of each text.
     /// - Precondition: as many labels as texts.
     public init(texts: [String], labels: [Int]) {
         require(texts.count == labels.count, "LabeledTexts: \(texts.count) texts but \(labels.count) labels")
@@ -22,6 +25,9 @@ public struct LabeledTexts: Sendable, Equatable {
     public var count: Int { texts.count }
 
     /// The same examples in a random order that depends only on `seed`.
+    ///
+    /// - Parameter seed: the seed of the permutation.
+    /// - Returns: the shuffled examples, texts and labels still paired.
     public func shuffled(seed: UInt64) -> LabeledTexts {
         var generator = RandomGenerator(seed: seed)
         let order = generator.permutation(count)
@@ -29,6 +35,9 @@ public struct LabeledTexts: Sendable, Equatable {
     }
 
     /// The first `maxLength` examples (all of them when there are fewer).
+    ///
+    /// - Parameter maxLength: the most examples to keep.
+    /// - Returns: the first examples, in order.
     public func prefix(_ maxLength: Int) -> LabeledTexts {
         LabeledTexts(texts: Array(texts.prefix(maxLength)), labels: Array(labels.prefix(maxLength)))
     }
@@ -44,6 +53,9 @@ public struct LabeledSequences: Sendable, Equatable {
 
     /// Pairs sequences and labels.
     ///
+    /// - Parameters:
+    ///   - sequences: the token ids of each example.
+    ///   - labels: the class of each example.
     /// - Precondition: as many labels as sequences.
     public init(sequences: [[Int]], labels: [Int]) {
         require(sequences.count == labels.count, "LabeledSequences: \(sequences.count) sequences but \(labels.count) labels")
@@ -54,6 +66,9 @@ public struct LabeledSequences: Sendable, Equatable {
     public var count: Int { sequences.count }
 
     /// The same examples in a random order that depends only on `seed`.
+    ///
+    /// - Parameter seed: the seed of the permutation.
+    /// - Returns: the shuffled examples, sequences and labels still paired.
     public func shuffled(seed: UInt64) -> LabeledSequences {
         var generator = RandomGenerator(seed: seed)
         let order = generator.permutation(count)
@@ -61,12 +76,21 @@ public struct LabeledSequences: Sendable, Equatable {
     }
 
     /// The first `maxLength` examples (all of them when there are fewer).
+    ///
+    /// - Parameter maxLength: the most examples to keep.
+    /// - Returns: the first examples, in order.
     public func prefix(_ maxLength: Int) -> LabeledSequences {
         LabeledSequences(sequences: Array(sequences.prefix(maxLength)), labels: Array(labels.prefix(maxLength)))
     }
 
     /// A dataset of `x` int32 `[N, maxlen]` (see ``padSequences(_:maxlen:padding:truncating:value:)``)
     /// and `y` int32 `[N]`, ready for `Model.fit` or a ``DataLoader``.
+    ///
+    /// - Parameters:
+    ///   - maxlen: the padded length; `nil` (default) uses the longest sequence's length.
+    ///   - padding: where shorter sequences get padding ids 0; default `.pre`.
+    ///   - truncating: where longer sequences lose ids; default `.pre`, which keeps the end.
+    /// - Returns: the padded sequences and their labels.
     public func dataset(maxlen: Int? = nil, padding: SequenceEnd = .pre, truncating: SequenceEnd = .pre) -> TensorDataset {
         TensorDataset(x: padSequences(sequences, maxlen: maxlen, padding: padding, truncating: truncating),
                       y: Tensor(int32: labels, shape: [labels.count], device: .cpu))

@@ -25,9 +25,17 @@ public enum Reuters {
     public static let indexFrom = 3
 
     /// The number of newswires in a split.
+    ///
+    /// - Parameter split: `.train` or `.test`.
+    /// - Returns: 8,982 for `.train`, 2,246 for `.test`.
     public static func splitSize(_ split: DataSplit) -> Int { split == .train ? 8_982 : 2_246 }
 
     /// The file of a split.
+    ///
+    /// - Parameters:
+    ///   - split: `.train` or `.test`.
+    ///   - dataDirectory: the folder holding `reuters/`; default `DataDirectory.default`.
+    /// - Returns: `dataDirectory/reuters/reuters_<split>.tsv.gz`; the file may not exist.
     public static func url(split: DataSplit, dataDirectory: URL = DataDirectory.default) -> URL {
         dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent("reuters_\(split.rawValue).tsv.gz")
     }
@@ -79,6 +87,8 @@ public enum Reuters {
     /// The word list, most frequent first: element `r − 1` is the word of rank `r`
     /// (Keras's `reuters.get_word_index()`, inverted).
     ///
+    /// - Parameter dataDirectory: the folder holding `reuters/`; default `DataDirectory.default`.
+    /// - Returns: the words by frequency rank, most frequent first.
     /// - Throws: ``DataSetError/missingFile(dataSet:path:)`` or ``TextDataError`` naming `reuters_vocab.tsv.gz`.
     public static func vocabulary(dataDirectory: URL = DataDirectory.default) throws -> [String] {
         let url = dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent("reuters_vocab.tsv.gz")
@@ -95,6 +105,11 @@ public enum Reuters {
 
     /// The words of a sequence of ids, joined by spaces: `?` for the start, out-of-vocabulary
     /// and unknown ids (as the Keras documentation's decoding recipe); padding (0) is skipped.
+    ///
+    /// - Parameters:
+    ///   - ids: token ids in Keras's convention (word of rank `r` has id `r + 3`).
+    ///   - vocabulary: the word list from ``vocabulary(dataDirectory:)``.
+    /// - Returns: the words joined by spaces.
     public static func decode(_ ids: [Int], vocabulary: [String]) -> String {
         ids.filter { $0 != 0 }.map { id in
             let rank = id - indexFrom

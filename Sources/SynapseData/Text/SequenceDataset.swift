@@ -11,7 +11,11 @@ public enum SequenceDataset {
     /// - Parameters:
     ///   - sequences: token ids per example.
     ///   - labels: the class of each example.
-    ///   - maxlen, padding, truncating: as ``padSequences(_:maxlen:padding:truncating:value:)``.
+    ///   - maxlen: the padded length; `nil` (default) uses the longest sequence's length.
+    ///   - padding: where shorter sequences get padding ids 0; default `.pre` (see
+    ///     ``padSequences(_:maxlen:padding:truncating:value:)``).
+    ///   - truncating: where longer sequences lose ids; default `.pre`, which keeps the end.
+    /// - Returns: `x` int32 `[N, maxlen]` and `y` int32 `[N]`.
     /// - Precondition: as many labels as sequences.
     public static func classification(_ sequences: [[Int]], labels: [Int], maxlen: Int? = nil,
                                       padding: SequenceEnd = .pre, truncating: SequenceEnd = .pre) -> TensorDataset {

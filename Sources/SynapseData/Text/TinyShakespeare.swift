@@ -17,12 +17,17 @@ public enum TinyShakespeare {
     public static let characterCount = 1_115_394
 
     /// The text file.
+    ///
+    /// - Parameter dataDirectory: the folder holding `tiny-shakespeare/`; default `DataDirectory.default`.
+    /// - Returns: `dataDirectory/tiny-shakespeare/input.txt`; the file may not exist.
     public static func url(dataDirectory: URL = DataDirectory.default) -> URL {
         dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent("input.txt")
     }
 
     /// Loads the whole text.
     ///
+    /// - Parameter dataDirectory: the folder holding `tiny-shakespeare/`; default `DataDirectory.default`.
+    /// - Returns: the text, 1,115,394 characters.
     /// - Throws: ``DataSetError/missingFile(dataSet:path:)``, or ``TextDataError`` naming the file when
     ///   it cannot be read or is not the 1,115,394-character text.
     public static func load(dataDirectory: URL = DataDirectory.default) throws -> String {
@@ -40,6 +45,11 @@ public enum TinyShakespeare {
     /// (Unicode scalars) for training, the rest for validation (there is no official split;
     /// the last 10 % is the usual choice).
     ///
+    /// - Parameters:
+    ///   - text: the text to split.
+    ///   - validationFraction: the share of characters for validation, rounded up to whole
+    ///     characters; default 0.1.
+    /// - Returns: the training part (the start) and the validation part (the end).
     /// - Precondition: `0 <= validationFraction <= 1`.
     public static func split(_ text: String, validationFraction: Double = 0.1) -> (train: String, validation: String) {
         require(validationFraction >= 0 && validationFraction <= 1,

@@ -6,7 +6,7 @@ import Foundation
 /// `topK` most likely tokens. Temperature 1 samples the model's own distribution,
 /// lower values sharpen it, and temperature 0 (or `topK: 1`) always takes the most
 /// likely token (greedy decoding; ties go to the lowest id). Draws come from a seeded
-/// ``RandomGenerator``, so generation repeats exactly for a seed.
+/// ``/SynapseCore/RandomGenerator``, so generation repeats exactly for a seed.
 ///
 /// ```swift
 /// var generator = RandomGenerator(seed: 7)
@@ -23,6 +23,7 @@ public enum TokenSampling {
     ///   - temperature: divides the logits; 0 means greedy (default 1).
     ///   - topK: draw only among the `topK` highest scores (nil: all).
     ///   - generator: the random source (one uniform draw per sample, none when greedy).
+    /// - Returns: the drawn id, an index into `logits`.
     /// - Precondition: at least one finite logit, none NaN; `temperature >= 0`; `topK`, when given, `>= 1`.
     public static func sample(logits: [Float], temperature: Float = 1, topK: Int? = nil,
                               using generator: inout RandomGenerator) -> Int {
@@ -61,6 +62,12 @@ public enum TokenSampling {
     /// Draws an id from probabilities (a softmax output); `temperature` reweights them as
     /// `p^(1/temperature)`, renormalised, as Keras's text-generation example does.
     ///
+    /// - Parameters:
+    ///   - probabilities: one probability per id; 0 marks ids that can never be drawn (need not sum to 1).
+    ///   - temperature: reweights as `p^(1/temperature)`; 0 means greedy (default 1).
+    ///   - topK: draw only among the `topK` most likely ids (nil: all).
+    ///   - generator: the random source (one uniform draw per sample, none when greedy).
+    /// - Returns: the drawn id, an index into `probabilities`.
     /// - Precondition: probabilities are non-negative with a positive sum; as ``sample(logits:temperature:topK:using:)``.
     public static func sample(probabilities: [Float], temperature: Float = 1, topK: Int? = nil,
                               using generator: inout RandomGenerator) -> Int {
@@ -73,6 +80,12 @@ public enum TokenSampling {
     /// Draws one id per row of a float32 tensor of logits `[V]` or `[B, V]` (or, with
     /// `probabilities: true`, of probabilities).
     ///
+    /// - Parameters:
+    ///   - scores: float32 logits (or probabilities) `[V]` or `[B, V]`.
+    ///   - probabilities: whether `scores` are probabilities rather than logits (default `false`).
+    ///   - temperature: as in ``sample(logits:temperature:topK:using:)``; 0 means greedy (default 1).
+    ///   - topK: draw only among the `topK` highest scores (nil: all).
+    ///   - generator: the random source, drawn from row by row.
     /// - Returns: `B` ids (one for a rank-1 tensor).
     /// - Precondition: rank 1 or 2, float32, on the CPU.
     public static func sample(_ scores: Tensor, probabilities: Bool = false, temperature: Float = 1, topK: Int? = nil,
@@ -89,6 +102,9 @@ public enum TokenSampling {
     }
 
     /// The index of the largest value (the first one on ties).
+    ///
+    /// - Parameter values: the scores.
+    /// - Returns: the index of the largest; 0 for an empty array.
     public static func argmax(_ values: [Float]) -> Int {
         var best = 0
         for index in values.indices where values[index] > values[best] { best = index }

@@ -38,6 +38,7 @@ extension Tokenizer {
 
     /// Writes ``jsonData()`` to `url` atomically (temporary file, then rename).
     ///
+    /// - Parameter url: the destination file (`.json`).
     /// - Throws: the file system's error when the file cannot be written.
     public func save(to url: URL) throws {
         try jsonData().write(to: url, options: .atomic)
@@ -45,6 +46,8 @@ extension Tokenizer {
 
     /// Reads a tokenizer written by ``save(to:)``.
     ///
+    /// - Parameter url: the saved tokenizer's file.
+    /// - Returns: the tokenizer, fitted as it was when saved.
     /// - Throws: ``DataSetError/missingFile(dataSet:path:)``, or ``TextDataError`` naming the file when it
     ///   is not a saved tokenizer or its vocabulary and counts disagree.
     public static func load(from url: URL) throws -> Tokenizer {
@@ -53,6 +56,9 @@ extension Tokenizer {
 
     /// Parses ``jsonData()``; `path` names the source in errors.
     ///
+    /// - Parameters:
+    ///   - bytes: the JSON bytes, as ``jsonData()`` writes them.
+    ///   - path: the source's name in errors; default `"<data>"`.
     /// - Throws: ``TextDataError/invalidVocabulary(path:reason:)``.
     public init(jsonData bytes: [UInt8], path: String = "<data>") throws {
         let saved: Saved

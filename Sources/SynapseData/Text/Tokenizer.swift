@@ -30,7 +30,8 @@ public struct Tokenizer: Sendable, Equatable {
         case character
     }
 
-    /// Keras's default filters: ``!"#$%&()*+,-./:;<=>?@[\]^_`{|}~`` plus tab and newline.
+    /// Keras's default filters: every ASCII punctuation character except the apostrophe
+    /// (`!"#$%&()*+,-./:;<=>?@[\]^_{|}~` and the backtick), plus tab and newline.
     public static let kerasFilters = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n"
 
     /// Word or character tokens.
@@ -102,6 +103,8 @@ public struct Tokenizer: Sendable, Equatable {
     public var oovId: Int? { oovToken.flatMap { index[$0] } }
 
     /// Counts the tokens of `texts` and renumbers the vocabulary (fitting again adds to the counts, as Keras).
+    ///
+    /// - Parameter texts: the training texts.
     public mutating func fit(_ texts: [String]) {
         for text in texts {
             for token in tokens(text) {
@@ -128,6 +131,9 @@ public struct Tokenizer: Sendable, Equatable {
     }
 
     /// The ids of one text; see ``encode(_:)-([String])``.
+    ///
+    /// - Parameter text: the text.
+    /// - Returns: one id per token (unknown tokens become the OOV id or are dropped).
     public func encode(_ text: String) -> [Int] {
         let limit = numWords ?? Int.max
         let oov = oovId
@@ -144,18 +150,28 @@ public struct Tokenizer: Sendable, Equatable {
 
     /// The ids of each text (Keras's `texts_to_sequences`): tokens with ids at or above
     /// ``numWords`` and unknown tokens become the OOV id, or are dropped without an ``oovToken``.
+    ///
+    /// - Parameter texts: the texts.
+    /// - Returns: the ids of each text, in order (unpadded; see ``padSequences(_:maxlen:padding:truncating:value:)``).
     public func encode(_ texts: [String]) -> [[Int]] {
         texts.map { encode($0) }
     }
 
     /// The text of a sequence (Keras's `sequences_to_texts`): tokens joined by a space at word
     /// level and directly at character level; padding (0) and unknown ids are skipped.
+    ///
+    /// - Parameter ids: token ids.
+    /// - Returns: the text.
     public func decode(_ ids: [Int]) -> String {
         let tokens = ids.compactMap { id in id >= 1 && id <= vocabulary.count ? vocabulary[id - 1] : nil }
         return tokens.joined(separator: level == .word ? " " : "")
     }
 
     /// The tokens of one text, before numbering (Keras's `text_to_word_sequence` at word level).
+    ///
+    /// - Parameter text: the text; it is lower-cased, stripped of `<br />` tags and (at word level)
+    ///   filtered as ``lowercase``, ``stripsHTMLLineBreaks`` and ``filters`` say.
+    /// - Returns: the words, or the characters at character level.
     public func tokens(_ text: String) -> [String] {
         var prepared = lowercase ? text.lowercased() : text
         if stripsHTMLLineBreaks { prepared = Self.removingLineBreakTags(prepared) }

@@ -4,9 +4,18 @@
 /// Drawn as in Keras: the Q factor of the QR decomposition of a normal matrix,
 /// with column signs fixed by R's diagonal so the distribution is uniform.
 public struct Orthogonal: SeededInitializer {
+    /// The factor every element of the orthogonal matrix is multiplied by.
     public var gain: Float
     public var seed: UInt64?
 
+    /// Creates an orthogonal initializer.
+    ///
+    /// Calling it stops with a message when the shape has rank below 2.
+    ///
+    /// - Parameters:
+    ///   - gain: The factor the orthogonal matrix is multiplied by; default `1`.
+    ///   - seed: When set, every call restarts the stream at this seed; default `nil`
+    ///     (draw from the generator handed in, usually ``/SynapseCore/Random``).
     public init(gain: Float = 1, seed: UInt64? = nil) {
         (self.gain, self.seed) = (gain, seed)
     }
@@ -43,6 +52,11 @@ public struct Orthogonal: SeededInitializer {
 
 extension Initializer where Self == Orthogonal {
     /// An orthogonal matrix times `gain`.
+    ///
+    /// - Parameters:
+    ///   - gain: The factor the orthogonal matrix is multiplied by; default `1`.
+    ///   - seed: The initializer's own seed; default `nil` (draw from ``/SynapseCore/Random``).
+    /// - Returns: An ``Orthogonal`` initializer.
     public static func orthogonal(gain: Float = 1, seed: UInt64? = nil) -> Orthogonal {
         Orthogonal(gain: gain, seed: seed)
     }

@@ -6,17 +6,28 @@
 /// Dense(10, activation: .softmax)
 /// ```
 public enum ActivationFunction: Sendable, Hashable, CustomStringConvertible {
+    /// The identity, `f(x) = x` (no activation).
     case linear
+    /// Rectified linear unit, `max(x, 0)`.
     case relu
     /// Keras' default slope is 0.3.
     case leakyRelu(alpha: Float = 0.3)
+    /// Exponential linear unit: `x` for `x > 0`, else `alpha · (eˣ − 1)`; `alpha` defaults to 1.
     case elu(alpha: Float = 1)
+    /// Scaled ELU with the self-normalising constants of Klambauer et al.
     case selu
+    /// Gaussian error linear unit, `x · Φ(x)`; `approximate: true` uses the tanh form
+    /// (default `false`, the exact form).
     case gelu(approximate: Bool = false)
+    /// Logistic sigmoid, `1 / (1 + e⁻ˣ)`.
     case sigmoid
+    /// Hyperbolic tangent.
     case tanh
+    /// Softplus, `log(1 + eˣ)`.
     case softplus
+    /// Softsign, `x / (1 + |x|)`.
     case softsign
+    /// Swish, `x · sigmoid(x)` (also called SiLU).
     case swish
     /// Softmax along the last axis.
     case softmax
@@ -24,6 +35,12 @@ public enum ActivationFunction: Sendable, Hashable, CustomStringConvertible {
     case logSoftmax
 
     /// Looks an activation up by its Keras name ("relu", "leaky_relu", "silu", ...).
+    ///
+    /// Parametrised activations get their default parameters (`leaky_relu` gives
+    /// `.leakyRelu(alpha: 0.3)`). Returns `nil` for an unknown name.
+    ///
+    /// - Parameter name: the Keras name, case-insensitive; "none" and "identity" mean
+    ///   ``ActivationFunction/linear``, "silu" means ``ActivationFunction/swish``.
     public init?(name: String) {
         switch name.lowercased() {
         case "linear", "none", "identity": self = .linear
@@ -64,7 +81,10 @@ public enum ActivationFunction: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { name }
 
-    /// Applies the function.
+    /// Applies the function element-wise (softmax and log-softmax along the last axis).
+    ///
+    /// - Parameter x: a tensor of any shape.
+    /// - Returns: a tensor of the same shape as `x`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .linear: x
@@ -91,6 +111,12 @@ public final class Activation: Layer {
     /// The function applied.
     public let function: ActivationFunction
 
+    /// Creates a layer that applies `function`.
+    ///
+    /// - Parameters:
+    ///   - function: the activation to apply.
+    ///   - name: the layer's name; `nil` (the default) uses the type's name in snake
+    ///     case ("activation"), made unique by the enclosing model.
     public init(_ function: ActivationFunction, name: String? = nil) {
         self.function = function
         super.init(name: name)

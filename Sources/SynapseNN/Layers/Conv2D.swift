@@ -54,8 +54,10 @@ public final class Conv2D: Layer {
     ///   - dilationRate: spacing between taps (default (1, 1)).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
-    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
-    ///   - kernelRegularizer, biasRegularizer: penalties added to the loss (default none).
+    ///   - kernelInitializer: draws the initial kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial bias (default zeros).
+    ///   - kernelRegularizer: penalty on the kernel added to the training loss (default `nil`, none).
+    ///   - biasRegularizer: penalty on the bias added to the training loss (default `nil`, none).
     ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 dilationRate: (Int, Int) = (1, 1), activation: ActivationFunction = .linear, useBias: Bool = true,
@@ -82,6 +84,20 @@ public final class Conv2D: Layer {
     }
 
     /// Square windows: `Conv2D(32, kernelSize: 3)`.
+    ///
+    /// - Parameters:
+    ///   - filters: output channels.
+    ///   - kernelSize: window size, used for both rows and columns.
+    ///   - strides: step between windows, in both directions (default 1).
+    ///   - padding: `.valid` (default) or `.same`.
+    ///   - dilationRate: spacing between taps, in both directions (default 1).
+    ///   - activation: applied to the output (default `.linear`).
+    ///   - useBias: add a bias (default `true`).
+    ///   - kernelInitializer: draws the initial kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial bias (default zeros).
+    ///   - kernelRegularizer: penalty on the kernel added to the training loss (default `nil`, none).
+    ///   - biasRegularizer: penalty on the bias added to the training loss (default `nil`, none).
+    ///   - name: the layer's name (default: unique within its model).
     public convenience init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
                             dilationRate: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
                             kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,
@@ -152,7 +168,8 @@ public final class Conv1D: Layer {
     ///   - dilationRate: spacing between taps (default 1).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
-    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - kernelInitializer: draws the initial kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial bias (default zeros).
     ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid, dilationRate: Int = 1,
                 activation: ActivationFunction = .linear, useBias: Bool = true,
@@ -239,7 +256,8 @@ public final class Conv2DTranspose: Layer {
     ///     with strides above 1).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
-    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - kernelInitializer: draws the initial kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial bias (default zeros).
     ///   - name: the layer's name (default: unique within its model).
     public init(_ filters: Int, kernelSize: (Int, Int), strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                 outputPadding: (Int, Int)? = nil, dilationRate: (Int, Int) = (1, 1),

@@ -42,8 +42,10 @@ public final class Dense: Layer {
     ///   - units: output features.
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
-    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
-    ///   - kernelRegularizer, biasRegularizer: penalties added to the loss (default none).
+    ///   - kernelInitializer: draws the initial `[in, units]` kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial `[units]` bias (default zeros).
+    ///   - kernelRegularizer: penalty on the kernel added to the training loss (default `nil`, none).
+    ///   - biasRegularizer: penalty on the bias added to the training loss (default `nil`, none).
     ///   - name: the layer's name (default: unique within its model).
     public init(_ units: Int, activation: ActivationFunction = .linear, useBias: Bool = true,
                 kernelInitializer: any Initializer = .glorotUniform(), biasInitializer: any Initializer = .zeros,

@@ -93,7 +93,8 @@ public final class DepthwiseConv2D: Layer {
     ///   - dilationRate: spacing between taps in both directions (default 1).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
-    ///   - depthwiseInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - depthwiseInitializer: draws the initial depthwise kernel (default Glorot uniform).
+    ///   - biasInitializer: draws the initial bias (default zeros).
     ///   - name: the layer's name (default: unique within its model).
     public convenience init(kernelSize: Int, strides: Int = 1, padding: Padding = .valid, depthMultiplier: Int = 1,
                             dilationRate: Int = 1, activation: ActivationFunction = .linear, useBias: Bool = true,
@@ -125,6 +126,8 @@ public final class DepthwiseConv2D: Layer {
     }
 }
 
+/// The depthwise convolution behind ``DepthwiseConv2D``, as a differentiable
+/// ``/SynapseCore/Tensor`` operation.
 extension Tensor {
     /// Depthwise 2-D convolution (cross-correlation) of an NHWC batch: each channel
     /// with its own kernels, as TensorFlow's `depthwise_conv2d`.

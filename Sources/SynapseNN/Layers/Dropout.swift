@@ -4,12 +4,20 @@
 ///
 /// - Parameters:
 ///   - rate: fraction to drop, in [0, 1).
-///   - seed: a fixed mask stream; by default masks come from ``Random``.
+///   - seed: a fixed mask stream; by default masks come from ``/SynapseCore/Random``.
 /// - Shapes: output has the input's shape.
 public final class Dropout: Layer {
+    /// The fraction of the inputs zeroed during training, in `[0, 1)`.
     public let rate: Float
     private var generator: RandomGenerator?
 
+    /// Creates a dropout layer.
+    ///
+    /// - Parameters:
+    ///   - rate: the fraction of the inputs to drop, in `[0, 1)`; 0 makes the layer the identity.
+    ///   - seed: seeds the layer's own mask stream, for repeatable masks; `nil` (the
+    ///     default) draws the masks from ``/SynapseCore/Random``.
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ rate: Float, seed: UInt64? = nil, name: String? = nil) {
         require(rate >= 0 && rate < 1, "Dropout: rate must be in [0, 1), got \(rate)")
         self.rate = rate

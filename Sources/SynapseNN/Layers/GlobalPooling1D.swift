@@ -57,6 +57,12 @@ public final class GlobalAveragePooling1D: Layer {
     }
 
     /// No mask: the steps axis is pooled away.
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, steps, features]`.
+    ///   - output: its output.
+    ///   - mask: the input's mask, bool `[batch, steps]`, or `nil`; ignored.
+    /// - Returns: `nil`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? { nil }
 }
 
@@ -89,5 +95,11 @@ public final class GlobalMaxPooling1D: Layer {
     }
 
     /// No mask: the steps axis is pooled away.
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, steps, features]`.
+    ///   - output: its output.
+    ///   - mask: the input's mask, bool `[batch, steps]`, or `nil`; ignored.
+    /// - Returns: `nil`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? { nil }
 }

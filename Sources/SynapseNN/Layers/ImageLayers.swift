@@ -2,7 +2,14 @@
 ///
 /// - Shapes: `[batch, H, W, C] → [batch, H·size.0, W·size.1, C]`.
 public final class UpSampling2D: Layer {
+    /// The upsampling factors (rows, columns): each pixel is repeated `size.0` times
+    /// down and `size.1` times across.
     public let size: (Int, Int)
+    /// Creates a nearest-neighbour upsampling layer.
+    ///
+    /// - Parameters:
+    ///   - size: the upsampling factors (rows, columns), positive (default (2, 2)).
+    ///   - name: the layer's name (default: unique within its model).
     public init(size: (Int, Int) = (2, 2), name: String? = nil) {
         require(size.0 > 0 && size.1 > 0, "UpSampling2D: size must be positive, got \(size)")
         self.size = size
@@ -25,14 +32,25 @@ public final class UpSampling2D: Layer {
 /// - Parameters: padding as ((top, bottom), (left, right)); default one pixel all round.
 /// - Shapes: `[batch, H, W, C] → [batch, H + top + bottom, W + left + right, C]`.
 public final class ZeroPadding2D: Layer {
+    /// The zeros added, as ((top, bottom), (left, right)).
     public let padding: ((Int, Int), (Int, Int))
+    /// Creates a zero-padding layer.
+    ///
+    /// - Parameters:
+    ///   - padding: the rows and columns of zeros to add, ((top, bottom), (left, right)),
+    ///     each non-negative (default ((1, 1), (1, 1)), one pixel all round).
+    ///   - name: the layer's name (default: unique within its model).
     public init(padding: ((Int, Int), (Int, Int)) = ((1, 1), (1, 1)), name: String? = nil) {
         require([padding.0.0, padding.0.1, padding.1.0, padding.1.1].allSatisfy { $0 >= 0 },
                 "ZeroPadding2D: padding must be non-negative, got \(padding)")
         self.padding = padding
         super.init(name: name)
     }
-    /// The same padding on every side.
+    /// The same padding on every side: `ZeroPadding2D(2)`.
+    ///
+    /// - Parameters:
+    ///   - padding: the rows and columns of zeros added on each of the four sides (non-negative).
+    ///   - name: the layer's name (default: unique within its model).
     public convenience init(_ padding: Int, name: String? = nil) {
         self.init(padding: ((padding, padding), (padding, padding)), name: name)
     }
@@ -59,11 +77,20 @@ public final class ZeroPadding2D: Layer {
 /// - Parameters:
 ///   - rate: fraction of channels to drop per sample, in [0, 1); kept channels are
 ///     scaled by `1 / (1 - rate)`. The identity at inference.
-///   - seed: a fixed mask stream; by default masks come from ``Random``.
+///   - seed: a fixed mask stream; by default masks come from ``/SynapseCore/Random``.
 public final class SpatialDropout2D: Layer {
+    /// The fraction of channels zeroed per sample during training, in `[0, 1)`.
     public let rate: Float
     private var generator: RandomGenerator?
 
+    /// Creates a spatial dropout layer for NHWC inputs `[batch, H, W, C]`.
+    ///
+    /// - Parameters:
+    ///   - rate: the fraction of channels to drop per sample, in `[0, 1)`; 0 makes the
+    ///     layer the identity.
+    ///   - seed: seeds the layer's own mask stream, for repeatable masks; `nil` (the
+    ///     default) draws the masks from ``/SynapseCore/Random``.
+    ///   - name: the layer's name (default: unique within its model).
     public init(_ rate: Float, seed: UInt64? = nil, name: String? = nil) {
         require(rate >= 0 && rate < 1, "SpatialDropout2D: rate must be in [0, 1), got \(rate)")
         self.rate = rate

@@ -37,9 +37,10 @@ public final class BatchNormalization: Layer {
     /// Batch normalisation over the last axis.
     ///
     /// - Parameters:
-    ///   - momentum: decay of the moving statistics (default 0.99, Keras').
-    ///   - epsilon: added to the variance (default 1e-3).
-    ///   - center: learn an offset (default `true`); scale: learn a scale (default `true`).
+    ///   - momentum: decay of the moving statistics, in `[0, 1)` (default 0.99, Keras').
+    ///   - epsilon: added to the variance, positive (default 1e-3).
+    ///   - center: learn an offset `beta` (default `true`).
+    ///   - scale: learn a scale `gamma` (default `true`).
     ///   - synchronized: in data-parallel training, compute the batch statistics
     ///     over every rank's batch (default `false`; see ``synchronized``).
     ///   - name: the layer's name.
@@ -123,8 +124,9 @@ public final class LayerNormalization: Layer {
     /// Layer normalisation over the last axis, per sample.
     ///
     /// - Parameters:
-    ///   - epsilon: added to the variance (default 1e-3).
-    ///   - center: learn an offset (default `true`); scale: learn a scale (default `true`).
+    ///   - epsilon: added to the variance, positive (default 1e-3).
+    ///   - center: learn an offset `beta` (default `true`).
+    ///   - scale: learn a scale `gamma` (default `true`).
     ///   - name: the layer's name.
     public init(epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true, name: String? = nil) {
         require(epsilon > 0, "LayerNormalization: epsilon must be positive, got \(epsilon)")

@@ -48,11 +48,20 @@ extension Rescaling: ConfigurableLayer {
     }
 
     /// Rebuilds a `Rescaling` from ``config``.
+    ///
+    /// - Parameter config: the layer's config: `scale` (required), `offset` (default 0)
+    ///   and `name`, as ``config`` writes them.
+    /// - Throws: ``ModelFileError`` when `scale` is missing, `scale` or `offset` is not a
+    ///   finite number, or `name` is not a valid layer name.
     public convenience init(config: LayerConfig) throws {
         self.init(scale: try config.float("scale"), offset: try config.float("offset", default: 0), name: try config.name())
     }
 
     /// The input shape, unchanged.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: `inputShape` as the output shape, with no parameters.
+    /// - Throws: never: every shape is accepted.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         InferredShapes(output: inputShape)
     }

@@ -41,5 +41,11 @@ public final class TimeDistributed: Layer {
     }
 
     /// The input mask, unchanged: every step keeps its own output.
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, time, ...]`.
+    ///   - output: its output, `[batch, time, ...]`.
+    ///   - mask: the input's mask, bool `[batch, time]`, or `nil`.
+    /// - Returns: `mask`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? { mask }
 }

@@ -7,7 +7,14 @@
 public struct BinaryCrossentropy: Loss {
     public let name = "binary_crossentropy"
     public var reduction: LossReduction
+    /// Whether predictions are logits (`true`) rather than probabilities (`false`).
     public var fromLogits: Bool
+    /// Creates a binary cross-entropy loss.
+    ///
+    /// - Parameters:
+    ///   - fromLogits: Whether predictions are logits rather than probabilities in
+    ///     `[0, 1]`; default `false`.
+    ///   - reduction: How per-sample values are combined; default ``LossReduction/sumOverBatchSize``.
     public init(fromLogits: Bool = false, reduction: LossReduction = .sumOverBatchSize) {
         self.fromLogits = fromLogits
         self.reduction = reduction
@@ -42,9 +49,19 @@ public struct BinaryCrossentropy: Loss {
 public struct CategoricalCrossentropy: Loss {
     public let name = "categorical_crossentropy"
     public var reduction: LossReduction
+    /// Whether predictions are logits (`true`) rather than probabilities (`false`).
     public var fromLogits: Bool
     /// Share of each target moved to the uniform distribution, in [0, 1].
     public var labelSmoothing: Float
+    /// Creates a categorical cross-entropy loss for one-hot targets `[batch, ..., classes]`.
+    ///
+    /// Stops with a message when `labelSmoothing` is outside `[0, 1]`.
+    ///
+    /// - Parameters:
+    ///   - fromLogits: Whether predictions are logits rather than probabilities; default `false`.
+    ///   - labelSmoothing: Share of each target moved to the uniform distribution, in
+    ///     `[0, 1]`; default `0`.
+    ///   - reduction: How per-sample values are combined; default ``LossReduction/sumOverBatchSize``.
     public init(fromLogits: Bool = false, labelSmoothing: Float = 0, reduction: LossReduction = .sumOverBatchSize) {
         require(labelSmoothing >= 0 && labelSmoothing <= 1,
                 "categorical_crossentropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")
@@ -83,9 +100,20 @@ public struct CategoricalCrossentropy: Loss {
 public struct SparseCategoricalCrossentropy: Loss {
     public let name = "sparse_categorical_crossentropy"
     public var reduction: LossReduction
+    /// Whether predictions are logits (`true`) rather than probabilities (`false`).
     public var fromLogits: Bool
     /// Share of each target moved to the uniform distribution, in [0, 1].
     public var labelSmoothing: Float
+    /// Creates a sparse categorical cross-entropy loss for integer labels.
+    ///
+    /// Stops with a message when `labelSmoothing` is outside `[0, 1]`.
+    ///
+    /// - Parameters:
+    ///   - fromLogits: Whether predictions `[batch, ..., classes]` are logits rather
+    ///     than probabilities; default `false`.
+    ///   - labelSmoothing: Share of each one-hot target moved to the uniform
+    ///     distribution, in `[0, 1]`; default `0`.
+    ///   - reduction: How per-sample values are combined; default ``LossReduction/sumOverBatchSize``.
     public init(fromLogits: Bool = false, labelSmoothing: Float = 0, reduction: LossReduction = .sumOverBatchSize) {
         require(labelSmoothing >= 0 && labelSmoothing <= 1,
                 "sparse_categorical_crossentropy: labelSmoothing must be in [0, 1], got \(labelSmoothing)")

@@ -24,11 +24,23 @@ public protocol Loss: Sendable {
     /// How per-sample values are combined.
     var reduction: LossReduction { get }
     /// One loss value per sample (and per time step for sequence outputs).
+    ///
+    /// - Parameters:
+    ///   - yTrue: The targets, e.g. `[batch, features]` (for sparse losses, integer
+    ///     labels `[batch]`).
+    ///   - yPred: The predictions, e.g. `[batch, features]`.
+    /// - Returns: The unreduced losses, `yPred`'s shape without its last axis
+    ///   (`[batch]`, or `[batch, time]` for sequences).
     func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor
 }
 
 extension Loss {
     /// The reduced loss.
+    ///
+    /// - Parameters:
+    ///   - yTrue: The targets (first, as in Keras).
+    ///   - yPred: The predictions, e.g. `[batch, features]`.
+    /// - Returns: A scalar, or the per-sample losses when ``reduction`` is ``LossReduction/none``.
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor) -> Tensor {
         reduce(perSampleLoss(yTrue: yTrue, yPred: yPred))
     }
@@ -54,6 +66,14 @@ extension Loss {
     /// let (output, mask) = model.forwardWithMask(ids, training: true)
     /// let value = SparseCategoricalCrossentropy()(labels, output, mask: mask)
     /// ```
+    ///
+    /// - Parameters:
+    ///   - yTrue: The targets (first, as in Keras).
+    ///   - yPred: The predictions, e.g. `[batch, time, classes]`.
+    ///   - mask: Bool with the per-sample losses' shape (e.g. `[batch, time]`),
+    ///     `false` at padded steps, or `nil` for no mask.
+    /// - Returns: A scalar, or the masked per-sample losses (zero at masked entries)
+    ///   when ``reduction`` is ``LossReduction/none``.
     public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor, mask: Tensor?) -> Tensor {
         guard let mask else { return self(yTrue, yPred) }
         let values = perSampleLoss(yTrue: yTrue, yPred: yPred)
@@ -83,6 +103,9 @@ func requireSameShape(_ yTrue: Tensor, _ yPred: Tensor, _ name: String) {
 public enum Losses {
     /// The loss with Keras name `name` ("mse", "binary_crossentropy", ...) and default
     /// arguments, or `nil` when the name is unknown.
+    ///
+    /// - Parameter name: A Keras loss name or alias, matched case-insensitively; see ``names``.
+    /// - Returns: The loss with default arguments, or `nil` for an unknown name.
     public static func named(_ name: String) -> (any Loss)? {
         switch name.lowercased() {
         case "mean_squared_error", "mse": MeanSquaredError()

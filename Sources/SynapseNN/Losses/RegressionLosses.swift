@@ -2,6 +2,10 @@
 public struct MeanSquaredError: Loss {
     public let name = "mean_squared_error"
     public var reduction: LossReduction
+    /// Creates the loss.
+    ///
+    /// - Parameter reduction: How per-sample values are combined; default
+    ///   ``LossReduction/sumOverBatchSize``.
     public init(reduction: LossReduction = .sumOverBatchSize) { self.reduction = reduction }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)
@@ -13,6 +17,10 @@ public struct MeanSquaredError: Loss {
 public struct MeanAbsoluteError: Loss {
     public let name = "mean_absolute_error"
     public var reduction: LossReduction
+    /// Creates the loss.
+    ///
+    /// - Parameter reduction: How per-sample values are combined; default
+    ///   ``LossReduction/sumOverBatchSize``.
     public init(reduction: LossReduction = .sumOverBatchSize) { self.reduction = reduction }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)
@@ -24,7 +32,15 @@ public struct MeanAbsoluteError: Loss {
 public struct Huber: Loss {
     public let name = "huber"
     public var reduction: LossReduction
+    /// The error at which the loss turns from quadratic to linear.
     public var delta: Float
+    /// Creates a Huber loss.
+    ///
+    /// Stops with a message when `delta` is not positive.
+    ///
+    /// - Parameters:
+    ///   - delta: The error at which the loss turns from quadratic to linear, positive; default `1`.
+    ///   - reduction: How per-sample values are combined; default ``LossReduction/sumOverBatchSize``.
     public init(delta: Float = 1, reduction: LossReduction = .sumOverBatchSize) {
         require(delta > 0, "Huber: delta must be positive, got \(delta)")
         self.delta = delta
@@ -43,6 +59,10 @@ public struct Huber: Loss {
 public struct KLDivergence: Loss {
     public let name = "kl_divergence"
     public var reduction: LossReduction
+    /// Creates the loss.
+    ///
+    /// - Parameter reduction: How per-sample values are combined; default
+    ///   ``LossReduction/sumOverBatchSize``.
     public init(reduction: LossReduction = .sumOverBatchSize) { self.reduction = reduction }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)
@@ -57,6 +77,10 @@ public struct KLDivergence: Loss {
 public struct CosineSimilarity: Loss {
     public let name = "cosine_similarity"
     public var reduction: LossReduction
+    /// Creates the loss.
+    ///
+    /// - Parameter reduction: How per-sample values are combined; default
+    ///   ``LossReduction/sumOverBatchSize``.
     public init(reduction: LossReduction = .sumOverBatchSize) { self.reduction = reduction }
     public func perSampleLoss(yTrue: Tensor, yPred: Tensor) -> Tensor {
         requireSameShape(yTrue, yPred, name)

@@ -14,6 +14,9 @@ extension Metrics {
         /// categorical focal) cross-entropy → `.categorical`; sparse categorical
         /// cross-entropy → `.sparseCategorical`. Names are compared without case or
         /// underscores, so "binary_crossentropy", "BinaryCrossentropy" and "bce" agree.
+        ///
+        /// - Parameter lossName: The compiled loss's name, in any case, with or without underscores.
+        /// - Returns: The matching kind, or `nil` for a loss that does not decide it.
         public static func forLoss(_ lossName: String) -> AccuracyKind? {
             switch normalizedIdentifier(lossName) {
             case "binarycrossentropy", "bce", "binaryfocalcrossentropy": .binary
@@ -28,6 +31,11 @@ extension Metrics {
         /// targets one rank lower than the predictions, or targets with a last
         /// dimension of 1 against several classes → `.sparseCategorical`;
         /// otherwise `.categorical`.
+        ///
+        /// - Parameters:
+        ///   - yTrue: The shape of the targets, batch dimension included, e.g. `[batch]` or `[batch, classes]`.
+        ///   - yPred: The shape of the predictions, batch dimension included, e.g. `[batch, classes]`.
+        /// - Returns: The accuracy kind for those shapes.
         public static func forShapes(yTrue: [Int], yPred: [Int]) -> AccuracyKind {
             guard let classes = yPred.last, yPred.count > 1, classes != 1 else { return .binary }
             if yTrue.count == yPred.count - 1 || (yTrue.last == 1 && classes > 1) { return .sparseCategorical }
@@ -35,6 +43,10 @@ extension Metrics {
         }
 
         /// A new metric of this kind, named `name`.
+        ///
+        /// - Parameter name: The name the metric shows in logs.
+        /// - Returns: A fresh ``Metrics/BinaryAccuracy``, ``Metrics/CategoricalAccuracy``
+        ///   or ``Metrics/SparseCategoricalAccuracy``.
         public func makeMetric(name: String) -> any Metric {
             switch self {
             case .binary: BinaryAccuracy(name: name)

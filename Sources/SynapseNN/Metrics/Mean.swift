@@ -22,12 +22,22 @@ extension Metrics {
         }
 
         /// Adds one value with a weight (e.g. a batch's mean loss, weighted by its size).
+        ///
+        /// - Parameters:
+        ///   - value: The value to add.
+        ///   - weight: Its weight; default `1`.
         public func update(_ value: Float, weight: Float = 1) {
             state.add(Double(value), weight: Double(weight))
         }
 
         /// Adds every element of a float32 tensor, each weighted by `sampleWeight`
         /// (broadcast against `values`; `nil` weighs each element 1).
+        ///
+        /// Stops with a message when `values` is not float32.
+        ///
+        /// - Parameters:
+        ///   - values: Float32, any shape, on any device.
+        ///   - sampleWeight: Weights broadcast against `values`; default `nil` (each element weighs 1).
         public func update(_ values: Tensor, sampleWeight: Tensor? = nil) {
             requireFloatPredictions(values, metric: name)
             withoutGradient { state.add(values, sampleWeight: sampleWeight, metric: name) }

@@ -50,6 +50,10 @@ extension Metric {
     public func deferredResult() -> DeferredScalar { DeferredScalar(result()) }
 
     /// Adds one batch with every sample weighted 1.
+    ///
+    /// - Parameters:
+    ///   - yTrue: Targets (float32, int32 or bool).
+    ///   - yPred: The model's float32 outputs for the same samples.
     public func update(yTrue: Tensor, yPred: Tensor) {
         update(yTrue: yTrue, yPred: yPred, sampleWeight: nil)
     }

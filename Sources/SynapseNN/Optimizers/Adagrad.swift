@@ -28,7 +28,9 @@ open class Adagrad: Optimizer {
     ///   - schedule: learning rate per step.
     ///   - initialAccumulatorValue: accumulator start >= 0 (default 0.1, as Keras).
     ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
-    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
                 initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
                 clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -42,6 +44,15 @@ open class Adagrad: Optimizer {
     }
 
     /// Creates Adagrad with a constant learning rate (default 0.001, as Keras).
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - learningRate: the constant learning rate, a finite number >= 0 (default 0.001).
+    ///   - initialAccumulatorValue: accumulator start >= 0 (default 0.1, as Keras).
+    ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.001,
                             initialAccumulatorValue: Float = 0.1, epsilon: Float = 1e-7,
                             clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -54,6 +65,11 @@ open class Adagrad: Optimizer {
     open override var stateSlotNames: [String] { ["sum"] }
 
     /// One Adagrad step for `parameter` (see the type's formulas).
+    ///
+    /// - Parameters:
+    ///   - parameter: a trainable parameter.
+    ///   - gradient: its gradient after the hook and clipping, same shape.
+    ///   - learningRate: the schedule's value for this step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
         applyFusedUpdate(.adagrad(learningRate: learningRate, epsilon: epsilon), to: parameter, gradient: gradient,
                          slotNames: stateSlotNames, initialSlotValue: initialAccumulatorValue)

@@ -52,7 +52,9 @@ open class Adam: Optimizer {
     ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
     ///   - amsgrad: use AMSGrad (default `false`).
     ///   - weightDecay: L2 factor >= 0 added to the gradient (default 0).
-    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
                 beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false,
                 weightDecay: Float = 0,
@@ -68,6 +70,18 @@ open class Adam: Optimizer {
     }
 
     /// Creates Adam with a constant learning rate (default 0.001).
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - learningRate: the constant learning rate, a finite number >= 0 (default 0.001).
+    ///   - beta1: first-moment decay in [0, 1) (default 0.9).
+    ///   - beta2: second-moment decay in [0, 1) (default 0.999).
+    ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
+    ///   - amsgrad: use AMSGrad (default `false`).
+    ///   - weightDecay: L2 factor >= 0 added to the gradient (default 0).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.001,
                             beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7, amsgrad: Bool = false,
                             weightDecay: Float = 0,
@@ -81,6 +95,11 @@ open class Adam: Optimizer {
     open override var stateSlotNames: [String] { adamSlotNames(amsgrad: amsgrad) }
 
     /// One Adam step for `parameter` (see the type's formulas), as one fused kernel.
+    ///
+    /// - Parameters:
+    ///   - parameter: a trainable parameter.
+    ///   - gradient: its gradient after the hook and clipping, same shape.
+    ///   - learningRate: the schedule's value for this step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
         applyAdam(parameter, gradient: gradient, learningRate: learningRate, beta1: beta1, beta2: beta2,
                   epsilon: epsilon, amsgrad: amsgrad, l2: weightDecay, decayFactor: 1)

@@ -34,7 +34,9 @@ open class AdamW: Optimizer {
     ///   - beta2: second-moment decay in [0, 1) (default 0.999).
     ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
     ///   - amsgrad: use AMSGrad (default `false`).
-    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
                 weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
                 amsgrad: Bool = false,
@@ -50,6 +52,18 @@ open class AdamW: Optimizer {
     }
 
     /// Creates AdamW with a constant learning rate (default 0.001).
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - learningRate: the constant learning rate, a finite number >= 0 (default 0.001).
+    ///   - weightDecay: decoupled decay >= 0 (default 0.004, as Keras).
+    ///   - beta1: first-moment decay in [0, 1) (default 0.9).
+    ///   - beta2: second-moment decay in [0, 1) (default 0.999).
+    ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
+    ///   - amsgrad: use AMSGrad (default `false`).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.001,
                             weightDecay: Float = 0.004, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
                             amsgrad: Bool = false,
@@ -63,6 +77,11 @@ open class AdamW: Optimizer {
     open override var stateSlotNames: [String] { adamSlotNames(amsgrad: amsgrad) }
 
     /// Decays `parameter`, then applies one Adam step.
+    ///
+    /// - Parameters:
+    ///   - parameter: a trainable parameter.
+    ///   - gradient: its gradient after the hook and clipping, same shape.
+    ///   - learningRate: the schedule's value for this step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
         // PyTorch: param.mul_(1 − lr · wd), with lr · wd formed in double precision.
         let decayFactor = weightDecay == 0 ? 1 : Float(1 - Double(learningRate) * Double(weightDecay))

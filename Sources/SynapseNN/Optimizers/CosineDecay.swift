@@ -61,6 +61,9 @@ public struct CosineDecay: LearningRateSchedule, Equatable {
     }
 
     /// The warm-up or cosine value at `step`.
+    ///
+    /// - Parameter step: the step index, 0 for the first step; negative steps count as 0.
+    /// - Returns: the learning rate for that step.
     public func callAsFunction(step: Int) -> Float {
         let step = Double(Swift.max(step, 0))
         let decaySteps = Double(self.decaySteps)

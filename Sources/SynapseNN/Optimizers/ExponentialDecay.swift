@@ -38,6 +38,9 @@ public struct ExponentialDecay: LearningRateSchedule, Equatable {
     }
 
     /// `initialLearningRate · decayRate ^ (step / decaySteps)`.
+    ///
+    /// - Parameter step: the step index, 0 for the first step.
+    /// - Returns: the learning rate for that step.
     public func callAsFunction(step: Int) -> Float {
         var exponent = Double(step) / Double(decaySteps)
         if staircase { exponent.round(.down) }

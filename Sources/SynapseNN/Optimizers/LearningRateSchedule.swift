@@ -13,6 +13,9 @@
 /// ```
 public protocol LearningRateSchedule: Sendable {
     /// The learning rate for the step with index `step` (0 for the first step).
+    ///
+    /// - Parameter step: the step index (``Optimizer/iterations``), 0 for the first step.
+    /// - Returns: the learning rate for that step.
     func callAsFunction(step: Int) -> Float
 }
 
@@ -32,5 +35,8 @@ public struct ConstantLearningRate: LearningRateSchedule, Equatable {
     init(unchecked value: Float) { self.value = value }
 
     /// Returns ``value``.
+    ///
+    /// - Parameter step: the step index; ignored.
+    /// - Returns: ``value``, whatever the step.
     public func callAsFunction(step: Int) -> Float { value }
 }

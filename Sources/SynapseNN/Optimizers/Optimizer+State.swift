@@ -34,6 +34,7 @@ extension Optimizer {
     /// saved. Everything is checked before anything changes: on error the optimizer
     /// keeps its previous state.
     ///
+    /// - Parameter tensors: the named state tensors, as ``stateTensors()`` returns them.
     /// - Throws: ``OptimizerStateError`` for a missing `"iterations"`, a key that is
     ///   not `"<index>.<slot>"`, an index past the parameters, a slot this optimizer
     ///   does not keep, or a tensor whose shape or type does not fit.

@@ -87,7 +87,7 @@ open class Optimizer {
     public var gradientTransform: (([Parameter]) -> Void)?
 
     /// Keeps an exponential moving average of every trainable parameter (Keras'
-    /// `use_ema`). ``Model`` fits end by copying the averages into the parameters
+    /// `use_ema`). `Model` fits end by copying the averages into the parameters
     /// (``finalizeVariableValues()``); averaged weights usually generalise better
     /// than the last step's. Default `false`.
     ///
@@ -143,6 +143,13 @@ open class Optimizer {
     }
 
     /// Creates an optimizer with a constant learning rate.
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update; may be empty and assigned later.
+    ///   - learningRate: the constant learning rate, a finite number >= 0.
+    ///   - clipNorm: per-parameter gradient norm limit (``clipNorm``); `nil` (default) for none.
+    ///   - globalClipNorm: joint gradient norm limit (``globalClipNorm``); `nil` (default) for none.
+    ///   - clipValue: gradient element limit (``clipValue``); `nil` (default) for none.
     public convenience init(parameters: [Parameter] = [], learningRate: Float,
                             clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
         self.init(parameters: parameters, learningRate: ConstantLearningRate(unchecked: learningRate) as any LearningRateSchedule,
@@ -212,17 +219,30 @@ open class Optimizer {
     // MARK: State for subclasses
 
     /// The state tensor `slot` of `parameter`, or `nil` before its first update.
+    ///
+    /// - Parameters:
+    ///   - slot: the slot name, e.g. "exp_avg".
+    ///   - parameter: the parameter the state belongs to.
+    /// - Returns: the stored tensor, or `nil` when none is stored.
     public func state(_ slot: String, for parameter: Parameter) -> Tensor? {
         slots[ObjectIdentifier(parameter)]?[slot]
     }
 
     /// Stores the state tensor `slot` of `parameter`.
+    ///
+    /// - Parameters:
+    ///   - tensor: the state to store, usually of the parameter's shape.
+    ///   - slot: the slot name, e.g. "exp_avg"; list it in ``stateSlotNames``.
+    ///   - parameter: the parameter the state belongs to.
     public func setState(_ tensor: Tensor, _ slot: String, for parameter: Parameter) {
         slots[ObjectIdentifier(parameter), default: [:]][slot] = tensor
     }
 
     /// How many updates `parameter` received, counting the current one inside
     /// ``update(_:gradient:learningRate:)`` (so 1 on the first update).
+    ///
+    /// - Parameter parameter: the parameter to ask about.
+    /// - Returns: its number of updates; 0 before the first.
     public func updateCount(for parameter: Parameter) -> Int {
         updateCounts[ObjectIdentifier(parameter)] ?? 0
     }
@@ -261,12 +281,15 @@ open class Optimizer {
 
     /// The moving average of `parameter`'s value, or `nil` before its first update
     /// or when ``useEMA`` is off.
+    ///
+    /// - Parameter parameter: the parameter whose average to return.
+    /// - Returns: the average, of the parameter's shape, or `nil`.
     public func movingAverage(of parameter: Parameter) -> Tensor? {
         state(Self.movingAverageSlot, for: parameter)
     }
 
     /// Copies each parameter's moving average into the parameter (Keras'
-    /// `finalize_variable_values`). Does nothing when ``useEMA`` is off. ``Model``
+    /// `finalize_variable_values`). Does nothing when ``useEMA`` is off. `Model`
     /// fits call it when they end, before the callbacks' `trainEnd`.
     public func finalizeVariableValues() {
         guard useEMA else { return }

@@ -30,6 +30,9 @@ public struct PiecewiseConstantDecay: LearningRateSchedule, Equatable {
     }
 
     /// The value of the interval that contains `step`.
+    ///
+    /// - Parameter step: the step index, 0 for the first step.
+    /// - Returns: the learning rate for that step.
     public func callAsFunction(step: Int) -> Float {
         let index = boundaries.firstIndex { step <= $0 } ?? boundaries.count
         return values[index]

@@ -39,7 +39,9 @@ open class RMSprop: Optimizer {
     ///   - momentum: momentum factor >= 0 (default 0).
     ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
     ///   - centered: normalize by the estimated variance (default `false`).
-    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
                 rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, centered: Bool = false,
                 clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -55,6 +57,17 @@ open class RMSprop: Optimizer {
     }
 
     /// Creates RMSprop with a constant learning rate (default 0.001, as Keras).
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - learningRate: the constant learning rate, a finite number >= 0 (default 0.001).
+    ///   - rho: squared-gradient decay in [0, 1) (default 0.9, as Keras).
+    ///   - momentum: momentum factor >= 0 (default 0).
+    ///   - epsilon: stability term >= 0 (default 1e-7, as Keras).
+    ///   - centered: normalize by the estimated variance (default `false`).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.001,
                             rho: Float = 0.9, momentum: Float = 0, epsilon: Float = 1e-7, centered: Bool = false,
                             clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -69,6 +82,11 @@ open class RMSprop: Optimizer {
     }
 
     /// One RMSprop step for `parameter` (see the type's formulas).
+    ///
+    /// - Parameters:
+    ///   - parameter: a trainable parameter.
+    ///   - gradient: its gradient after the hook and clipping, same shape.
+    ///   - learningRate: the schedule's value for this step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
         applyFusedUpdate(.rmsprop(learningRate: learningRate, rho: rho, epsilon: epsilon, momentum: momentum,
                                   centered: centered),

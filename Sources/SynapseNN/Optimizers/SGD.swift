@@ -36,7 +36,9 @@ open class SGD: Optimizer {
     ///   - momentum: momentum factor >= 0 (default 0).
     ///   - nesterov: Nesterov momentum (default `false`).
     ///   - weightDecay: L2 factor >= 0 added to the gradient (default 0).
-    ///   - clipNorm, globalClipNorm, clipValue: gradient clipping (see ``Optimizer``).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public init(parameters: [Parameter] = [], learningRate schedule: any LearningRateSchedule,
                 momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
                 clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -51,6 +53,16 @@ open class SGD: Optimizer {
     }
 
     /// Creates SGD with a constant learning rate (default 0.01, as Keras).
+    ///
+    /// - Parameters:
+    ///   - parameters: the parameters to update (may be assigned later).
+    ///   - learningRate: the constant learning rate, a finite number >= 0 (default 0.01).
+    ///   - momentum: momentum factor >= 0 (default 0).
+    ///   - nesterov: Nesterov momentum (default `false`).
+    ///   - weightDecay: L2 factor >= 0 added to the gradient (default 0).
+    ///   - clipNorm: per-parameter gradient norm limit > 0, or `nil` (default) for none (``Optimizer/clipNorm``).
+    ///   - globalClipNorm: joint gradient norm limit > 0, or `nil` (default); not with `clipNorm` (``Optimizer/globalClipNorm``).
+    ///   - clipValue: gradient element limit > 0, or `nil` (default) for none (``Optimizer/clipValue``).
     public convenience init(parameters: [Parameter] = [], learningRate: Float = 0.01,
                             momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
                             clipNorm: Float? = nil, globalClipNorm: Float? = nil, clipValue: Float? = nil) {
@@ -63,6 +75,11 @@ open class SGD: Optimizer {
     open override var stateSlotNames: [String] { momentum > 0 ? ["momentum_buffer"] : [] }
 
     /// One SGD step for `parameter` (see the type's formulas).
+    ///
+    /// - Parameters:
+    ///   - parameter: a trainable parameter.
+    ///   - gradient: its gradient after the hook and clipping, same shape.
+    ///   - learningRate: the schedule's value for this step.
     open override func update(_ parameter: Parameter, gradient: Tensor, learningRate: Float) {
         applyFusedUpdate(.sgd(learningRate: learningRate, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay),
                          to: parameter, gradient: gradient, slotNames: momentum != 0 ? ["momentum_buffer"] : [])

@@ -35,6 +35,9 @@ public struct StepDecay: LearningRateSchedule, Equatable {
     }
 
     /// `initialLearningRate · factor ^ ⌊step / stepSize⌋`.
+    ///
+    /// - Parameter step: the step index, 0 for the first step; negative steps count as 0.
+    /// - Returns: the learning rate for that step.
     public func callAsFunction(step: Int) -> Float {
         let drops = Double((Swift.max(step, 0) / stepSize))
         return Float(Double(initialLearningRate) * pow(Double(factor), drops))

@@ -14,6 +14,15 @@ extension ActivationFunction {
 
 extension LayerConfig {
     /// An activation written as its Keras name or as `{"name": ..., parameters}`.
+    ///
+    /// - Parameters:
+    ///   - key: the configuration key (default "activation").
+    ///   - defaultValue: the activation when the key is absent or `null` (default
+    ///     ``ActivationFunction/linear``); `nil` makes the key required.
+    /// - Returns: the activation, with its parameters (`alpha`, `approximate`) when the object gives them.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required key
+    ///   is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` for an
+    ///   unknown name, a value of another form, or an invalid parameter.
     public func activation(_ key: String = "activation", default defaultValue: ActivationFunction? = .linear) throws -> ActivationFunction {
         guard let value = values[key], !value.isNull else {
             if let defaultValue { return defaultValue }

@@ -20,6 +20,10 @@ extension MultiHeadAttention: ConfigurableLayer {
     }
 
     /// Rebuilds a `MultiHeadAttention` from ``config`` (Keras' own configs too).
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         // Keras writes the axes it resolved at build time: [1] for sequences.
         if let axes = config["attention_axes"], !axes.isNull {
@@ -57,12 +61,21 @@ extension PositionEmbedding: ConfigurableLayer {
     }
 
     /// Rebuilds a `PositionEmbedding` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(sequenceLength: try config.int("sequence_length", range: 1...LayerConfig.maximumSize),
                   initializer: try config.initializer("initializer", default: .glorotUniform()), name: try config.name())
     }
 
     /// Same shape out; `embeddings` `[sequenceLength, D]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 2, inputShape[0] <= sequenceLength else {
             throw incompatible(inputShape, "expects sequences [steps ≤ \(sequenceLength), features]")

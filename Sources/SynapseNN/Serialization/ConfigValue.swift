@@ -30,6 +30,8 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// A `Float` written with the fewest digits that read back as the same `Float`
     /// (0.3, not 0.30000001192092896), so files stay readable and round trips exact.
+    ///
+    /// - Parameter value: the number; stored as ``double(_:)``.
     public init(_ value: Float) {
         if value.isFinite, let short = Double(String(value)), Float(short) == value {
             self = .double(short)
@@ -39,6 +41,8 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// An array of integers (a shape, a kernel size).
+    ///
+    /// - Parameter values: the integers; stored as an ``array(_:)`` of ``int(_:)``.
     public init(_ values: [Int]) { self = .array(values.map(ConfigValue.int)) }
 
     // MARK: Reading
@@ -108,6 +112,7 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses JSON text.
     ///
+    /// - Parameter jsonText: one JSON value (an object, array, string, number, Boolean or `null`).
     /// - Throws: the decoder's error for text that is not JSON.
     public init(jsonText: String) throws {
         self = try JSONDecoder().decode(ConfigValue.self, from: Data(jsonText.utf8))
@@ -122,6 +127,9 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
     // MARK: Codable
 
     /// Decodes any JSON value; integers become ``int(_:)``, other numbers ``double(_:)``.
+    ///
+    /// - Parameter decoder: the decoder to read a single value from.
+    /// - Throws: the decoder's `DecodingError` when the data holds no JSON value.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -142,6 +150,10 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Encodes the value as the JSON it stands for.
+    ///
+    /// - Parameter encoder: the encoder to write a single value to.
+    /// - Throws: the encoder's `EncodingError`, e.g. for a non-finite ``double(_:)``
+    ///   with `JSONEncoder`'s default strategy.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -159,18 +171,32 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
 extension ConfigValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     /// `nil` is ``null``.
+    ///
+    /// - Parameter nilLiteral: the empty tuple the compiler passes for `nil`.
     public init(nilLiteral: ()) { self = .null }
     /// `true` / `false`.
+    ///
+    /// - Parameter value: the Boolean literal; stored as ``bool(_:)``.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     /// `64` is ``int(_:)``.
+    ///
+    /// - Parameter value: the integer literal.
     public init(integerLiteral value: Int) { self = .int(value) }
     /// `0.5` is ``double(_:)``.
+    ///
+    /// - Parameter value: the floating-point literal.
     public init(floatLiteral value: Double) { self = .double(value) }
     /// `"relu"` is ``string(_:)``.
+    ///
+    /// - Parameter value: the string literal.
     public init(stringLiteral value: String) { self = .string(value) }
     /// `[3, 3]` is ``array(_:)``.
+    ///
+    /// - Parameter elements: the array literal's elements, in order.
     public init(arrayLiteral elements: ConfigValue...) { self = .array(elements) }
     /// `["units": 64]` is ``object(_:)`` (a repeated key keeps its last value).
+    ///
+    /// - Parameter elements: the dictionary literal's key–value pairs.
     public init(dictionaryLiteral elements: (String, ConfigValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }

@@ -38,6 +38,8 @@ public protocol ConfigurableLayer: Layer {
     /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the
     ///   wrong type or out of range. It must not trap on any input: validate every
     ///   value the layer's initializer would check with a precondition.
+    ///
+    /// - Parameter config: the layer's config, as ``config`` produced it or as read from a file.
     init(config: LayerConfig) throws
 
     /// The per-sample output shape and the parameter shapes for a per-sample input
@@ -45,6 +47,8 @@ public protocol ConfigurableLayer: Layer {
     /// is allocated), or `nil` when the layer cannot tell without building (the
     /// default).
     ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the output and parameter shapes, or `nil` when unknown without building.
     /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
     ///   when the layer cannot take inputs of that shape.
     func inferShapes(inputShape: [Int]) throws -> InferredShapes?
@@ -55,6 +59,9 @@ extension ConfigurableLayer {
     public static var className: String { String(describing: self) }
 
     /// Unknown without building.
+    ///
+    /// - Parameter inputShape: the per-sample input shape; ignored.
+    /// - Returns: `nil`.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { nil }
 
     /// A config with this layer's class name, `name` and `trainable` flag, to which
@@ -64,6 +71,11 @@ extension ConfigurableLayer {
     }
 
     /// An ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)`` naming this layer.
+    ///
+    /// - Parameters:
+    ///   - inputShape: the per-sample input shape the layer cannot take.
+    ///   - reason: why, e.g. "expects rank 3".
+    /// - Returns: the error, to throw from ``ConfigurableLayer/inferShapes(inputShape:)``.
     public func incompatible(_ inputShape: [Int], _ reason: String) -> ModelFileError {
         .incompatibleShape(layer: name, className: Self.className, inputShape: inputShape, reason: reason)
     }

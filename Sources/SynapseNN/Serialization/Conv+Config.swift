@@ -20,6 +20,10 @@ extension Conv2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `Conv2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let strides = try config.intPair("strides", default: (1, 1))
         let dilation = try config.intPair("dilation_rate", default: (1, 1))
@@ -37,6 +41,11 @@ extension Conv2D: ConfigurableLayer {
     }
 
     /// `[H, W, C] → [outH, outW, filters]`; kernel `[kh, kw, C, filters]`, bias `[filters]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         let (height, width) = try windowOutput(self, inputShape, window: kernelSize, strides: strides,
                                                dilation: dilationRate, padding: padding, what: "kernel")
@@ -64,6 +73,10 @@ extension Conv1D: ConfigurableLayer {
     }
 
     /// Rebuilds a `Conv1D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.int("filters", range: 1...LayerConfig.maximumSize),
                   kernelSize: try config.single("kernel_size", default: nil), strides: try config.single("strides", default: 1),
@@ -75,6 +88,11 @@ extension Conv1D: ConfigurableLayer {
     }
 
     /// `[steps, C] → [outSteps, filters]`; kernel `[k, C, filters]`, bias `[filters]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 2 else { throw incompatible(inputShape, "expected per-sample shape [steps, channels]") }
         let (_, steps) = try windowOutput(self, [1] + inputShape, window: (1, kernelSize), strides: (1, strides),
@@ -103,6 +121,10 @@ extension Conv2DTranspose: ConfigurableLayer {
     }
 
     /// Rebuilds a `Conv2DTranspose` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let strides = try config.intPair("strides", default: (1, 1))
         let dilation = try config.intPair("dilation_rate", default: (1, 1))
@@ -128,6 +150,11 @@ extension Conv2DTranspose: ConfigurableLayer {
     /// `[H, W, C] → [H·s, W·s, filters]` ("same") or `[(H−1)·s + max(k, s), ...]`
     /// ("valid"), or Keras' sizes with output padding and dilation; kernel
     /// `[kh, kw, filters, C]`, bias `[filters]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         let outputHeight = Tensor.conv2DTransposeOutputSize(input: inputShape[0], window: kernelSize.0, stride: strides.0, dilation: dilationRate.0,

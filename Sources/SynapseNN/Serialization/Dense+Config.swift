@@ -16,6 +16,10 @@ extension Dense: ConfigurableLayer {
     }
 
     /// Rebuilds a `Dense` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.int("units", range: 1...LayerConfig.maximumSize),
                   activation: try config.activation(),
@@ -28,6 +32,11 @@ extension Dense: ConfigurableLayer {
     }
 
     /// `[..., in] → [..., units]`; kernel `[in, units]`, bias `[units]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard let inputSize = inputShape.last else { throw incompatible(inputShape, "needs inputs with at least one axis per sample") }
         var parameters = ["kernel": [inputSize, units]]
@@ -45,17 +54,24 @@ extension Activation: ConfigurableLayer {
     }
 
     /// Rebuilds an `Activation` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.activation("activation", default: nil), name: try config.name())
     }
 
     /// Same shape out.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { InferredShapes(output: inputShape) }
 }
 
 extension Dropout: ConfigurableLayer {
     /// `rate`. The mask seed is not part of the config: a loaded `Dropout` draws
-    /// from ``Random``.
+    /// from ``/SynapseCore/Random``.
     public var config: LayerConfig {
         var config = baseConfig()
         config["rate"] = ConfigValue(rate)
@@ -63,11 +79,18 @@ extension Dropout: ConfigurableLayer {
     }
 
     /// Rebuilds a `Dropout` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.float("rate", where: "a number in [0, 1)") { $0 >= 0 && $0 < 1 }, name: try config.name())
     }
 
     /// Same shape out (the identity at inference).
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         InferredShapes(output: inputShape, preservesDType: true)
     }

@@ -22,6 +22,10 @@ extension DepthwiseConv2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `DepthwiseConv2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireChannelsLast()
         self.init(kernelSize: try config.intPair("kernel_size"), strides: try config.intPair("strides", default: (1, 1)),
@@ -37,6 +41,11 @@ extension DepthwiseConv2D: ConfigurableLayer {
     }
 
     /// `[H, W, C] → [outH, outW, C·m]`; depthwise kernel `[kh, kw, C, m]`, bias `[C·m]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         let (height, width) = try windowOutput(self, inputShape, window: kernelSize, strides: strides,
                                                dilation: dilationRate, padding: padding, what: "kernel")
@@ -75,6 +84,10 @@ extension SeparableConv2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `SeparableConv2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireChannelsLast()
         self.init(try config.int("filters", range: 1...LayerConfig.maximumSize),
@@ -94,6 +107,11 @@ extension SeparableConv2D: ConfigurableLayer {
 
     /// `[H, W, C] → [outH, outW, filters]`; depthwise kernel `[kh, kw, C, m]`,
     /// pointwise kernel `[1, 1, C·m, filters]`, bias `[filters]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         let (height, width) = try windowOutput(self, inputShape, window: kernelSize, strides: strides,
                                                dilation: dilationRate, padding: padding, what: "kernel")

@@ -9,12 +9,21 @@ extension GlobalAveragePooling1D: ConfigurableLayer {
     }
 
     /// Rebuilds a `GlobalAveragePooling1D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireChannelsLast()
         self.init(keepDims: try config.bool("keepdims", default: false), name: try config.name())
     }
 
     /// `[steps, features] → [features]` (or `[1, features]`).
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 2 else { throw incompatible(inputShape, "expected per-sample shape [steps, features]") }
         return InferredShapes(output: keepDims ? [1, inputShape[1]] : [inputShape[1]])
@@ -30,12 +39,21 @@ extension GlobalMaxPooling1D: ConfigurableLayer {
     }
 
     /// Rebuilds a `GlobalMaxPooling1D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireChannelsLast()
         self.init(keepDims: try config.bool("keepdims", default: false), name: try config.name())
     }
 
     /// `[steps, features] → [features]` (or `[1, features]`).
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 2 else { throw incompatible(inputShape, "expected per-sample shape [steps, features]") }
         return InferredShapes(output: keepDims ? [1, inputShape[1]] : [inputShape[1]])

@@ -10,6 +10,10 @@ extension UpSampling2D: ConfigurableLayer {
     }
 
     /// Rebuilds an `UpSampling2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let interpolation = try config.string("interpolation", default: "nearest")
         guard interpolation == "nearest" else {
@@ -19,6 +23,11 @@ extension UpSampling2D: ConfigurableLayer {
     }
 
     /// `[H, W, C] → [H·size.0, W·size.1, C]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         return InferredShapes(output: [inputShape[0] * size.0, inputShape[1] * size.1, inputShape[2]])
@@ -35,6 +44,10 @@ extension ZeroPadding2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `ZeroPadding2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let range = 0...LayerConfig.maximumSize
         guard let value = config["padding"], !value.isNull else {
@@ -58,6 +71,11 @@ extension ZeroPadding2D: ConfigurableLayer {
     }
 
     /// `[H, W, C] → [H + top + bottom, W + left + right, C]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         return InferredShapes(output: [inputShape[0] + padding.0.0 + padding.0.1, inputShape[1] + padding.1.0 + padding.1.1, inputShape[2]])
@@ -65,7 +83,7 @@ extension ZeroPadding2D: ConfigurableLayer {
 }
 
 extension SpatialDropout2D: ConfigurableLayer {
-    /// `rate`. The mask seed is not part of the config: a loaded layer draws from ``Random``.
+    /// `rate`. The mask seed is not part of the config: a loaded layer draws from ``/SynapseCore/Random``.
     public var config: LayerConfig {
         var config = baseConfig()
         config["rate"] = ConfigValue(rate)
@@ -73,11 +91,20 @@ extension SpatialDropout2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `SpatialDropout2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.float("rate", where: "a number in [0, 1)") { $0 >= 0 && $0 < 1 }, name: try config.name())
     }
 
     /// Same shape out (the identity at inference); inputs must be images.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         return InferredShapes(output: inputShape, preservesDType: true)

@@ -9,6 +9,10 @@ public enum InitializerConfig {
     /// names (Glorot, He and LeCun variants of ``VarianceScaling`` by their short
     /// names); another type gets its Swift type name, which
     /// ``LayerConfig/initializer(_:default:)`` then rejects as unknown.
+    ///
+    /// - Parameter initializer: the initializer to describe.
+    /// - Returns: `{"class_name": ..., "config": {...}}`, with Keras' argument keys
+    ///   (`mean`, `stddev`, `minval`, `maxval`, `seed`, ...).
     public static func value(of initializer: any Initializer) -> ConfigValue {
         let (className, arguments) = describe(initializer)
         return ["class_name": .string(className), "config": .object(arguments)]
@@ -63,6 +67,14 @@ public enum InitializerConfig {
 extension LayerConfig {
     /// An initializer written as `{"class_name": ..., "config": {...}}` or as a bare
     /// class name ("glorot_uniform" and "GlorotUniform" both work).
+    ///
+    /// - Parameters:
+    ///   - key: the configuration key, e.g. "kernel_initializer".
+    ///   - defaultValue: the initializer when the key is absent or `null`.
+    /// - Returns: the initializer.
+    /// - Throws: ``ModelFileError/invalidConfig(layer:className:key:reason:)`` for an
+    ///   unknown class name, a value of another form, or an invalid argument (the key
+    ///   then reads e.g. "kernel_initializer.stddev").
     public func initializer(_ key: String, default defaultValue: any Initializer) throws -> any Initializer {
         guard let value = values[key], !value.isNull else { return defaultValue }
         let className: String

@@ -34,7 +34,9 @@ public struct LayerConfig: Sendable, Hashable, Codable {
         self.values = values
     }
 
-    /// The value for `key`, if present.
+    /// The value for `key`, if present; setting `nil` removes the key.
+    ///
+    /// - Parameter key: a Keras key, e.g. "units".
     public subscript(key: String) -> ConfigValue? {
         get { values[key] }
         set { values[key] = newValue }
@@ -51,6 +53,11 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     // MARK: Errors
 
     /// A ``ModelFileError/invalidConfig(layer:className:key:reason:)`` for this layer.
+    ///
+    /// - Parameters:
+    ///   - key: the offending key.
+    ///   - reason: what is wrong with its value, e.g. "must be positive".
+    /// - Returns: the error, naming this layer (``layerName``) and ``className``.
     public func invalid(_ key: String, _ reason: String) -> ModelFileError {
         .invalidConfig(layer: layerName, className: className, key: key, reason: reason)
     }
@@ -73,7 +80,14 @@ public struct LayerConfig: Sendable, Hashable, Codable {
 
     /// An integer in `range` (by default 0 through ``maximumSize``).
     ///
-    /// - Parameter defaultValue: used when the key is absent or `null`; `nil` makes the key required.
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - defaultValue: used when the key is absent or `null`; `nil` (the default) makes the key required.
+    ///   - range: the accepted values; default `0...LayerConfig.maximumSize`.
+    /// - Returns: the integer.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required
+    ///   key is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when
+    ///   the value is not an integer in `range`.
     public func int(_ key: String, default defaultValue: Int? = nil,
                     range: ClosedRange<Int> = 0...LayerConfig.maximumSize) throws -> Int {
         guard let value = try required(key, hasDefault: defaultValue != nil) else { return defaultValue! }
@@ -84,6 +98,16 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A finite number that satisfies `isValid`, described by `expectation` ("in [0, 1)").
+    ///
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - defaultValue: used when the key is absent or `null`; `nil` (the default) makes the key required.
+    ///   - expectation: what a valid value is, for the error message; default "a finite number".
+    ///   - isValid: the check the value must pass; by default every finite number passes.
+    /// - Returns: the number, as a `Float`.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required
+    ///   key is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when
+    ///   the value is not a finite number or fails `isValid`.
     public func float(_ key: String, default defaultValue: Float? = nil, where expectation: String = "a finite number",
                       _ isValid: (Float) -> Bool = { _ in true }) throws -> Float {
         guard let value = try required(key, hasDefault: defaultValue != nil) else { return defaultValue! }
@@ -94,6 +118,14 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A Boolean.
+    ///
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - defaultValue: used when the key is absent or `null`; `nil` (the default) makes the key required.
+    /// - Returns: the Boolean.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required
+    ///   key is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when
+    ///   the value is not `true` or `false`.
     public func bool(_ key: String, default defaultValue: Bool? = nil) throws -> Bool {
         guard let value = try required(key, hasDefault: defaultValue != nil) else { return defaultValue! }
         guard let flag = value.boolValue else { throw mismatch(key, "true or false", value) }
@@ -101,6 +133,14 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A string.
+    ///
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - defaultValue: used when the key is absent or `null`; `nil` (the default) makes the key required.
+    /// - Returns: the string.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required
+    ///   key is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when
+    ///   the value is not a string.
     public func string(_ key: String, default defaultValue: String? = nil) throws -> String {
         guard let value = try required(key, hasDefault: defaultValue != nil) else { return defaultValue! }
         guard let text = value.stringValue else { throw mismatch(key, "a string", value) }
@@ -108,6 +148,11 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A string, or `nil` when absent or `null`.
+    ///
+    /// - Parameter key: the key to read.
+    /// - Returns: the string, or `nil`.
+    /// - Throws: ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when the
+    ///   value is present but not a string.
     public func optionalString(_ key: String) throws -> String? {
         guard let value = values[key], !value.isNull else { return nil }
         guard let text = value.stringValue else { throw mismatch(key, "a string", value) }
@@ -125,6 +170,15 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A list of integers, each in `range`, with at most `maximumCount` elements.
+    ///
+    /// - Parameters:
+    ///   - key: the key to read; it is required.
+    ///   - range: the accepted values of each element; default `1...LayerConfig.maximumSize`.
+    ///   - maximumCount: the most elements accepted; default `8`.
+    /// - Returns: the integers.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when the key is
+    ///   absent or `null`, ``ModelFileError/invalidConfig(layer:className:key:reason:)``
+    ///   when the value is not such a list.
     public func intArray(_ key: String, range: ClosedRange<Int> = 1...LayerConfig.maximumSize,
                          maximumCount: Int = 8) throws -> [Int] {
         guard let value = try required(key, hasDefault: false) else { return [] }
@@ -137,6 +191,15 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// A pair of integers in `range`, written `[a, b]` or as one integer `n` meaning `[n, n]`.
+    ///
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - defaultValue: used when the key is absent or `null`; `nil` (the default) makes the key required.
+    ///   - range: the accepted values of each integer; default `1...LayerConfig.maximumSize`.
+    /// - Returns: the pair.
+    /// - Throws: ``ModelFileError/missingConfigKey(layer:className:key:)`` when a required
+    ///   key is absent, ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when
+    ///   the value is neither an integer nor a pair of integers in `range`.
     public func intPair(_ key: String, default defaultValue: (Int, Int)? = nil,
                         range: ClosedRange<Int> = 1...LayerConfig.maximumSize) throws -> (Int, Int) {
         guard let value = try required(key, hasDefault: defaultValue != nil) else { return defaultValue! }
@@ -145,6 +208,13 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// Like ``intPair(_:default:range:)``, but absent or `null` gives `nil`.
+    ///
+    /// - Parameters:
+    ///   - key: the key to read.
+    ///   - range: the accepted values of each integer; default `1...LayerConfig.maximumSize`.
+    /// - Returns: the pair, or `nil`.
+    /// - Throws: ``ModelFileError/invalidConfig(layer:className:key:reason:)`` when the
+    ///   value is present but neither an integer nor a pair of integers in `range`.
     public func optionalIntPair(_ key: String, range: ClosedRange<Int> = 1...LayerConfig.maximumSize) throws -> (Int, Int)? {
         guard let value = values[key], !value.isNull else { return nil }
         guard let pair = Self.pair(value, range) else { throw mismatch(key, "null, an integer or a pair of integers in \(range)", value) }
@@ -160,6 +230,9 @@ public struct LayerConfig: Sendable, Hashable, Codable {
     }
 
     /// Whether `key` holds a value other than `null`.
+    ///
+    /// - Parameter key: the key to look up.
+    /// - Returns: `true` when the key is present and not `null`.
     public func contains(_ key: String) -> Bool {
         if let value = values[key] { !value.isNull } else { false }
     }

@@ -23,21 +23,32 @@ public enum LayerRegistry {
     private static let storage = Storage()
 
     /// Registers (or replaces) the factory for `typeName`.
+    ///
+    /// - Parameters:
+    ///   - typeName: the class name model files use (`class_name`).
+    ///   - factory: makes an unbuilt layer from its configuration.
     public static func register(typeName: String, factory: @escaping Factory) {
         storage.factories.withLock { $0[typeName] = factory }
     }
 
     /// Registers a ``ConfigurableLayer`` under its ``ConfigurableLayer/className``.
+    ///
+    /// - Parameter type: the layer class; its ``ConfigurableLayer/init(config:)`` becomes the factory.
     public static func register<T: ConfigurableLayer>(_ type: T.Type) {
         register(typeName: T.className) { try T(config: $0) }
     }
 
     /// Removes a registration (tests; an application rarely needs it).
+    ///
+    /// - Parameter typeName: the registered class name; an unknown name does nothing.
     public static func unregister(typeName: String) {
         storage.factories.withLock { $0[typeName] = nil }
     }
 
     /// The factory registered for `typeName`, if any.
+    ///
+    /// - Parameter typeName: a class name, e.g. "Dense".
+    /// - Returns: the factory, or `nil` when none is registered.
     public static func factory(for typeName: String) -> Factory? {
         storage.factories.withLock { $0[typeName] }
     }
@@ -49,6 +60,8 @@ public enum LayerRegistry {
 
     /// The configuration of `layer`.
     ///
+    /// - Parameter layer: the layer to describe.
+    /// - Returns: its ``ConfigurableLayer/config``.
     /// - Throws: ``ModelFileError/notSerializable(layer:type:)`` when the layer does
     ///   not conform to ``ConfigurableLayer``.
     public static func config(of layer: Layer) throws -> LayerConfig {
@@ -60,6 +73,8 @@ public enum LayerRegistry {
 
     /// A new, unbuilt layer from `config`, with its `trainable` flag applied.
     ///
+    /// - Parameter config: the layer's configuration; its ``LayerConfig/className`` picks the factory.
+    /// - Returns: the new layer.
     /// - Throws: ``ModelFileError/unknownLayerClass(className:layer:known:)`` for a
     ///   class that is not registered, or the factory's error for a bad config.
     public static func makeLayer(from config: LayerConfig) throws -> Layer {

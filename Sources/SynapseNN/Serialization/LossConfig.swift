@@ -3,6 +3,9 @@
 /// for the categorical cross-entropies).
 public enum LossConfig {
     /// The configuration of `loss`: its Keras name, reduction and arguments.
+    ///
+    /// - Parameter loss: the loss to describe.
+    /// - Returns: an object with `name`, `reduction` and the loss's own arguments.
     public static func value(of loss: any Loss) -> ConfigValue {
         var config: [String: ConfigValue] = ["name": .string(loss.name), "reduction": .string(loss.reduction.rawValue)]
         switch loss {
@@ -22,6 +25,8 @@ public enum LossConfig {
     /// A loss from its configuration (or a bare name), or `nil` when the name is not
     /// a built-in loss.
     ///
+    /// - Parameter value: a loss name, or an object with `name` and optional arguments.
+    /// - Returns: the loss, or `nil` for a name ``Losses/named(_:)`` does not know.
     /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` (key "compile") for a
     ///   malformed config or an out-of-range argument.
     public static func makeLoss(from value: ConfigValue) throws -> (any Loss)? {

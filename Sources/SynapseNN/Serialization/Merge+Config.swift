@@ -4,6 +4,10 @@ extension Add: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds an `Add` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -11,6 +15,10 @@ extension Subtract: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds a `Subtract` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -18,6 +26,10 @@ extension Multiply: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds a `Multiply` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -25,6 +37,10 @@ extension Average: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds an `Average` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -32,6 +48,10 @@ extension Maximum: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds a `Maximum` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -39,6 +59,10 @@ extension Minimum: ConfigurableLayer {
     /// No arguments besides `name` and `trainable`.
     public var config: LayerConfig { baseConfig() }
     /// Rebuilds a `Minimum` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws { self.init(name: try config.name()) }
 }
 
@@ -51,6 +75,10 @@ extension Concatenate: ConfigurableLayer {
     }
 
     /// Rebuilds a `Concatenate` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let axis = try config.int("axis", default: -1, range: -8...8)
         guard axis != 0 else { throw config.invalid("axis", "must not be 0, the batch axis") }
@@ -68,6 +96,10 @@ extension Dot: ConfigurableLayer {
     }
 
     /// Rebuilds a `Dot` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let axes = try config.intPair("axes", range: -8...8)
         guard axes.0 != 0, axes.1 != 0 else { throw config.invalid("axes", "must not contract the batch axis 0") }
@@ -80,6 +112,9 @@ extension ConfigurableLayer where Self: MultiInputLayer {
     /// ``MultiInputLayer/outputShape(forInputShapes:)``; several inputs are inferred
     /// by the functional model that connects them.
     ///
+    /// - Parameter inputShape: the per-sample shape of the single input, without the batch dimension.
+    /// - Returns: the per-sample output shape (no parameters), or `nil` when the layer
+    ///   cannot tell the shape of a single input.
     /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
     ///   when the layer cannot take one input of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {

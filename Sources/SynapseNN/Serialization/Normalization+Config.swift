@@ -14,6 +14,10 @@ extension BatchNormalization: ConfigurableLayer {
     }
 
     /// Rebuilds a `BatchNormalization` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireLastAxis()
         self.init(momentum: try config.float("momentum", default: 0.99, where: "a number in [0, 1)") { $0 >= 0 && $0 < 1 },
@@ -23,6 +27,11 @@ extension BatchNormalization: ConfigurableLayer {
     }
 
     /// Same shape out; `gamma`, `beta`, `moving_mean`, `moving_variance` of `[channels]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard let channels = inputShape.last else { throw incompatible(inputShape, "needs inputs with at least one axis per sample") }
         var parameters = ["moving_mean": [channels], "moving_variance": [channels]]
@@ -44,6 +53,10 @@ extension LayerNormalization: ConfigurableLayer {
     }
 
     /// Rebuilds a `LayerNormalization` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireLastAxis()
         self.init(epsilon: try config.float("epsilon", default: 1e-3, where: "a number > 0") { $0 > 0 },
@@ -52,6 +65,11 @@ extension LayerNormalization: ConfigurableLayer {
     }
 
     /// Same shape out; `gamma`, `beta` of `[features]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard let features = inputShape.last else { throw incompatible(inputShape, "needs inputs with at least one axis per sample") }
         var parameters: [String: [Int]] = [:]

@@ -10,6 +10,9 @@ public enum OptimizerConfig {
     /// The configuration of `optimizer`. A subclass of a built-in optimizer is
     /// written with its own type name and only the base keys (learning rate and
     /// clipping), so loading does not mistake it for its superclass.
+    ///
+    /// - Parameter optimizer: the optimizer to describe.
+    /// - Returns: `{"class_name": ..., "config": {...}}` with Keras' keys.
     public static func value(of optimizer: Optimizer) -> ConfigValue {
         var config: [String: ConfigValue] = [
             "learning_rate": ConfigValue(optimizer.learningRate),
@@ -60,6 +63,8 @@ public enum OptimizerConfig {
     /// A new optimizer (without parameters) from its configuration, or `nil` when
     /// the class is not a built-in optimizer (a custom one).
     ///
+    /// - Parameter value: `{"class_name": ..., "config": {...}}`, as ``value(of:)`` writes it.
+    /// - Returns: the optimizer, with an empty ``Optimizer/parameters`` list, or `nil`.
     /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` (key "compile") for a
     ///   malformed config or an out-of-range hyper-parameter.
     public static func makeOptimizer(from value: ConfigValue) throws -> Optimizer? {

@@ -5,12 +5,21 @@ extension MaxPooling2D: ConfigurableLayer {
     public var config: LayerConfig { poolingConfig(baseConfig(), poolSize, strides, padding) }
 
     /// Rebuilds a `MaxPooling2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(poolSize: try config.intPair("pool_size", default: (2, 2)), strides: try config.optionalIntPair("strides"),
                   padding: try config.padding(), name: try config.name())
     }
 
     /// `[H, W, C] → [outH, outW, C]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         let (height, width) = try windowOutput(self, inputShape, window: poolSize, strides: strides ?? poolSize, padding: padding, what: "pool")
         return InferredShapes(output: [height, width, inputShape[2]])
@@ -22,12 +31,21 @@ extension AveragePooling2D: ConfigurableLayer {
     public var config: LayerConfig { poolingConfig(baseConfig(), poolSize, strides, padding) }
 
     /// Rebuilds an `AveragePooling2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(poolSize: try config.intPair("pool_size", default: (2, 2)), strides: try config.optionalIntPair("strides"),
                   padding: try config.padding(), name: try config.name())
     }
 
     /// `[H, W, C] → [outH, outW, C]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         let (height, width) = try windowOutput(self, inputShape, window: poolSize, strides: strides ?? poolSize, padding: padding, what: "pool")
         return InferredShapes(output: [height, width, inputShape[2]])
@@ -43,11 +61,20 @@ extension GlobalAveragePooling2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `GlobalAveragePooling2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(keepDims: try config.bool("keepdims", default: false), name: try config.name())
     }
 
     /// `[H, W, C] → [C]` (or `[1, 1, C]`).
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         return InferredShapes(output: keepDims ? [1, 1, inputShape[2]] : [inputShape[2]])
@@ -63,11 +90,20 @@ extension GlobalMaxPooling2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `GlobalMaxPooling2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(keepDims: try config.bool("keepdims", default: false), name: try config.name())
     }
 
     /// `[H, W, C] → [C]` (or `[1, 1, C]`).
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         return InferredShapes(output: keepDims ? [1, 1, inputShape[2]] : [inputShape[2]])

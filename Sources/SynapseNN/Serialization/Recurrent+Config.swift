@@ -14,6 +14,10 @@ extension Embedding: ConfigurableLayer {
     }
 
     /// Rebuilds an `Embedding` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(inputDim: try config.int("input_dim", range: 1...LayerConfig.maximumSize),
                   outputDim: try config.int("output_dim", range: 1...LayerConfig.maximumSize),
@@ -25,6 +29,9 @@ extension Embedding: ConfigurableLayer {
     }
 
     /// `[...] → [..., outputDim]`; takes integer ids.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         InferredShapes(output: inputShape + [outputDim], parameters: ["embeddings": [inputDim, outputDim]], acceptsAnyDType: true)
     }
@@ -39,11 +46,18 @@ extension Masking: ConfigurableLayer {
     }
 
     /// Rebuilds a `Masking` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(maskValue: try config.float("mask_value", default: 0), name: try config.name())
     }
 
     /// Same shape out.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? { InferredShapes(output: inputShape) }
 }
 
@@ -116,6 +130,10 @@ extension LSTM: ConfigurableLayer {
     }
 
     /// Rebuilds an `LSTM` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let a = try Arguments(config)
         self.init(a.units, activation: a.activation, recurrentActivation: a.recurrentActivation, useBias: a.useBias,
@@ -141,6 +159,10 @@ extension GRU: ConfigurableLayer {
     }
 
     /// Rebuilds a `GRU` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let a = try Arguments(config)
         self.init(a.units, activation: a.activation, recurrentActivation: a.recurrentActivation, useBias: a.useBias,
@@ -162,6 +184,10 @@ extension SimpleRNN: ConfigurableLayer {
     public var config: LayerConfig { recurrentConfig(baseConfig()) }
 
     /// Rebuilds a `SimpleRNN` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let a = try Arguments(config)
         self.init(a.units, activation: a.activation, useBias: a.useBias, returnSequences: a.returnSequences,

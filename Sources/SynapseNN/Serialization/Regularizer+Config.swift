@@ -4,6 +4,9 @@ public enum RegularizerConfig {
     /// The configuration of `regularizer`: ``L1``, ``L2`` and ``L1L2`` by their Keras
     /// class names; another type by its Swift type name with an empty config (which
     /// ``LayerConfig/regularizer(_:)`` then rejects as unknown).
+    ///
+    /// - Parameter regularizer: the regularizer to describe, or `nil`.
+    /// - Returns: `{"class_name": ..., "config": {...}}`, or `null` for `nil`.
     public static func value(of regularizer: (any Regularizer)?) -> ConfigValue {
         switch regularizer {
         case nil: .null
@@ -17,6 +20,11 @@ public enum RegularizerConfig {
 
 extension LayerConfig {
     /// A regularizer, or `nil` when the key is absent or `null`.
+    ///
+    /// - Parameter key: the configuration key, e.g. "kernel_regularizer".
+    /// - Returns: an ``L1``, ``L2`` or ``L1L2``, or `nil`.
+    /// - Throws: ``ModelFileError/invalidConfig(layer:className:key:reason:)`` for an
+    ///   unknown class name, a value of another form, or a negative factor.
     public func regularizer(_ key: String) throws -> (any Regularizer)? {
         guard let value = values[key], !value.isNull else { return nil }
         guard let object = value.objectValue, let className = object["class_name"]?.stringValue else {

@@ -11,6 +11,10 @@ extension Cropping2D: ConfigurableLayer {
     }
 
     /// Rebuilds a `Cropping2D` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         try config.requireChannelsLast()
         let range = 0...LayerConfig.maximumSize
@@ -36,6 +40,11 @@ extension Cropping2D: ConfigurableLayer {
 
     /// `[H, W, C] → [H − top − bottom, W − left − right, C]`; at least one row and
     /// one column must remain.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 3 else { throw incompatible(inputShape, "expected per-sample shape [H, W, C]") }
         let ((top, bottom), (left, right)) = cropping
@@ -56,6 +65,10 @@ extension Permute: ConfigurableLayer {
     }
 
     /// Rebuilds a `Permute` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let dims = try config.intArray("dims", range: 1...8)
         guard !dims.isEmpty, dims.sorted() == Array(1...dims.count) else {
@@ -65,6 +78,11 @@ extension Permute: ConfigurableLayer {
     }
 
     /// The input's per-sample dimensions in the order of `dims`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == dims.count else {
             throw incompatible(inputShape, "dims \(dims) permute \(dims.count) per-sample axes, the input has \(inputShape.count)")
@@ -82,11 +100,20 @@ extension RepeatVector: ConfigurableLayer {
     }
 
     /// Rebuilds a `RepeatVector` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.int("n", range: 1...LayerConfig.maximumSize), name: try config.name())
     }
 
     /// `[features] → [n, features]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape.count == 1 else { throw incompatible(inputShape, "expected per-sample shape [features]") }
         guard ShapeArithmetic.elementCount([n, inputShape[0]]) != nil else { throw incompatible(inputShape, "too many elements") }

@@ -11,6 +11,10 @@ extension Input: ConfigurableLayer {
     }
 
     /// Rebuilds an `Input` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let shape: [Int]
         if config.contains("shape") {
@@ -33,6 +37,11 @@ extension Input: ConfigurableLayer {
     }
 
     /// Checks that inputs have the declared shape.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard inputShape == shape else { throw incompatible(inputShape, "the model declares inputs of shape \(Shape.describe(shape))") }
         return InferredShapes(output: shape, preservesDType: true)
@@ -44,11 +53,20 @@ extension Flatten: ConfigurableLayer {
     public var config: LayerConfig { baseConfig() }
 
     /// Rebuilds a `Flatten` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         self.init(name: try config.name())
     }
 
     /// `[d1, d2, ...] → [d1·d2·…]`.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard let count = ShapeArithmetic.elementCount(inputShape) else { throw incompatible(inputShape, "too many elements") }
         return InferredShapes(output: [count], preservesDType: true)
@@ -64,6 +82,10 @@ extension Reshape: ConfigurableLayer {
     }
 
     /// Rebuilds a `Reshape` from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid.
     public convenience init(config: LayerConfig) throws {
         let target = try config.intArray("target_shape", range: -1...LayerConfig.maximumSize)
         guard !target.contains(0), target.filter({ $0 == -1 }).count <= 1 else {
@@ -73,6 +95,11 @@ extension Reshape: ConfigurableLayer {
     }
 
     /// The target shape, with a -1 resolved; the element count must not change.
+    ///
+    /// - Parameter inputShape: the per-sample input shape, without the batch dimension.
+    /// - Returns: the per-sample output shape and the parameter shapes.
+    /// - Throws: ``ModelFileError/incompatibleShape(layer:className:inputShape:reason:)``
+    ///   when the layer cannot take inputs of that shape.
     public func inferShapes(inputShape: [Int]) throws -> InferredShapes? {
         guard let count = ShapeArithmetic.elementCount(inputShape),
               let known = ShapeArithmetic.elementCount(targetShape.filter { $0 != -1 }), known > 0 else {

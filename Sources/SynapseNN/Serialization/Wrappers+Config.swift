@@ -35,6 +35,10 @@ extension TimeDistributed: ConfigurableLayer {
     }
 
     /// Rebuilds a `TimeDistributed` and its wrapped layer from ``config``.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid, or the wrapped layer's own error.
     public convenience init(config: LayerConfig) throws {
         self.init(try config.nestedLayer("layer"), name: try config.name())
     }
@@ -52,6 +56,11 @@ extension Bidirectional: ConfigurableLayer {
 
     /// Rebuilds a `Bidirectional` and both directions from ``config``; a missing
     /// `backward_layer` is the forward layer run backwards, as in Keras.
+    ///
+    /// - Parameter config: the layer's configuration, with Keras' keys (as ``config`` writes them).
+    /// - Throws: ``ModelFileError`` naming the key when a value is missing, of the wrong
+    ///   type or not valid (a wrapped layer that is not a ``SimpleRNN``, ``LSTM`` or
+    ///   ``GRU``), or a wrapped layer's own error.
     public convenience init(config: LayerConfig) throws {
         let modeName = try config.string("merge_mode", default: "concat")
         guard let mode = MergeMode(rawValue: modeName) else {

@@ -12,22 +12,84 @@
 public protocol Callback: AnyObject {
     /// Called once before training with the model being trained; keep a weak
     /// reference if the callback needs it (EarlyStopping restores its weights).
+    ///
+    /// - Parameter model: the model that `fit`, `evaluate` or `predict` runs.
     func setModel(_ model: Model)
+    /// Called once when `fit` starts, before the first epoch.
+    ///
+    /// - Parameter logs: empty.
     func onTrainBegin(logs: Logs)
+    /// Called once when `fit` ends (after the last epoch, or after a stop).
+    ///
+    /// - Parameter logs: the last epoch's logs (empty when no epoch ran).
     func onTrainEnd(logs: Logs)
+    /// Called at the start of every epoch of `fit`.
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch's index, from 0 (or from `initialEpoch`).
+    ///   - logs: empty.
     func onEpochBegin(_ epoch: Int, logs: Logs)
+    /// Called at the end of every epoch of `fit`, after validation.
+    ///
     /// `logs` holds the epoch's training metrics and, when validating, the `val_` ones.
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch's index, from 0 (or from `initialEpoch`).
+    ///   - logs: the epoch's loss and metrics, and the `val_` ones when validating.
     func onEpochEnd(_ epoch: Int, logs: Logs)
+    /// Called before every training batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index within the epoch, from 0.
+    ///   - logs: empty.
     func onTrainBatchBegin(_ batch: Int, logs: Logs)
+    /// Called after every training step.
+    ///
     /// `logs` holds the running (epoch-to-date) loss and metrics.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index within the epoch, from 0.
+    ///   - logs: the running (epoch-to-date) loss and metrics.
     func onTrainBatchEnd(_ batch: Int, logs: Logs)
+    /// Called when `evaluate` starts (also for the validation at the end of each epoch of `fit`).
+    ///
+    /// - Parameter logs: empty.
     func onTestBegin(logs: Logs)
+    /// Called when `evaluate` ends.
+    ///
+    /// - Parameter logs: the loss and metrics over all the batches.
     func onTestEnd(logs: Logs)
+    /// Called before every evaluation batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index, from 0.
+    ///   - logs: empty.
     func onTestBatchBegin(_ batch: Int, logs: Logs)
+    /// Called after every evaluation batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index, from 0.
+    ///   - logs: what the test step returned for the batch (by default its loss).
     func onTestBatchEnd(_ batch: Int, logs: Logs)
+    /// Called when `predict` starts.
+    ///
+    /// - Parameter logs: empty.
     func onPredictBegin(logs: Logs)
+    /// Called when `predict` ends.
+    ///
+    /// - Parameter logs: empty.
     func onPredictEnd(logs: Logs)
+    /// Called before every prediction batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index, from 0.
+    ///   - logs: empty.
     func onPredictBatchBegin(_ batch: Int, logs: Logs)
+    /// Called after every prediction batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index, from 0.
+    ///   - logs: empty.
     func onPredictBatchEnd(_ batch: Int, logs: Logs)
     /// Whether every rank of a data-parallel `fit` runs this callback (`true` by
     /// default: callbacks that change training, such as EarlyStopping and
@@ -40,34 +102,80 @@ public protocol Callback: AnyObject {
 /// and runs on every rank of a data-parallel `fit` unless it says otherwise.
 extension Callback {
     /// Ignores the model.
+    ///
+    /// - Parameter model: the model being trained (unused).
     public func setModel(_ model: Model) {}
     /// Does nothing when training begins.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onTrainBegin(logs: Logs) {}
     /// Does nothing when training ends.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onTrainEnd(logs: Logs) {}
     /// Does nothing when an epoch begins.
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onEpochBegin(_ epoch: Int, logs: Logs) {}
     /// Does nothing when an epoch ends.
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onEpochEnd(_ epoch: Int, logs: Logs) {}
     /// Does nothing before a training batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onTrainBatchBegin(_ batch: Int, logs: Logs) {}
     /// Does nothing after a training batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onTrainBatchEnd(_ batch: Int, logs: Logs) {}
     /// Does nothing when evaluation begins.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onTestBegin(logs: Logs) {}
     /// Does nothing when evaluation ends.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onTestEnd(logs: Logs) {}
     /// Does nothing before an evaluation batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onTestBatchBegin(_ batch: Int, logs: Logs) {}
     /// Does nothing after an evaluation batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onTestBatchEnd(_ batch: Int, logs: Logs) {}
     /// Does nothing when prediction begins.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onPredictBegin(logs: Logs) {}
     /// Does nothing when prediction ends.
+    ///
+    /// - Parameter logs: the hook's logs (unused).
     public func onPredictEnd(logs: Logs) {}
     /// Does nothing before a prediction batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onPredictBatchBegin(_ batch: Int, logs: Logs) {}
     /// Does nothing after a prediction batch.
+    ///
+    /// - Parameters:
+    ///   - batch: the batch's index (unused).
+    ///   - logs: the hook's logs (unused).
     public func onPredictBatchEnd(_ batch: Int, logs: Logs) {}
     /// Runs on every rank of a data-parallel `fit`.
     public var runsOnEveryRank: Bool { true }

@@ -1,19 +1,17 @@
 /// Stops training when a monitored quantity stops improving (Keras' `EarlyStopping`).
 ///
-/// - Parameters:
-///   - monitor: the logged quantity, default "val_loss".
-///   - minDelta: the smallest change that counts as an improvement.
-///   - patience: epochs without improvement before stopping.
-///   - mode: whether lower or higher is better; `.auto` decides from the name.
-///   - baseline: stop if the quantity does not beat this value within `patience` epochs.
-///   - restoreBestWeights: put back the weights of the best epoch when training ends
-///     (stopped early or not, as Keras 3); without an improvement on the baseline,
-///     the best epoch among those seen.
-///   - startFromEpoch: epochs to wait before monitoring (warm-up).
+/// ```swift
+/// let stop = EarlyStopping(monitor: "val_loss", patience: 3, restoreBestWeights: true)
+/// model.fit(x: x, y: y, epochs: 100, validationSplit: 0.2, callbacks: [stop])
+/// ```
 public final class EarlyStopping: Callback {
+    /// Epochs without improvement before stopping (0 acts as 1).
     public let patience: Int
+    /// Whether the weights of the best epoch are put back when training ends.
     public let restoreBestWeights: Bool
+    /// The value the quantity must beat for the patience count to restart, or `nil`.
     public let baseline: Float?
+    /// Epochs to wait before monitoring (warm-up).
     public let startFromEpoch: Int
     /// The epoch at which training was stopped, or `nil` if it ran to the end.
     public private(set) var stoppedEpoch: Int?
@@ -25,6 +23,21 @@ public final class EarlyStopping: Callback {
     private var bestWeights: [Tensor]?
     private weak var model: Model?
 
+    /// Creates the callback.
+    ///
+    /// - Parameters:
+    ///   - monitor: the logged quantity (default "val_loss").
+    ///   - minDelta: the smallest change that counts as an improvement (default 0).
+    ///   - patience: epochs without improvement before stopping (default 0, which
+    ///     stops after the first epoch without one); must be non-negative.
+    ///   - mode: whether lower or higher is better (default `.auto`, which decides
+    ///     from the name).
+    ///   - baseline: stop if the quantity does not beat this value within `patience`
+    ///     epochs (default `nil`: no baseline).
+    ///   - restoreBestWeights: put back the weights of the best epoch when training ends
+    ///     (stopped early or not, as Keras 3); without an improvement on the baseline,
+    ///     the best epoch among those seen (default `false`).
+    ///   - startFromEpoch: epochs to wait before monitoring (warm-up; default 0).
     public init(monitor: String = "val_loss", minDelta: Float = 0, patience: Int = 0, mode: MonitorMode = .auto,
                 baseline: Float? = nil, restoreBestWeights: Bool = false, startFromEpoch: Int = 0) {
         require(patience >= 0, "EarlyStopping: patience must be non-negative, got \(patience)")

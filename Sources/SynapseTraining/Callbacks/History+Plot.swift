@@ -9,6 +9,10 @@ extension History {
     /// ```swift
     /// for chart in history.trainingCurves() { try chart.write(toPath: "\(chart.title!).png") }
     /// ```
+    ///
+    /// - Parameter prefix: put before each chart's title as `"<prefix>: <quantity>"`
+    ///   (default `nil`: the quantity's name alone).
+    /// - Returns: one ``/SynapsePlot/LineChart`` per training quantity, in ``keys`` order; x is the epoch, from 1.
     public func trainingCurves(title prefix: String? = nil) -> [LineChart] {
         let base = keys.filter { !$0.hasPrefix("val_") }
         let epochNumbers = epochs.map { Double($0 + 1) }
@@ -24,6 +28,12 @@ extension History {
 
     /// Writes `<name>_<quantity>.svg` and `.png` for every training curve into
     /// `directory`; returns the paths written.
+    ///
+    /// - Parameters:
+    ///   - directory: an existing folder; files there with the same names are replaced.
+    ///   - name: the files' prefix and the charts' title prefix.
+    /// - Returns: the files written, an SVG and a PNG per quantity.
+    /// - Throws: ``/SynapsePlot/PlotError/writeFailed(path:reason:)`` when a file cannot be written.
     @discardableResult
     public func writeTrainingCurves(to directory: URL, name: String) throws -> [URL] {
         var written: [URL] = []

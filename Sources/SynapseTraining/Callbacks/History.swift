@@ -10,9 +10,14 @@ public final class History: Callback, Codable {
     /// For each key ("loss", "accuracy", "val_loss", ...), one value per recorded epoch.
     public private(set) var values: [String: [Float]] = [:]
 
+    /// An empty history; `fit` makes one itself and returns it.
     public init() {}
 
     /// Appends one epoch's logs (keys missing from earlier epochs are padded with NaN).
+    ///
+    /// - Parameters:
+    ///   - epoch: the epoch's index (0-based).
+    ///   - logs: the epoch's values; a key missing from them is recorded as NaN.
     public func record(epoch: Int, logs: Logs) {
         for key in Set(values.keys).union(logs.keys) {
             var series = values[key] ?? Array(repeating: .nan, count: epochs.count)

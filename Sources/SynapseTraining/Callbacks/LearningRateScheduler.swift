@@ -9,6 +9,12 @@ public final class LearningRateScheduler: Callback {
     private let verbose: Bool
     private weak var model: Model?
 
+    /// Creates the callback.
+    ///
+    /// - Parameters:
+    ///   - verbose: print the rate set at the start of every epoch (default `false`).
+    ///   - schedule: the new learning rate from the epoch index (0-based) and the
+    ///     optimizer's current rate; it must return a finite, non-negative rate.
     public init(verbose: Bool = false, _ schedule: @escaping (_ epoch: Int, _ learningRate: Float) -> Float) {
         self.schedule = schedule
         self.verbose = verbose

@@ -2,7 +2,7 @@
 ///
 /// It reads like a `[String: Float]` dictionary (subscripts, `keys`, iteration,
 /// dictionary literals), but the values `fit` puts in it during an epoch may still
-/// be on the device: each is a ``DeferredScalar`` read the first time someone asks
+/// be on the device: each is a ``/SynapseNN/DeferredScalar`` read the first time someone asks
 /// for it. A training step therefore waits for no device read unless a callback
 /// looks at the batch's logs (the progress bar does when it redraws, at most ten
 /// times a second).
@@ -39,11 +39,17 @@ public struct Logs: Sendable, ExpressibleByDictionaryLiteral, Sequence, Equatabl
     /// - Parameter tensors: name → a one-element float tensor on any device.
     public init(tensors: [String: Tensor]) { entries = tensors.mapValues { DeferredScalar(tensor: $0) } }
 
+    /// Logs from a dictionary literal, `["loss": 0.5]` (a repeated name keeps its last value).
+    ///
+    /// - Parameter elements: name-value pairs.
     public init(dictionaryLiteral elements: (String, Float)...) {
         entries = Dictionary(elements.map { ($0.0, DeferredScalar($0.1)) }, uniquingKeysWith: { $1 })
     }
 
     /// The value named `key`, read from the device if it is still there; `nil` when absent.
+    /// Setting a host value replaces the entry; setting `nil` removes it.
+    ///
+    /// - Parameter key: the log name, e.g. "loss".
     public subscript(key: String) -> Float? {
         get { entries[key]?.value }
         set { entries[key] = newValue.map { DeferredScalar($0) } }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Saves the model at the end of every epoch, as Keras' `ModelCheckpoint`:
 /// a full ``Checkpoint`` (weights, architecture, compile settings, optimizer state,
-/// epoch, ``Random`` state, history) that ``Checkpoint/resume(from:)`` continues
+/// epoch, ``/SynapseCore/Random`` state, history) that ``Checkpoint/resume(from:)`` continues
 /// from, or with `saveWeightsOnly` the weights alone (``Model/saveWeights(to:)``).
 ///
 /// `filepath` may name the epoch and logged values, in Python's format syntax as

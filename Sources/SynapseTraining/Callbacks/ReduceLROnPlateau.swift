@@ -1,18 +1,40 @@
 /// Multiplies the learning rate by `factor` when a monitored quantity stops
 /// improving for `patience` epochs (Keras' `ReduceLROnPlateau`).
 ///
-/// - Parameters: Keras defaults: monitor "val_loss", factor 0.1, patience 10,
-///   minDelta 1e-4, cooldown 0 (epochs to wait after a reduction), minLearningRate 0.
+/// The defaults are Keras': monitor "val_loss", factor 0.1, patience 10,
+/// minDelta 1e-4, cooldown 0 (epochs to wait after a reduction), minLearningRate 0.
+///
+/// ```swift
+/// let plateau = ReduceLROnPlateau(factor: 0.5, patience: 3)
+/// model.fit(x: x, y: y, epochs: 50, validationSplit: 0.2, callbacks: [plateau])
+/// ```
 public final class ReduceLROnPlateau: Callback {
+    /// What the learning rate is multiplied by at each reduction, in (0, 1).
     public let factor: Float
+    /// Epochs without improvement before the rate is reduced.
     public let patience: Int
+    /// Epochs after a reduction during which no improvement is waited for.
     public let cooldown: Int
+    /// The rate is never reduced below this.
     public let minLearningRate: Float
     private var quantity: MonitoredQuantity
     private var wait = 0
     private var cooldownLeft = 0
     private weak var model: Model?
 
+    /// Creates the callback.
+    ///
+    /// - Parameters:
+    ///   - monitor: the logged quantity (default "val_loss").
+    ///   - factor: what the rate is multiplied by, in (0, 1) (default 0.1).
+    ///   - patience: epochs without improvement before a reduction (default 10);
+    ///     non-negative.
+    ///   - mode: whether lower or higher is better (default `.auto`, which decides
+    ///     from the name).
+    ///   - minDelta: the smallest change that counts as an improvement (default 1e-4).
+    ///   - cooldown: epochs to wait after a reduction before counting again
+    ///     (default 0); non-negative.
+    ///   - minLearningRate: the lower bound of the rate (default 0).
     public init(monitor: String = "val_loss", factor: Float = 0.1, patience: Int = 10, mode: MonitorMode = .auto,
                 minDelta: Float = 1e-4, cooldown: Int = 0, minLearningRate: Float = 0) {
         require(factor > 0 && factor < 1, "ReduceLROnPlateau: factor must be in (0, 1), got \(factor)")

@@ -6,6 +6,7 @@ public final class TerminateOnNaN: Callback {
     private var epoch = 0
     private weak var model: Model?
 
+    /// Creates the callback.
     public init() {}
 
     public func setModel(_ model: Model) { self.model = model }

@@ -4,16 +4,16 @@ import SynapseDistributed
 import SynapseIO
 import SynapseNN
 
-/// Averages gradients across the ranks of a ``Communicator`` before every optimizer
+/// Averages gradients across the ranks of a ``/SynapseDistributed/Communicator`` before every optimizer
 /// step, as PyTorch's `DistributedDataParallel` and Horovod do, so every rank takes
 /// the same step.
 ///
 /// The trainable parameters are grouped, last layer first, into buckets of about
 /// ``bucketCapacityBytes`` (the first of at most 1 MiB, so communication starts early). During the backward pass each parameter's gradient is
-/// copied into its bucket the moment it is final (``Parameter/onGradientAccumulated``),
+/// copied into its bucket the moment it is final (``/SynapseNN/Parameter/onGradientAccumulated``),
 /// and a full bucket's all-reduce starts at once on the communication thread while
 /// the backward pass goes on; ``averageGradients()``, which the optimizer's
-/// ``Optimizer/gradientTransform`` calls at the start of ``Optimizer/step()``, waits
+/// ``/SynapseNN/Optimizer/gradientTransform`` calls at the start of ``/SynapseNN/Optimizer/step()``, waits
 /// for the reductions and writes the means back as the gradients. Buckets start in
 /// the same order on every rank.
 ///
@@ -80,11 +80,11 @@ public final class DataParallel {
     ///
     /// - Parameters:
     ///   - parameters: the parameters to average (frozen ones are left out).
-    ///   - communicator: the ranks; from ``Distributed/initialize()``.
+    ///   - communicator: the ranks; from ``/SynapseDistributed/Distributed/initialize()``.
     ///   - bucketCapacityBytes: the target bucket size in bytes (default 25 MiB); a
     ///     parameter larger than it gets a bucket of its own.
-    /// - Throws: ``DistributedError/mismatch(_:)`` when the ranks' parameters differ
-    ///   in number or shape; ``DistributedError`` when the transport fails.
+    /// - Throws: ``/SynapseDistributed/DistributedError/mismatch(_:)`` when the ranks' parameters differ
+    ///   in number or shape; ``/SynapseDistributed/DistributedError`` when the transport fails.
     public init(parameters: [Parameter], communicator: any Communicator, bucketCapacityBytes: Int = 25 << 20) throws {
         require(bucketCapacityBytes > 0, "DataParallel: bucketCapacityBytes must be positive, got \(bucketCapacityBytes)")
         var seen = Set<ObjectIdentifier>()
@@ -138,7 +138,7 @@ public final class DataParallel {
     public static let firstBucketCapacityBytes = 1 << 20
 
     /// Hooks into the parameters' backward pass and into `optimizer`'s
-    /// ``Optimizer/gradientTransform`` (keeping any transform already there, which
+    /// ``/SynapseNN/Optimizer/gradientTransform`` (keeping any transform already there, which
     /// then runs on the averaged gradients).
     ///
     /// - Parameter optimizer: the optimizer whose steps should average first.
@@ -201,7 +201,7 @@ public final class DataParallel {
     /// one). Called by the attached optimizer's step; call it yourself only when
     /// not attached.
     ///
-    /// - Throws: ``DistributedError`` when the transport fails.
+    /// - Throws: ``/SynapseDistributed/DistributedError`` when the transport fails.
     public func averageGradients() throws {
         let flagsStart = buckets[buckets.count - 1].buffer.count - parameters.count - 1
         let flags = buckets[buckets.count - 1].buffer
@@ -280,8 +280,8 @@ public final class DataParallel {
     /// - Parameters:
     ///   - parameters: the same parameters, in the same order, on every rank.
     ///   - root: the rank whose values are sent (0 by default).
-    /// - Throws: ``DistributedError/mismatch(_:)`` when the ranks' parameters differ
-    ///   in size; ``DistributedError`` when the transport fails.
+    /// - Throws: ``/SynapseDistributed/DistributedError/mismatch(_:)`` when the ranks' parameters differ
+    ///   in size; ``/SynapseDistributed/DistributedError`` when the transport fails.
     public func broadcastParameters(_ parameters: [Parameter], from root: Int = 0) throws {
         try Self.broadcast(parameters, over: communicator, from: root)
     }
@@ -292,7 +292,7 @@ public final class DataParallel {
     ///   - parameters: the same parameters, in the same order, on every rank.
     ///   - communicator: the ranks.
     ///   - root: the sending rank (0 by default).
-    /// - Throws: ``DistributedError`` when the sizes differ or the transport fails.
+    /// - Throws: ``/SynapseDistributed/DistributedError`` when the sizes differ or the transport fails.
     public static func broadcast(_ parameters: [Parameter], over communicator: any Communicator, from root: Int = 0) throws {
         let total = parameters.reduce(0) { $0 + $1.count }
         let sizes = try communicator.broadcast(UInt64(total), from: root)
@@ -332,7 +332,7 @@ public final class DataParallel {
     /// - Parameters:
     ///   - optimizer: the optimizer, over the same parameters on every rank.
     ///   - root: the sending rank (0 by default).
-    /// - Throws: ``DistributedError`` when the transport fails, or the state does not fit.
+    /// - Throws: ``/SynapseDistributed/DistributedError`` when the transport fails, or the state does not fit.
     public func broadcastState(of optimizer: Optimizer, from root: Int = 0) throws {
         let local = communicator.rank == root ? try SafeTensors(tensors: optimizer.stateTensors().mapValues { $0.to(.cpu) }).serialized() : []
         let bytes = try communicator.broadcast(data: local, from: root)

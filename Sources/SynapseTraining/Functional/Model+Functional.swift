@@ -20,7 +20,7 @@ extension Model {
     /// "dense_1", ...), in the order of their first call.
     ///
     /// - Parameters:
-    ///   - inputs: the model's inputs, each an ``Input`` (or its symbolic tensor), in
+    ///   - inputs: the model's inputs, each an ``/SynapseNN/Input`` (or its symbolic tensor), in
     ///     the order batches are passed.
     ///   - outputs: the symbolic tensors the model returns, in order.
     ///   - name: the model's name (default "model").
@@ -36,7 +36,7 @@ extension Model {
     /// A model with one input and one output.
     ///
     /// - Parameters:
-    ///   - inputs: the ``Input`` (or its symbolic tensor).
+    ///   - inputs: the ``/SynapseNN/Input`` (or its symbolic tensor).
     ///   - outputs: the symbolic output.
     ///   - name: the model's name (default "model").
     public convenience init(inputs: some SymbolicTensorConvertible, outputs: SymbolicTensor, name: String? = nil) {
@@ -46,7 +46,7 @@ extension Model {
     /// A model with several inputs and one output.
     ///
     /// - Parameters:
-    ///   - inputs: the ``Input``s, in the order batches are passed.
+    ///   - inputs: the ``/SynapseNN/Input``s, in the order batches are passed.
     ///   - outputs: the symbolic output.
     ///   - name: the model's name (default "model").
     public convenience init(inputs: [any SymbolicTensorConvertible], outputs: SymbolicTensor, name: String? = nil) {
@@ -56,7 +56,7 @@ extension Model {
     /// Whether the model was made with `Model(inputs:outputs:)`.
     public var isFunctional: Bool { graph != nil }
 
-    /// A functional model's input names (its ``Input`` layers' names), in order;
+    /// A functional model's input names (its ``/SynapseNN/Input`` layers' names), in order;
     /// empty for other models.
     public var inputNames: [String] { graph?.inputs.map(\.layer.name) ?? [] }
 
@@ -78,7 +78,7 @@ extension Model {
     /// Calls this functional model as a layer of another graph and returns its
     /// symbolic outputs (a nested model: its weights are shared with this model).
     ///
-    /// - Parameter inputs: one ``SymbolicTensor`` (or ``Input``) per input of this model.
+    /// - Parameter inputs: one ``/SynapseNN/SymbolicTensor`` (or ``/SynapseNN/Input``) per input of this model.
     /// - Returns: one symbolic tensor per output of this model.
     public func callAsFunction(_ inputs: [any SymbolicTensorConvertible]) -> [SymbolicTensor] {
         let graph = requireFunctional("calling on symbolic tensors")

@@ -9,7 +9,7 @@ extension Model {
     /// called several times has one box with all its arrows).
     ///
     /// - Parameter title: a title above the graph; by default the model's name.
-    /// - Returns: the diagram; write it with `write(to:)` or use ``plot(to:)``.
+    /// - Returns: the diagram; write it with `write(to:)` or use ``plot(to:title:)``.
     public func graphDiagram(title: String? = nil) -> GraphDiagram {
         buildFromDeclaredInput()
         let layers: [Layer]
@@ -49,7 +49,7 @@ extension Model {
     /// - Parameters:
     ///   - url: a `.svg` or `.png` file.
     ///   - title: a title above the graph; by default the model's name.
-    /// - Throws: ``PlotError`` for another extension or an unwritable file.
+    /// - Throws: ``/SynapsePlot/PlotError`` for another extension or an unwritable file.
     public func plot(to url: URL, title: String? = nil) throws {
         try graphDiagram(title: title).write(to: url)
     }

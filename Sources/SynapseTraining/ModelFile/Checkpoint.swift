@@ -6,16 +6,16 @@ import SynapseIO
 ///
 /// Beyond the weights, architecture, compile settings and history of
 /// ``Model/save(to:)``, a checkpoint stores
-/// - the optimizer's state (``Optimizer/stateTensors()``) as tensors named
+/// - the optimizer's state (``/SynapseNN/Optimizer/stateTensors()``) as tensors named
 ///   `optimizer.<key>` (`optimizer.iterations`, `optimizer.0.exp_avg`, ...);
 /// - in the metadata key `checkpoint`, JSON with the number of finished epochs and
-///   the state of the default generator ``Random`` (seed and offset, as decimal
+///   the state of the default generator ``/SynapseCore/Random`` (seed and offset, as decimal
 ///   strings): `{"epoch": 2, "random": {"offset": "96", "seed": "42"}}`.
 ///
 /// ``ModelCheckpoint`` writes them at epoch ends; ``resume(from:)`` or
 /// ``Model/loadCheckpoint(from:)`` restore them, and `fit(..., initialEpoch:)`
 /// continues the run. With the same data and settings, the resumed run's weights
-/// equal an uninterrupted run's bit for bit. ``Sequential/load(from:)`` also reads
+/// equal an uninterrupted run's bit for bit. ``Model/load(from:)`` also reads
 /// a checkpoint (as a model, without the optimizer state).
 ///
 /// ```swift
@@ -34,10 +34,14 @@ public enum Checkpoint {
     public struct State: Sendable, Equatable {
         /// The number of finished epochs: the `initialEpoch` to resume with.
         public var epoch: Int
-        /// The state of ``Random`` when the checkpoint was written.
+        /// The state of ``/SynapseCore/Random`` when the checkpoint was written.
         public var random: RandomGenerator
 
         /// A state from its parts.
+        ///
+        /// - Parameters:
+        ///   - epoch: the number of finished epochs.
+        ///   - random: the state of the default generator to restore.
         public init(epoch: Int, random: RandomGenerator) {
             (self.epoch, self.random) = (epoch, random)
         }
@@ -51,7 +55,9 @@ public enum Checkpoint {
 
         /// Checks and reads the JSON text of a checkpoint state.
         ///
-        /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` (key "checkpoint").
+        /// - Parameter jsonText: JSON as ``jsonText()`` writes it:
+        ///   `{"epoch": 2, "random": {"offset": "96", "seed": "42"}}`.
+        /// - Throws: ``/SynapseNN/ModelFileError/invalidJSON(key:reason:)`` (key "checkpoint").
         public init(jsonText: String) throws {
             func fail(_ reason: String) -> ModelFileError { .invalidJSON(key: Checkpoint.metadataKey, reason: reason) }
             guard let object = (try? ConfigValue(jsonText: jsonText))?.objectValue else { throw fail("expected a JSON object") }
@@ -66,9 +72,13 @@ public enum Checkpoint {
     }
 
     /// Writes a checkpoint of `model` (a ``Sequential``) atomically: the model file,
-    /// the optimizer's state, `epoch` finished epochs and the current ``Random`` state.
+    /// the optimizer's state, `epoch` finished epochs and the current ``/SynapseCore/Random`` state.
     ///
-    /// - Parameter history: the history to store (the model's own by default).
+    /// - Parameters:
+    ///   - model: the model to save; its optimizer's state is stored when it is compiled.
+    ///   - epoch: the number of finished epochs (the `initialEpoch` to resume with).
+    ///   - history: the history to store (default `nil`: the model's own).
+    ///   - url: the `.safetensors` file to write (replaced when it exists).
     /// - Throws: the errors of ``Model/save(to:)``.
     public static func save(_ model: Model, epoch: Int, history: History? = nil, to url: URL) throws {
         var (tensors, metadata) = try model.modelFileContents()
@@ -102,18 +112,27 @@ public enum Checkpoint {
     }
 
     /// The checkpoint state stored in a file, without loading anything.
+    ///
+    /// - Parameter url: a checkpoint written by ``save(_:epoch:history:to:)``.
+    /// - Returns: the stored epoch and generator state.
+    /// - Throws: ``/SynapseNN/ModelFileError`` for an unreadable or invalid file, or a
+    ///   model file without checkpoint state (`notAModelFile`).
     public static func state(at url: URL) throws -> State { try read(from: url).state }
 
     /// Rebuilds the model of a checkpoint (a ``Sequential`` or a functional model) and restores everything a run needs to
     /// continue: the weights, the compile settings (stored optimizer, loss and
-    /// metrics, see ``Sequential/load(from:)``), the optimizer's state, the history
-    /// and the state of ``Random``. Pass the returned epoch as `fit`'s `initialEpoch`.
+    /// metrics, see ``Model/load(from:)``), the optimizer's state, the history
+    /// and the state of ``/SynapseCore/Random``. Pass the returned epoch as `fit`'s `initialEpoch`.
     ///
-    /// - Throws: ``ModelFileError`` for an unreadable or invalid file, or
+    /// - Throws: ``/SynapseNN/ModelFileError`` for an unreadable or invalid file, or
     ///   `unsupportedModel` when the stored optimizer or loss is not a built-in one
     ///   (build and compile the model in code, then call
-    ///   ``Model/loadCheckpoint(from:)``); ``OptimizerStateError`` when the
+    ///   ``Model/loadCheckpoint(from:)``); ``/SynapseNN/OptimizerStateError`` when the
     ///   optimizer state does not fit.
+    ///
+    /// - Parameter url: a checkpoint written by ``save(_:epoch:history:to:)`` or ``ModelCheckpoint``.
+    /// - Returns: the compiled model and the number of finished epochs, to pass as
+    ///   `fit`'s `initialEpoch`.
     public static func resume(from url: URL) throws -> (model: Model, initialEpoch: Int) {
         let contents = try read(from: url)
         let model = try contents.file.makeModel()
@@ -129,16 +148,20 @@ public enum Checkpoint {
 
 extension Model {
     /// Restores a checkpoint into this model: its weights (by name, strictly), the
-    /// optimizer's state, the history and the state of ``Random``. An uncompiled
+    /// optimizer's state, the history and the state of ``/SynapseCore/Random``. An uncompiled
     /// model is first compiled with the stored settings. Returns the epoch to pass
     /// as `fit`'s `initialEpoch`.
     ///
     /// Every weight is checked before any is assigned, and the optimizer state
     /// before it replaces the old one; the weights are assigned first.
     ///
-    /// - Throws: ``ModelFileError`` (`notBuilt`, `missingTensor`, `shapeMismatch`,
+    /// - Throws: ``/SynapseNN/ModelFileError`` (`notBuilt`, `missingTensor`, `shapeMismatch`,
     ///   `unsupportedModel` when the model is not compiled and the stored settings
-    ///   cannot be rebuilt, ...), ``OptimizerStateError``.
+    ///   cannot be rebuilt, ...), ``/SynapseNN/OptimizerStateError``.
+    ///
+    /// - Parameter url: a checkpoint written by ``Checkpoint/save(_:epoch:history:to:)``
+    ///   or ``ModelCheckpoint``.
+    /// - Returns: the number of finished epochs, to pass as `fit`'s `initialEpoch`.
     @discardableResult
     public func loadCheckpoint(from url: URL) throws -> Int {
         let contents = try Checkpoint.read(from: url)

@@ -11,9 +11,9 @@
 /// Keras does, by output name: `"loss": {"total": {...}, "sign": {...}}`, with
 /// `"loss_weights": {"total": 2.0}` and `"metrics": {"sign": ["accuracy"]}`.
 public struct CompileConfig: Sendable, Hashable {
-    /// The optimizer's configuration (see ``OptimizerConfig``).
+    /// The optimizer's configuration (see ``/SynapseNN/OptimizerConfig``).
     public var optimizer: ConfigValue
-    /// The loss's configuration (see ``LossConfig``), or one per output name.
+    /// The loss's configuration (see ``/SynapseNN/LossConfig``), or one per output name.
     public var loss: ConfigValue
     /// The metrics' names, as given to `compile` ("accuracy", "mae"); for a model
     /// with several outputs and one loss, each output's.
@@ -24,6 +24,9 @@ public struct CompileConfig: Sendable, Hashable {
     public var outputMetrics: [String: [String]] = [:]
 
     /// The configuration of a compiled model, or `nil` if it was not compiled.
+    ///
+    /// - Parameter model: the model whose optimizer, loss (or losses per output) and
+    ///   metric names are described.
     public init?(of model: Model) {
         guard let optimizer = model.optimizer, model.loss != nil || !model.objectives.isEmpty else { return nil }
         self.optimizer = OptimizerConfig.value(of: optimizer)
@@ -47,7 +50,8 @@ public struct CompileConfig: Sendable, Hashable {
 
     /// Checks and reads the JSON text of a compile configuration.
     ///
-    /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` (key "compile").
+    /// - Parameter jsonText: JSON of the form shown above.
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidJSON(key:reason:)`` (key "compile").
     public init(jsonText: String) throws {
         func fail(_ reason: String) -> ModelFileError { .invalidJSON(key: "compile", reason: reason) }
         let value: ConfigValue

@@ -51,7 +51,7 @@ public struct FunctionalTopology: Sendable, Hashable {
         }
     }
 
-    /// Each layer's calls, by layer name (an ``Input`` has none).
+    /// Each layer's calls, by layer name (an ``/SynapseNN/Input`` has none).
     public var calls: [String: [Call]]
     /// The model's inputs, in order.
     public var inputs: [TensorReference]
@@ -97,7 +97,7 @@ public struct FunctionalTopology: Sendable, Hashable {
 
     /// Reads one layer's `inbound_nodes` (Keras 3's or Keras 2's form).
     ///
-    /// - Throws: ``ModelFileError/invalidArchitecture(_:)`` naming the layer.
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidArchitecture(_:)`` naming the layer.
     static func calls(from value: ConfigValue?, layer: String) throws -> [Call] {
         func fail(_ reason: String) -> ModelFileError {
             .invalidArchitecture("layer '\(layer.prefix(80))': \"inbound_nodes\" \(reason)")
@@ -131,7 +131,7 @@ public struct FunctionalTopology: Sendable, Hashable {
 
     /// Reads `input_layers` or `output_layers`: a triple or a list of triples.
     ///
-    /// - Throws: ``ModelFileError/invalidArchitecture(_:)``.
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidArchitecture(_:)``.
     static func references(from value: ConfigValue?, key: String) throws -> [TensorReference] {
         let fail = ModelFileError.invalidArchitecture("\"\(key)\" must be [name, node, tensor] or a non-empty list of them")
         guard let list = value?.arrayValue, !list.isEmpty, list.count <= maximumCount else { throw fail }

@@ -10,7 +10,7 @@ extension Model {
     ///   - strict: `true` (the default, as Keras and PyTorch): every parameter must
     ///     be in the file and every tensor in the file must be used. `false`: load
     ///     the parameters found, ignore the rest (shapes must still match).
-    /// - Throws: ``ModelFileError``: `notBuilt` for a model without parameters yet,
+    /// - Throws: ``/SynapseNN/ModelFileError``: `notBuilt` for a model without parameters yet,
     ///   `missingTensor`, `shapeMismatch`, `wrongDType`, `unexpectedTensors`, `unreadable`.
     public func loadWeights(from url: URL, strict: Bool = true) throws {
         buildFromDeclaredInput()
@@ -44,9 +44,9 @@ extension Model {
 
 extension ModelFile {
     /// Builds the ``Sequential`` model this file describes, with its weights,
-    /// compile settings and history (see ``Sequential/load(from:)``).
+    /// compile settings and history (see ``Model/load(from:)``).
     ///
-    /// - Throws: ``ModelFileError`` naming what is wrong; `invalidArchitecture` for a
+    /// - Throws: ``/SynapseNN/ModelFileError`` naming what is wrong; `invalidArchitecture` for a
     ///   file that holds another kind of model.
     public func makeSequential() throws -> Sequential {
         try makeSequential(assigningWeights: true)

@@ -5,20 +5,20 @@ extension Model {
     /// Writes the model to one `.safetensors` file: the weights under their stable
     /// names (`dense_1.kernel`, in Keras' layouts; PyTorch's are listed in
     /// ``ModelFile``), and in the metadata the architecture, the compile settings
-    /// and the training history. ``Model/load(from:)`` reads it back (and
-    /// ``Sequential/load(from:)`` a stack).
+    /// and the training history. ``Model/load(from:)`` reads it back (called as
+    /// `Sequential.load(from:)`, as a stack).
     ///
     /// The write is atomic: a temporary file in the same folder, renamed over `url`.
     /// Before writing, every layer's configuration is rebuilt once through
-    /// ``LayerRegistry``, so a model that could not be loaded again (an unregistered
+    /// ``/SynapseNN/LayerRegistry``, so a model that could not be loaded again (an unregistered
     /// custom layer) fails here rather than at load time.
     ///
     /// A `Model` subclass saves whole when it conforms to `ConfigurableLayer` and its
-    /// class is registered with ``LayerRegistry`` (Keras' `get_config` /
+    /// class is registered with ``/SynapseNN/LayerRegistry`` (Keras' `get_config` /
     /// `from_config` with a registered class); ``Model/load(from:)`` rebuilds it from
     /// its config and calls it once on a zero batch to create its weights.
     ///
-    /// - Throws: ``ModelFileError``: `unsupportedModel` for a subclass that does not
+    /// - Throws: ``/SynapseNN/ModelFileError``: `unsupportedModel` for a subclass that does not
     ///   conform to `ConfigurableLayer` (save its weights with ``saveWeights(to:)`` instead),
     ///   `notBuilt` for a subclass not yet called,
     ///   `notSerializable` or `unknownLayerClass` for a layer that cannot be
@@ -28,6 +28,8 @@ extension Model {
     /// try model.save(to: URL(fileURLWithPath: "mnist.safetensors"))
     /// let copy = try Sequential.load(from: URL(fileURLWithPath: "mnist.safetensors"))
     /// ```
+    ///
+    /// - Parameter url: the `.safetensors` file to write (replaced when it exists).
     public func save(to url: URL) throws {
         let contents = try modelFileContents()
         try ModelFile.writeSafeTensors(contents.tensors, metadata: contents.metadata, to: url)
@@ -46,7 +48,7 @@ extension Model {
 
     /// The architecture ``save(to:)`` stores: a ``Sequential``'s layers, a
     /// functional model's layers and how they connect, or a registered subclass's
-    /// config. Every layer's configuration is rebuilt once through ``LayerRegistry``
+    /// config. Every layer's configuration is rebuilt once through ``/SynapseNN/LayerRegistry``
     /// to prove it loads; models nested as layers are described by their own
     /// architecture.
     func architecture() throws -> ModelArchitecture {
@@ -78,9 +80,11 @@ extension Model {
     /// ``loadWeights(from:strict:)`` reads them into a model of the same
     /// architecture. Works for every model, also custom `Model` subclasses.
     ///
-    /// - Throws: ``ModelFileError/notBuilt(_:)`` before the model has parameters,
-    ///   ``ModelFileError/duplicateTensorName(_:)`` when two parameters share a name,
-    ///   ``ModelFileError/unwritable(path:reason:)``.
+    /// - Throws: ``/SynapseNN/ModelFileError/notBuilt(_:)`` before the model has parameters,
+    ///   ``/SynapseNN/ModelFileError/duplicateTensorName(_:)`` when two parameters share a name,
+    ///   ``/SynapseNN/ModelFileError/unwritable(path:reason:)``.
+    ///
+    /// - Parameter url: the `.safetensors` file to write (replaced when it exists).
     public func saveWeights(to url: URL) throws {
         buildFromDeclaredInput()
         guard isBuilt else { throw ModelFileError.notBuilt(name) }
@@ -88,7 +92,7 @@ extension Model {
     }
 
     /// The parameters under the names a model file uses: each layer's
-    /// ``Layer/namedParameters`` (`dense_1.kernel`, `batch_normalization.moving_mean`),
+    /// ``/SynapseNN/Layer/namedParameters`` (`dense_1.kernel`, `batch_normalization.moving_mean`),
     /// without the model's own name in front; parameters a custom model owns
     /// directly go by their own names.
     public var namedWeights: [(name: String, parameter: Parameter)] {

@@ -1,5 +1,5 @@
 /// The architecture of a saved model, as Keras writes it: the model class, its
-/// name, the shape it was built for, and each layer's ``LayerConfig``.
+/// name, the shape it was built for, and each layer's ``/SynapseNN/LayerConfig``.
 ///
 /// ```json
 /// {"class_name": "Sequential",
@@ -24,7 +24,7 @@ public struct ModelArchitecture: Sendable, Hashable {
     public var topology: FunctionalTopology?
     /// The constructor arguments of a registered `Model` subclass (its
     /// `ConfigurableLayer/config`, Keras' `get_config`), rebuilt through
-    /// ``LayerRegistry``; `nil` for a ``Sequential`` or functional model, whose
+    /// ``/SynapseNN/LayerRegistry``; `nil` for a ``Sequential`` or functional model, whose
     /// ``layers`` describe it instead.
     public var subclassConfig: LayerConfig?
 
@@ -95,8 +95,10 @@ public struct ModelArchitecture: Sendable, Hashable {
 
     /// Parses and checks the JSON text of an architecture.
     ///
-    /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` for text that is not
-    ///   JSON, ``ModelFileError/invalidArchitecture(_:)`` for JSON of the wrong form.
+    /// - Parameter jsonText: the architecture as JSON text (the `architecture`
+    ///   metadata of a model file, or the JSON of Keras 3's `model.to_json()`).
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidJSON(key:reason:)`` for text that is not
+    ///   JSON, ``/SynapseNN/ModelFileError/invalidArchitecture(_:)`` for JSON of the wrong form.
     public init(jsonText: String) throws {
         let value: ConfigValue
         do {
@@ -109,7 +111,8 @@ public struct ModelArchitecture: Sendable, Hashable {
 
     /// Checks and reads the JSON form: Synapse's or Keras 3's (whose marks are ignored).
     ///
-    /// - Throws: ``ModelFileError/invalidArchitecture(_:)`` naming what is wrong.
+    /// - Parameter value: the parsed JSON: `{"class_name": ..., "config": {...}}`.
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidArchitecture(_:)`` naming what is wrong.
     public init(_ value: ConfigValue) throws {
         let value = KerasSerialization.plain(value)
         func fail(_ reason: String) -> ModelFileError { .invalidArchitecture(reason) }

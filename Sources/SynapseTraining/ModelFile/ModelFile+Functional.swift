@@ -1,4 +1,4 @@
-/// Rebuilding functional models from a file: the layers from ``LayerRegistry``, then
+/// Rebuilding functional models from a file: the layers from ``/SynapseNN/LayerRegistry``, then
 /// their calls in an order where each call's inputs exist, checked shape by shape
 /// before any weight is allocated.
 extension ModelFile {
@@ -6,7 +6,7 @@ extension ModelFile {
     /// registered subclass — with its weights, compile settings and history (see
     /// ``Model/load(from:)``).
     ///
-    /// - Throws: ``ModelFileError`` naming what is wrong.
+    /// - Throws: ``/SynapseNN/ModelFileError`` naming what is wrong.
     public func makeModel() throws -> Model {
         try makeModel(assigningWeights: true)
     }
@@ -183,7 +183,7 @@ extension ModelFile {
 
 extension Model {
     /// Reads a model written by ``save(to:)``: rebuilds the layers from
-    /// ``LayerRegistry`` (and, for a functional model, their connections), builds
+    /// ``/SynapseNN/LayerRegistry`` (and, for a functional model, their connections), builds
     /// them for the stored input shape, loads every weight, recompiles with the
     /// stored optimizer, loss and metrics, and restores the history. Predictions of
     /// the loaded model equal the saved model's bit for bit.
@@ -192,18 +192,18 @@ extension Model {
     /// `Sequential.load(from:)` a stack, refusing a functional model.
     ///
     /// The file is treated as untrusted: every shape is checked before anything is
-    /// built, and a damaged or hostile file throws a ``ModelFileError`` naming the
+    /// built, and a damaged or hostile file throws a ``/SynapseNN/ModelFileError`` naming the
     /// problem; it never stops the process.
     ///
     /// Compile settings come back when the optimizer and loss are built-in ones
     /// (with their stored hyper-parameters; the learning rate as a constant), and
-    /// metrics whose names ``Metrics/named(_:loss:)`` knows; otherwise the model is
+    /// metrics whose names ``/SynapseNN/Metrics/named(_:loss:)`` knows; otherwise the model is
     /// returned uncompiled (call `compile` yourself) and
     /// ``ModelFile/compile`` still holds what was stored. Optimizer state (moments)
     /// is not part of the file.
     ///
     /// - Parameter url: the model file.
-    /// - Throws: ``ModelFileError`` (`unreadable`, `notAModelFile`,
+    /// - Throws: ``/SynapseNN/ModelFileError`` (`unreadable`, `notAModelFile`,
     ///   `unknownLayerClass`, `invalidConfig`, `invalidArchitecture`, `missingTensor`,
     ///   `shapeMismatch`, ...).
     ///

@@ -14,7 +14,7 @@ import SynapseIO
 /// | `compile` | ``CompileConfig`` JSON (absent when the model was not compiled) |
 /// | `history` | ``History`` JSON: `{"epochs": [...], "values": {"loss": [...], ...}}` |
 /// | `weight_layout` | a reminder of the weight layouts (below) |
-/// | `checkpoint` | only in a ``Checkpoint``: the finished epochs and ``Random``'s state; its optimizer state is in tensors named `optimizer.*` |
+/// | `checkpoint` | only in a ``Checkpoint``: the finished epochs and ``/SynapseCore/Random``'s state; its optimizer state is in tensors named `optimizer.*` |
 ///
 /// Weights use Keras' layouts: a dense kernel is `[in, out]` (PyTorch's
 /// `Linear.weight` is its transpose, `[out, in]`), a 2-D convolution kernel is
@@ -64,9 +64,12 @@ public struct ModelFile {
     /// Reads and checks a model file written by ``Model/save(to:)``. Nothing is
     /// built; ``makeSequential()`` does that.
     ///
-    /// - Throws: ``ModelFileError``: `unreadable` for a missing or damaged file,
+    /// - Throws: ``/SynapseNN/ModelFileError``: `unreadable` for a missing or damaged file,
     ///   `notAModelFile` for another kind of safetensors file,
     ///   `unsupportedFormatVersion`, `invalidJSON` or `invalidArchitecture` for bad metadata.
+    ///
+    /// - Parameter url: a `.safetensors` model file (or a checkpoint).
+    /// - Returns: the file's weights, metadata, architecture, compile settings and history.
     public static func read(from url: URL) throws -> ModelFile {
         try checked(readSafeTensors(from: url), path: url.path)
     }
@@ -100,7 +103,12 @@ public struct ModelFile {
     }
 
     /// Reads any safetensors file (a weights file, a PyTorch export), turning its
-    /// errors into ``ModelFileError/unreadable(path:reason:)`` with the path.
+    /// errors into ``/SynapseNN/ModelFileError/unreadable(path:reason:)`` with the path.
+    ///
+    /// - Parameter url: the `.safetensors` file.
+    /// - Returns: its tensors by name and its metadata.
+    /// - Throws: ``/SynapseNN/ModelFileError/unreadable(path:reason:)`` for a missing,
+    ///   damaged or malformed file.
     public static func readSafeTensors(from url: URL) throws -> SafeTensors {
         do {
             return try SafeTensors.read(from: url)
@@ -111,7 +119,7 @@ public struct ModelFile {
         }
     }
 
-    /// Writes tensors and metadata atomically, turning errors into ``ModelFileError``.
+    /// Writes tensors and metadata atomically, turning errors into ``/SynapseNN/ModelFileError``.
     static func writeSafeTensors(_ tensors: [String: Tensor], metadata: [String: String], to url: URL) throws {
         do {
             try SafeTensors.write(tensors, metadata: metadata, to: url)

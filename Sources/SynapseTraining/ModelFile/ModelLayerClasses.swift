@@ -15,7 +15,7 @@ extension Branches: ConfigurableLayer {
     /// Rebuilds the branches from ``config``.
     ///
     /// - Parameter config: the `layers` array (at least one entry) with `name` and `trainable`.
-    /// - Throws: ``ModelFileError`` naming the key when `layers` is missing, empty or
+    /// - Throws: ``/SynapseNN/ModelFileError`` naming the key when `layers` is missing, empty or
     ///   holds something other than layer configs, or a branch's own error.
     public convenience init(config: LayerConfig) throws {
         guard let entries = config["layers"]?.arrayValue else {
@@ -40,7 +40,7 @@ extension LayerConfig {
 
     /// The layer a nested `{"class_name": ..., "config": {...}}` value describes.
     ///
-    /// - Throws: ``ModelFileError/invalidConfig(layer:className:key:reason:)`` naming
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidConfig(layer:className:key:reason:)`` naming
     ///   `key` for a value of another form, or the nested layer's own error.
     static func layer(fromNested value: ConfigValue, key: String, in parent: LayerConfig) throws -> Layer {
         guard let object = value.objectValue, let className = object["class_name"]?.stringValue,
@@ -57,7 +57,7 @@ extension LayerConfig {
 /// custom layer).
 enum ModelLayerClasses {
     /// Registers `Branches` and the nested model classes ("Sequential", "Functional",
-    /// Keras 2's "Model") with ``LayerRegistry``; runs once, whoever asks first.
+    /// Keras 2's "Model") with ``/SynapseNN/LayerRegistry``; runs once, whoever asks first.
     static func registerOnce() { _ = registration }
 
     private static let registration: Void = {
@@ -72,7 +72,7 @@ enum ModelLayerClasses {
     /// architecture (Keras' nested form: the model's config as the layer's config),
     /// or the layer's own ``ConfigurableLayer/config``.
     ///
-    /// - Throws: ``ModelFileError/notSerializable(layer:type:)`` for a layer (or a
+    /// - Throws: ``/SynapseNN/ModelFileError/notSerializable(layer:type:)`` for a layer (or a
     ///   layer inside a nested model) that cannot describe itself.
     static func config(of layer: Layer) throws -> LayerConfig {
         registerOnce()

@@ -90,6 +90,9 @@ public struct PyTorchLayout: Sendable {
         }
 
         /// Converts a tensor from Synapse layout to PyTorch layout.
+        ///
+        /// - Parameter tensor: the weight in Synapse layout, shape ``synapseShape``.
+        /// - Returns: the weight in PyTorch layout, shape ``torchShape``.
         public func toTorch(_ tensor: Tensor) -> Tensor {
             switch transform {
             case .identity: tensor
@@ -101,6 +104,9 @@ public struct PyTorchLayout: Sendable {
         }
 
         /// Converts a tensor from PyTorch layout to Synapse layout (the inverse of ``toTorch(_:)``).
+        ///
+        /// - Parameter tensor: the weight in PyTorch layout, shape ``torchShape``.
+        /// - Returns: the weight in Synapse layout, shape ``synapseShape``.
         public func fromTorch(_ tensor: Tensor) -> Tensor {
             switch transform {
             case .identity: tensor
@@ -210,6 +216,11 @@ public struct PyTorchLayout: Sendable {
     }
 
     /// The model's weights as torch-named, torch-layout tensors.
+    ///
+    /// - Parameter model: a built ``Sequential`` or functional model (see ``init(of:)``).
+    /// - Returns: the `state_dict` of the equivalent PyTorch module, by key.
+    /// - Throws: the errors of ``init(of:)``, and ``/SynapseNN/ModelFileError`` when two
+    ///   parameters share a name.
     public static func torchTensors(of model: Model) throws -> [String: Tensor] {
         let layout = try PyTorchLayout(of: model)
         let weights = try model.weightTensors()
@@ -223,6 +234,8 @@ public struct PyTorchLayout: Sendable {
 
     /// Converts torch-named, torch-layout tensors to the model's weight names and layouts.
     ///
+    /// - Parameter torchTensors: a `state_dict` by key, with exactly the keys of ``entries``.
+    /// - Returns: the weights by Synapse name, in Synapse layout.
     /// - Throws: ``PyTorchLayoutError/missingTensor(_:)``,
     ///   ``PyTorchLayoutError/shapeMismatch(key:expected:found:)``,
     ///   ``PyTorchLayoutError/unexpectedTensors(_:)``.
@@ -253,7 +266,7 @@ extension Model {
     ///
     /// - Parameter url: the `.safetensors` file to write (atomically).
     /// - Throws: ``PyTorchLayoutError`` for a layer without a mapping,
-    ///   ``ModelFileError/unwritable(path:reason:)``.
+    ///   ``/SynapseNN/ModelFileError/unwritable(path:reason:)``.
     public func exportForPyTorch(to url: URL) throws {
         try ModelFile.writeSafeTensors(try PyTorchLayout.torchTensors(of: self),
                                        metadata: ["format": "pt", "exported_by": "synapse"], to: url)
@@ -265,7 +278,7 @@ extension Model {
     ///
     /// - Parameter url: the `.safetensors` file of a `state_dict`.
     /// - Throws: ``PyTorchLayoutError`` for a layer without a mapping or a
-    ///   missing, misshapen or unexpected tensor; ``ModelFileError/unreadable(path:reason:)``.
+    ///   missing, misshapen or unexpected tensor; ``/SynapseNN/ModelFileError/unreadable(path:reason:)``.
     public func importFromPyTorch(from url: URL) throws {
         let layout = try PyTorchLayout(of: self)
         let tensors = try layout.synapseTensors(from: ModelFile.readSafeTensors(from: url).tensors.filter { !$0.key.hasSuffix(".num_batches_tracked") })

@@ -18,8 +18,8 @@ extension Sequential {
     /// ```
     ///
     /// - Parameter url: the `.keras` file to write (replaced atomically).
-    /// - Throws: ``ModelFileError`` when a layer cannot be described, or
-    ///   ``ModelFileError/unwritable(path:reason:)`` when HDF5 is missing or a file cannot be written.
+    /// - Throws: ``/SynapseNN/ModelFileError`` when a layer cannot be described, or
+    ///   ``/SynapseNN/ModelFileError/unwritable(path:reason:)`` when HDF5 is missing or a file cannot be written.
     public func exportKeras(to url: URL) throws {
         let (tensors, metadata) = try modelFileContents()
         guard let architecture = metadata["architecture"] else {

@@ -41,8 +41,8 @@ public struct DifferentialPrivacy: Sendable, Codable, Equatable {
     }
 
     /// Checks the settings and that every trainable layer of `model` has per-sample
-    /// gradients (``PerSampleGradientLayer``). Layers are known once the model is
-    /// built (a declared ``Input`` builds it here); `fit` checks again at the first batch.
+    /// gradients (``/SynapseNN/PerSampleGradientLayer``). Layers are known once the model is
+    /// built (a declared ``/SynapseNN/Input`` builds it here); `fit` checks again at the first batch.
     ///
     /// - Parameter model: the model to train privately.
     /// - Throws: ``PrivacyError`` naming the setting or the layers that do not fit.
@@ -92,8 +92,14 @@ public struct PrivacyGuarantee: Sendable, Codable, Equatable, CustomStringConver
     /// Optimizer steps taken under the guarantee.
     public var steps: Int
 
+    /// A guarantee from its values.
+    ///
     /// - Parameters:
-    ///   - epsilon: ε; - delta: δ; - noiseMultiplier: σ; - clipNorm: C; - sampleRate: q;
+    ///   - epsilon: ε spent.
+    ///   - delta: δ.
+    ///   - noiseMultiplier: σ used at every step.
+    ///   - clipNorm: C, the per-sample clipping norm.
+    ///   - sampleRate: q, the Poisson sampling rate.
     ///   - steps: the number of noisy steps.
     public init(epsilon: Double, delta: Double, noiseMultiplier: Double, clipNorm: Double, sampleRate: Double, steps: Int) {
         (self.epsilon, self.delta, self.noiseMultiplier, self.clipNorm, self.sampleRate, self.steps) =
@@ -113,7 +119,7 @@ public struct PrivacyGuarantee: Sendable, Codable, Equatable, CustomStringConver
     /// Reads ``jsonText()``'s form.
     ///
     /// - Parameter jsonText: the JSON object.
-    /// - Throws: ``ModelFileError/invalidJSON(key:reason:)`` when it is not one.
+    /// - Throws: ``/SynapseNN/ModelFileError/invalidJSON(key:reason:)`` when it is not one.
     public init(jsonText: String) throws {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase

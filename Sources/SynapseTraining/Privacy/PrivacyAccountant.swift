@@ -112,9 +112,10 @@ public struct PrivacyAccountant: Sendable, Codable, Equatable {
     /// (Mironov, Talwar & Zhang 2019, Section 3.3): `log(A_α) / (α − 1)`.
     ///
     /// - Parameters:
-    ///   - sampleRate: q.
-    ///   - noiseMultiplier: σ.
-    ///   - order: α > 1.
+    ///   - q: the sampling rate, in [0, 1].
+    ///   - sigma: σ, the noise multiplier.
+    ///   - alpha: the order α > 1.
+    /// - Returns: the divergence (0 when `q` is 0; infinite when `sigma` is 0 or `alpha` is infinite).
     public static func renyiDivergence(sampleRate q: Double, noiseMultiplier sigma: Double, order alpha: Double) -> Double {
         if q == 0 { return 0 }
         if sigma == 0 || alpha.isInfinite { return .infinity }

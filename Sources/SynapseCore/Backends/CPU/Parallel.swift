@@ -24,6 +24,8 @@ public enum Parallel {
     public static var threadCount: Int { configuredThreads.load(ordering: .relaxed) }
 
     /// Sets the number of threads for all kernels. Values below 1 become 1.
+    ///
+    /// - Parameter count: the number of threads, for Synapse's kernels and oneDNN's.
     public static func setThreadCount(_ count: Int) {
         configuredThreads.store(max(1, count), ordering: .relaxed)
     }

@@ -3,7 +3,7 @@
 /// `softmax(q·kᵀ / √keyDim)` and the heads' results are projected back.
 ///
 /// Called on `[query, value]` or `[query, value, key]` (the key defaults to the
-/// value); called on one tensor (or inside a ``Sequential``) it attends to itself. Time-step masks of the
+/// value); called on one tensor (or inside a `Sequential`) it attends to itself. Time-step masks of the
 /// inputs (from `Embedding(maskZero: true)`) become the attention mask: a query
 /// step never attends to a padded value step, as in Keras. `useCausalMask` adds
 /// the lower-triangular mask of decoders.
@@ -51,6 +51,8 @@ public final class MultiHeadAttention: MultiInputLayer {
     private var outputBias: Parameter?
     private let probabilityDropout: Dropout
 
+    /// Creates a multi-head attention layer; the projections are created at the first call.
+    ///
     /// - Parameters:
     ///   - numHeads: the number of heads (positive).
     ///   - keyDim: the size of each head's query and key projections (positive).
@@ -59,7 +61,8 @@ public final class MultiHeadAttention: MultiInputLayer {
     ///   - useBias: add biases to the projections (default `true`).
     ///   - outputDim: the output's last dimension; by default the query's.
     ///   - useCausalMask: mask value steps after each query step (default `false`).
-    ///   - kernelInitializer: default Glorot uniform; biasInitializer: default zeros.
+    ///   - kernelInitializer: the initializer of the four kernels (default Glorot uniform).
+    ///   - biasInitializer: the initializer of the biases (default zeros).
     ///   - seed: the seed of the dropout noise; by default the process-wide generator.
     ///   - name: the layer's name (default "multi_head_attention").
     public init(numHeads: Int, keyDim: Int, valueDim: Int? = nil, dropout: Float = 0, useBias: Bool = true,
@@ -83,10 +86,14 @@ public final class MultiHeadAttention: MultiInputLayer {
     /// No sublayers with weights (the dropout is internal).
     public override var sublayers: [Layer] { [] }
 
-    /// `[Tq, out]`.
+    /// The per-sample output shape, `[Tq, out]`, where `out` is `outputDim` or the query's `Dq`.
     ///
+    /// - Parameter inputShapes: the per-sample shapes of the query, value and key:
+    ///   `[[Tq, Dq]]`, `[[Tq, Dq], [Tv, Dv]]` or `[[Tq, Dq], [Tv, Dv], [Tv, Dk]]`.
+    /// - Returns: `[Tq, outputDim ?? Dq]`.
     /// - Throws: ``InputShapeError`` unless called on 2 or 3 sequences `[T, D]` whose
-    ///   value and key have the same number of steps.
+    ///   value and key have the same number of steps, or when the feature sizes differ
+    ///   from those the layer was built for.
     public override func outputShape(forInputShapes inputShapes: [[Int]]) throws -> [Int]? {
         guard (1...3).contains(inputShapes.count) else {
             throw shapeError(inputShapes, "takes [query], [query, value] or [query, value, key], got \(inputShapes.count) inputs")
@@ -108,6 +115,9 @@ public final class MultiHeadAttention: MultiInputLayer {
     }
 
     /// Creates the projections for the query, value and key feature sizes.
+    ///
+    /// - Parameter inputShapes: the per-sample shapes `[T, D]` of the query, value
+    ///   (default: the query) and key (default: the value).
     public override func build(inputShapes: [[Int]]) {
         let queryFeatures = inputShapes[0][1]
         let valueFeatures = inputShapes.count > 1 ? inputShapes[1][1] : queryFeatures
@@ -126,17 +136,37 @@ public final class MultiHeadAttention: MultiInputLayer {
     }
 
     /// Attention without masks.
+    ///
+    /// - Parameters:
+    ///   - inputs: `[query]`, `[query, value]` or `[query, value, key]`; query
+    ///     `[batch, Tq, Dq]`, value `[batch, Tv, Dv]`, key `[batch, Tv, Dk]`.
+    ///   - training: `true` applies the attention dropout.
+    /// - Returns: `[batch, Tq, outputDim ?? Dq]`.
     public override func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         forward(inputs, masks: inputs.map { _ in nil }, training: training)
     }
 
     /// Attention with the inputs' time-step masks combined into the attention mask.
+    ///
+    /// - Parameters:
+    ///   - inputs: `[query]`, `[query, value]` or `[query, value, key]`; query
+    ///     `[batch, Tq, Dq]`, value `[batch, Tv, Dv]`, key `[batch, Tv, Dk]`.
+    ///   - masks: one bool `[batch, time]` mask or `nil` per input; the query's mask
+    ///     hides query steps, the value's hides value steps (the key's is not used).
+    ///   - training: `true` applies the attention dropout.
+    /// - Returns: `[batch, Tq, outputDim ?? Dq]`.
     public override func forward(_ inputs: [Tensor], masks: [Tensor?], training: Bool) -> Tensor {
         attend(query: inputs[0], value: inputs.count > 1 ? inputs[1] : inputs[0], key: inputs.count == 3 ? inputs[2] : nil,
                queryMask: masks[0], valueMask: masks.count > 1 ? masks[1] : masks[0], attentionMask: nil, training: training).output
     }
 
     /// The output keeps the query's mask.
+    ///
+    /// - Parameters:
+    ///   - inputs: the batches the layer was called with.
+    ///   - output: its output.
+    ///   - masks: one mask or `nil` per input.
+    /// - Returns: `masks[0]`, the query's mask (`nil` when it has none).
     public override func computeMask(inputs: [Tensor], output: Tensor, masks: [Tensor?]) -> Tensor? { masks[0] }
 
     /// Attention with an explicit mask (Keras' `attention_mask`), also returning the

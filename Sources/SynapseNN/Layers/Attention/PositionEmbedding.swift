@@ -37,6 +37,8 @@ public final class PositionEmbedding: Layer {
     public override var sublayers: [Layer] { [] }
 
     /// Creates `[sequenceLength, D]` vectors for inputs `[T, D]`.
+    ///
+    /// - Parameter inputShape: the per-sample shape `[T, D]`, with `T ≤ sequenceLength`.
     public override func build(inputShape: [Int]) {
         require(inputShape.count == 2 && inputShape[0] <= sequenceLength,
                 "\(name): PositionEmbedding expects sequences [steps ≤ \(sequenceLength), features], got per-sample shape \(Shape.describe(inputShape))")
@@ -44,6 +46,11 @@ public final class PositionEmbedding: Layer {
     }
 
     /// The first `T` position vectors, broadcast over the batch.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, T, D]` with `T ≤ sequenceLength`; only its shape is used.
+    ///   - training: unused.
+    /// - Returns: `[batch, T, D]`, row `t` of the embeddings at step `t` of every sample.
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         require(input.rank == 3 && input.shape[1] <= sequenceLength && input.shape[2] == embeddings.shape[1],
                 "\(name): PositionEmbedding expects [batch, steps ≤ \(sequenceLength), \(embeddings.shape[1])], got \(Shape.describe(input.shape))")

@@ -26,12 +26,19 @@ public final class Concatenate: MultiInputLayer {
     public override var sublayers: [Layer] { [] }
 
     /// The joined batch (the shapes were checked by the call).
+    ///
+    /// - Parameters:
+    ///   - inputs: the batches to join, `[batch, ..., a_i, ...]` each, equal outside `axis`.
+    ///   - training: unused.
+    /// - Returns: `[batch, ..., Σ a_i, ...]`, the inputs in order along `axis`.
     public override func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         Tensor.concatenate(inputs, axis: fullAxis(rank: inputs[0].rank))
     }
 
     /// The joined shape.
     ///
+    /// - Parameter inputShapes: one per-sample shape per input (batch left out).
+    /// - Returns: the first shape with the sizes along `axis` summed.
     /// - Throws: ``InputShapeError`` when `axis` is not a feature axis or the shapes
     ///   differ outside it.
     public override func outputShape(forInputShapes inputShapes: [[Int]]) throws -> [Int]? {

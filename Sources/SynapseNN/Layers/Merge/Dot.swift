@@ -42,6 +42,12 @@ public final class Dot: MultiInputLayer {
     public override var sublayers: [Layer] { [] }
 
     /// The batched dot product.
+    ///
+    /// - Parameters:
+    ///   - inputs: the two batches, e.g. `[batch, n]` and `[batch, n]`, or `[batch, n, d]`
+    ///     and `[batch, m, d]` with `axes: 2`; their contracted axes have the same size.
+    ///   - training: unused.
+    /// - Returns: `[batch, restA..., restB...]`, or `[batch, 1]` when no axis remains.
     public override func forward(_ inputs: [Tensor], training: Bool) -> Tensor {
         let (axisA, axisB) = fullAxes(ranks: (inputs[0].rank, inputs[1].rank))
         var (a, b) = (inputs[0], inputs[1])
@@ -61,6 +67,8 @@ public final class Dot: MultiInputLayer {
 
     /// The remaining axes of the first input, then those of the second (`[1]` when none remain).
     ///
+    /// - Parameter inputShapes: the per-sample shapes of the two inputs (batch left out).
+    /// - Returns: the per-sample output shape.
     /// - Throws: ``InputShapeError`` unless there are two inputs whose contracted
     ///   axes exist and have the same size.
     public override func outputShape(forInputShapes inputShapes: [[Int]]) throws -> [Int]? {

@@ -32,10 +32,17 @@ open class Merge: MultiInputLayer {
     public override var sublayers: [Layer] { [] }
 
     /// The merged batch (the shapes were checked by the call).
+    ///
+    /// - Parameters:
+    ///   - inputs: one batch per input, `[batch, ...]` each, broadcastable together.
+    ///   - training: unused.
+    /// - Returns: the result of ``merge(_:)``, `[batch, ...broadcast shape]`.
     public override func forward(_ inputs: [Tensor], training: Bool) -> Tensor { merge(inputs) }
 
     /// The broadcast of the input shapes.
     ///
+    /// - Parameter inputShapes: one per-sample shape per input (batch left out).
+    /// - Returns: the shape all inputs broadcast to.
     /// - Throws: ``InputShapeError`` for a wrong number of inputs or shapes that do
     ///   not broadcast together.
     public override func outputShape(forInputShapes inputShapes: [[Int]]) throws -> [Int]? {
@@ -61,6 +68,11 @@ public final class Add: Merge {
     /// - Parameter name: a fixed name; by default "add", made unique by the model.
     public override init(name: String? = nil) { super.init(name: name) }
     /// `lhs + rhs`.
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `lhs + rhs`, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { lhs + rhs }
 }
 
@@ -73,6 +85,11 @@ public final class Subtract: Merge {
     /// - Parameter name: a fixed name; by default "subtract".
     public override init(name: String? = nil) { super.init(name: name) }
     /// `lhs - rhs`.
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `lhs - rhs`, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { lhs - rhs }
 }
 
@@ -81,6 +98,11 @@ public final class Multiply: Merge {
     /// - Parameter name: a fixed name; by default "multiply".
     public override init(name: String? = nil) { super.init(name: name) }
     /// `lhs * rhs`.
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `lhs * rhs`, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { lhs * rhs }
 }
 
@@ -89,8 +111,16 @@ public final class Average: Merge {
     /// - Parameter name: a fixed name; by default "average".
     public override init(name: String? = nil) { super.init(name: name) }
     /// `lhs + rhs` (the sum is divided by the input count at the end).
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `lhs + rhs`, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { lhs + rhs }
     /// The sum of the inputs divided by their number.
+    ///
+    /// - Parameter inputs: one batch per input, broadcastable together.
+    /// - Returns: the element-wise mean, of the broadcast shape.
     public override func merge(_ inputs: [Tensor]) -> Tensor {
         super.merge(inputs) * (1 / Float(inputs.count))
     }
@@ -102,6 +132,11 @@ public final class Maximum: Merge {
     /// - Parameter name: a fixed name; by default "maximum".
     public override init(name: String? = nil) { super.init(name: name) }
     /// `max(lhs, rhs)`.
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `max(lhs, rhs)` element by element, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { Tensor.maximum(lhs, rhs) }
 }
 
@@ -111,5 +146,10 @@ public final class Minimum: Merge {
     /// - Parameter name: a fixed name; by default "minimum".
     public override init(name: String? = nil) { super.init(name: name) }
     /// `min(lhs, rhs)`.
+    ///
+    /// - Parameters:
+    ///   - lhs: the running result.
+    ///   - rhs: the next input, broadcastable with `lhs`.
+    /// - Returns: `min(lhs, rhs)` element by element, of the broadcast shape.
     public override func combine(_ lhs: Tensor, _ rhs: Tensor) -> Tensor { Tensor.minimum(lhs, rhs) }
 }

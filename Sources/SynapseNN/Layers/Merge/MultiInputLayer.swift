@@ -9,7 +9,7 @@
 /// let sum = Add()([Tensor.ones([2, 3]), Tensor.ones([2, 3])])   // [2, 3] of 2
 /// ```
 ///
-/// Called with one tensor (as in a ``Sequential``), it receives an array of one.
+/// Called with one tensor (as in a `Sequential`), it receives an array of one.
 open class MultiInputLayer: Layer {
     /// The per-sample shapes of the inputs seen at build time.
     public private(set) var inputShapes: [[Int]]?
@@ -105,17 +105,31 @@ open class MultiInputLayer: Layer {
 
     /// Builds from the shapes given to ``buildIfNeeded(inputShapes:)``, or from one
     /// shape when the layer is called with a single tensor.
+    ///
+    /// - Parameter inputShape: the per-sample shape of the first input; used alone
+    ///   when the layer is built from a single tensor.
     public final override func build(inputShape: [Int]) {
         if inputShapes == nil { inputShapes = [inputShape] }
         build(inputShapes: inputShapes!)
     }
 
     /// A single tensor is an array of one input.
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, ...]`.
+    ///   - training: `true` inside training steps.
+    /// - Returns: the output of ``forward(_:training:)-([Tensor],_)`` on `[input]`.
     public final override func forward(_ input: Tensor, training: Bool) -> Tensor {
         self([input], training: training)
     }
 
     /// A single masked tensor is an array of one input with its mask.
+    ///
+    /// - Parameters:
+    ///   - input: a batch, `[batch, time, ...]`.
+    ///   - mask: bool `[batch, time]`, `false` at padded steps.
+    ///   - training: `true` inside training steps.
+    /// - Returns: the output of ``forward(_:masks:training:)`` on `[input]` and `[mask]`.
     public final override func forward(_ input: Tensor, mask: Tensor, training: Bool) -> Tensor {
         self([input], masks: [mask], training: training)
     }

@@ -89,6 +89,12 @@ public final class Bidirectional: Layer {
 
     /// With `returnSequences` the mask goes on unchanged (outputs are in forward
     /// order); otherwise it is consumed.
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, time, features]`.
+    ///   - output: its output.
+    ///   - mask: the input's mask, bool `[batch, time]`, or `nil`.
+    /// - Returns: `mask` with `returnSequences`, otherwise `nil`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
         forwardLayer.returnSequences ? mask : nil
     }

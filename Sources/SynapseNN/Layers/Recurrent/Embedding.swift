@@ -60,6 +60,13 @@ public final class Embedding: Layer {
     }
 
     /// `ids != 0` with `maskZero`, else the incoming mask.
+    ///
+    /// - Parameters:
+    ///   - input: the token ids, `[batch, ...]`.
+    ///   - output: the vectors, `[batch, ..., outputDim]`.
+    ///   - mask: the incoming mask, or `nil`.
+    /// - Returns: bool `[batch, ...]`, `false` where the id is 0, with `maskZero`;
+    ///   otherwise `mask`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
         guard maskZero else { return mask }
         return input .!= 0

@@ -30,6 +30,25 @@ public final class LSTM: RecurrentLayer {
     /// Whether the forget gate's bias starts at 1 (Keras' `unit_forget_bias`).
     public let unitForgetBias: Bool
 
+    /// Creates an LSTM layer; the weights are created at the first call.
+    ///
+    /// - Parameters:
+    ///   - units: the size of the hidden state `h` and of the cell state `c` (positive).
+    ///   - activation: the candidate's activation and the cell output's (default `.tanh`); one of `.tanh`,
+    ///     `.sigmoid`, `.relu`, `.linear`.
+    ///   - recurrentActivation: the gates' activation (default `.sigmoid`); one of `.tanh`,
+    ///     `.sigmoid`, `.relu`, `.linear`.
+    ///   - useBias: whether the layer adds a bias (default `true`).
+    ///   - unitForgetBias: start the forget gate's bias at 1 (default `true`; only with `useBias`).
+    ///   - returnSequences: return every step's output `[batch, time, units]` (default `false`: the last, `[batch, units]`).
+    ///   - returnState: callers of ``RecurrentLayer/callAsFunction(_:initialState:mask:training:)`` want the final states (kept for the config; default `false`).
+    ///   - goBackwards: process the sequence from its last step (default `false`).
+    ///   - dropout: fraction of input features dropped in training, in `[0, 1)` (default 0).
+    ///   - recurrentDropout: fraction of the state dropped before the recurrent product in training, in `[0, 1)` (default 0).
+    ///   - kernelInitializer: draws `kernel` (default Glorot uniform).
+    ///   - recurrentInitializer: draws `recurrent_kernel` (default orthogonal).
+    ///   - biasInitializer: draws `bias` (default zeros).
+    ///   - name: the layer's name (default: unique `lstm`, `lstm_1`, …).
     public init(_ units: Int, activation: ActivationFunction = .tanh, recurrentActivation: ActivationFunction = .sigmoid,
                 useBias: Bool = true, unitForgetBias: Bool = true, returnSequences: Bool = false, returnState: Bool = false,
                 goBackwards: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0,

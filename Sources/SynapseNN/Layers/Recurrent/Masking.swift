@@ -13,8 +13,14 @@
 /// }
 /// ```
 public final class Masking: Layer {
+    /// The value that marks padding: a step whose features all equal it is masked.
     public let maskValue: Float
 
+    /// Creates a masking layer.
+    ///
+    /// - Parameters:
+    ///   - maskValue: the padding value; a step whose features all equal it is masked (default 0).
+    ///   - name: the layer's name (default: unique within its model).
     public init(maskValue: Float = 0, name: String? = nil) {
         self.maskValue = maskValue
         super.init(name: name)
@@ -28,6 +34,13 @@ public final class Masking: Layer {
     }
 
     /// `false` where every feature equals `maskValue` (combined with an incoming mask).
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, time, ...]`.
+    ///   - output: its output.
+    ///   - mask: an incoming bool `[batch, time]` mask, or `nil`.
+    /// - Returns: bool `[batch, time]`, `true` at steps with a feature other than
+    ///   `maskValue` that `mask` (if any) also keeps.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
         let own = stepMask(input)
         guard let mask else { return own }

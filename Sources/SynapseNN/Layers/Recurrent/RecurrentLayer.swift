@@ -3,7 +3,7 @@
 ///
 /// The input projection of all steps is one GEMM (`[batch·time, in] · [in, gates·units]`);
 /// the time loop, its gate arithmetic and backpropagation through time run inside
-/// ``SynapseCore/Tensor/recurrentSequence(_:projected:recurrentKernel:recurrentBias:initialStates:mask:recurrentDropoutMask:activation:recurrentActivation:goBackwards:)``,
+/// ``/SynapseCore/Tensor/recurrentSequence(_:projected:recurrentKernel:recurrentBias:initialStates:mask:recurrentDropoutMask:activation:recurrentActivation:goBackwards:)``,
 /// which records one autograd node per layer call.
 ///
 /// - Shapes: input `[batch, time, features]`; output `[batch, time, units]` with
@@ -114,6 +114,13 @@ public class RecurrentLayer: Layer {
 
     /// With `returnSequences` the mask goes on (reversed along time with
     /// `goBackwards`, like the outputs); otherwise it is consumed.
+    ///
+    /// - Parameters:
+    ///   - input: the layer's input, `[batch, time, features]`.
+    ///   - output: its output.
+    ///   - mask: the input's mask, bool `[batch, time]`, or `nil`.
+    /// - Returns: `mask` (time-reversed with `goBackwards`) with `returnSequences`,
+    ///   otherwise `nil`.
     public override func computeMask(input: Tensor, output: Tensor, mask: Tensor?) -> Tensor? {
         guard returnSequences, let mask else { return nil }
         return goBackwards ? Self.reversedInTime(mask) : mask
@@ -125,7 +132,8 @@ public class RecurrentLayer: Layer {
     /// - Parameters:
     ///   - input: `[batch, time, features]`.
     ///   - initialState: `[batch, units]` each: `[h]`, or `[h, c]` for the LSTM; zeros when empty.
-    ///   - mask: bool `[batch, time]`, `false` at padded steps.
+    ///   - mask: bool `[batch, time]`, `false` at padded steps; `nil` (the default) for none.
+    ///   - training: `true` applies `dropout` and `recurrentDropout`; `false` (the default) for inference.
     /// - Returns: the layer's usual output and the final states (`[h]`, or `[h, c]`).
     ///
     /// ```swift
