@@ -1,34 +1,39 @@
-//! XOR, the problem a single neuron cannot solve, learned by a 2-4-1 network: first
-//! from scratch with tensors and backward(), then with Sequential, compile and fit.
+//! XOR, the problem a single neuron cannot solve, learned by a 2-4-1
+//! network: first from scratch with tensors and backward(), then with
+//! Sequential, compile and fit.
 
 // snippet.data
 import Synapse
 
 Random.seed(42)
-let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])           // [4, 2]: every input pair
-let y = Tensor([[0], [1], [1], [0]])                       // [4, 1]: their XOR
+// Every input pair [4, 2] and its XOR [4, 1].
+let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+let y = Tensor([[0], [1], [1], [0]])
 // snippet.end
 
 // snippet.parameters
 // Glorot-uniform weights for a 2-4-1 network; biases start at zero.
 let limit1 = (6 / Float(2 + 4)).squareRoot()
 let limit2 = (6 / Float(4 + 1)).squareRoot()
-var w1 = Tensor.randomUniform([2, 4], low: -limit1, high: limit1).requiringGrad()
+var w1 = Tensor.randomUniform([2, 4], low: -limit1, high: limit1)
+    .requiringGrad()
 var b1 = Tensor.zeros([4]).requiringGrad()
-var w2 = Tensor.randomUniform([4, 1], low: -limit2, high: limit2).requiringGrad()
+var w2 = Tensor.randomUniform([4, 1], low: -limit2, high: limit2)
+    .requiringGrad()
 var b2 = Tensor.zeros([1]).requiringGrad()
 // snippet.end
 
 // snippet.forward
 // The forward pass: a tanh hidden layer, a sigmoid output.
 let forward = { (input: Tensor) -> Tensor in
-    ((input.matmul(w1) + b1).tanh().matmul(w2) + b2).sigmoid()
+    let hidden = (input.matmul(w1) + b1).tanh()
+    return (hidden.matmul(w2) + b2).sigmoid()
 }
 // snippet.end
 
 // snippet.train
-// Gradient descent: mean squared error, backward() for the gradients, a step
-// against each, outside the graph.
+// Gradient descent: mean squared error, backward() for the gradients,
+// then a step against each, outside the graph.
 let learningRate: Float = 0.5
 var loss = Tensor(0)
 for _ in 0..<2000 {
@@ -42,7 +47,7 @@ for _ in 0..<2000 {
     }
 }
 let fromScratch = withoutGradient { forward(x) }
-print("from scratch: loss \(loss.item), predictions \(fromScratch.scalars)")
+print("from scratch: loss \(loss.item)", fromScratch.scalars)
 // snippet.end
 
 // snippet.model
@@ -52,13 +57,24 @@ let model = Sequential {
     Dense(4, activation: .tanh)
     Dense(1, activation: .sigmoid)
 }
-model.compile(optimizer: SGD(learningRate: 0.5), loss: MeanSquaredError())
-let history = model.fit(x: x, y: y, epochs: 2000, batchSize: 4, verbose: 0)
+model.compile(optimizer: SGD(learningRate: 0.5),
+              loss: MeanSquaredError())
+let history = model.fit(x: x, y: y, epochs: 2000, batchSize: 4,
+                        verbose: 0)
 let predictions = model.predict(x)
-print("Model API: loss \(history.values["loss"]!.last!), predictions \(predictions.scalars)")
+print("Model API: loss \(history.values["loss"]!.last!)",
+      predictions.scalars)
 // snippet.end
 
 // snippet.hide
-for (predicted, expected) in zip(fromScratch.scalars + predictions.scalars, y.scalars + y.scalars) {
-    precondition(abs(predicted - expected) < 0.5, "XOR was not learned: \(fromScratch.scalars) \(predictions.scalars)")
+let expected = y.scalars + y.scalars
+for (predicted, target) in zip(fromScratch.scalars + predictions.scalars, expected) {
+    check(abs(predicted - target) < 0.5,
+                 "XOR was not learned: \(fromScratch.scalars) \(predictions.scalars)")
+}
+
+/// Stops the snippet with a message when a result is not what the page says
+/// (`make doc-snippets` runs every snippet).
+@MainActor func check(_ condition: Bool, _ message: @autoclosure () -> String = "") {
+    if !condition { fatalError("\(#fileID): \(message())") }
 }

@@ -6,7 +6,9 @@ Reads the symbol graphs that `make docs` extracts (swift-docc-plugin writes them
 public or open declaration whose source is in Sources/ and that
 1. has no `///` documentation comment, or
 2. is an initializer, method, function or subscript that takes parameters and whose
-   comment has no `- Parameters:` list (or `- Parameter name:` line).
+   comment has no `- Parameters:` list (or `- Parameter name:` line), or
+3. is a type whose comment has a `- Parameters:` list: parameters belong to the
+   initializer that takes them, where DocC checks them against the signature.
 Compiler-synthesized members and implementations that inherit their protocol
 requirement's comment count as documented (DocC shows them with that comment);
 operators and enum cases need no parameter list. That each listed parameter exists,
@@ -49,6 +51,8 @@ def undocumented(folder):
                 problem = "has no documentation comment"
             elif needs_parameter_list(symbol, kind, comment):
                 problem = "has no - Parameters: list"
+            elif kind in ("class", "struct", "enum", "protocol", "actor") and has_parameter_list(comment):
+                problem = "lists parameters on the type; move them to its initializer"
             else:
                 continue
             location = "Sources/" + uri.split("/Sources/", 1)[1]
@@ -65,6 +69,11 @@ def needs_parameter_list(symbol, kind, comment):
         return False  # inherited from the protocol requirement it implements
     text = "\n".join(line["text"] for line in comment["lines"])
     return "- Parameter" not in text
+
+
+def has_parameter_list(comment):
+    """True when a comment has a `- Parameter` list."""
+    return any(line["text"].lstrip().startswith("- Parameter") for line in comment["lines"])
 
 
 def main():

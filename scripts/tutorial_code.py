@@ -22,6 +22,9 @@ RESOURCES = os.path.join(ROOT, "Sources", "Synapse", "Synapse.docc", "Resources"
 TUTORIALS = {
     "xor": ("Snippets/XOR.swift", ["data", "parameters", "forward", "train", "model"]),
     "pima": ("Snippets/PimaNetwork.swift", ["data", "split", "model", "fit", "evaluate"]),
+    "mnist-cnn": ("Snippets/MNISTConvnet.swift", ["data", "model", "train", "evaluate"]),
+    "imdb-lstm": ("Snippets/IMDBSentiment.swift", ["data", "tokenize", "model", "train"]),
+    "autoencoders": ("Snippets/Autoencoders.swift", ["data", "autoencoder", "vae", "generate"]),
 }
 
 

@@ -3,12 +3,10 @@ public typealias Padding = WindowGeometry.Padding
 
 /// 2-D convolution over NHWC images: `y = activation(conv(x, kernel) + bias)`.
 ///
-/// - Parameters (Keras names and defaults):
-///   - filters: output channels.
-///   - kernelSize: window (rows, columns).
-///   - strides: `(1, 1)`; padding: `.valid`; dilationRate: `(1, 1)`.
-///   - activation: `.linear`; useBias: `true`.
-///   - kernelInitializer: `.glorotUniform()`; biasInitializer: `.zeros`; regularizers optional.
+/// The initializers take Keras' argument names and defaults: strides and
+/// dilation `(1, 1)`, `.valid` padding, `.linear` activation, a bias, a
+/// `.glorotUniform()` kernel and `.zeros` bias, and no regularizers.
+///
 /// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, filters]`.
 /// - Weights: `kernel` `[kh, kw, in, filters]` (Keras layout; PyTorch's
 ///   `Conv2d.weight` is `[filters, in, kh, kw]`), `bias` `[filters]`.

@@ -1,11 +1,9 @@
 /// A fully connected layer: `y = activation(x · kernel + bias)`.
 ///
-/// - Parameters (Keras names and defaults):
-///   - units: output size.
-///   - activation: applied to the output; `.linear` by default.
-///   - useBias: whether to add a bias; `true` by default.
-///   - kernelInitializer: `.glorotUniform()` by default; `biasInitializer`: `.zeros`.
-///   - kernelRegularizer, biasRegularizer: penalties added to the training loss.
+/// The initializer takes Keras' argument names and defaults: `.linear`
+/// activation, a bias, a `.glorotUniform()` kernel and `.zeros` bias, and no
+/// regularizers.
+///
 /// - Shapes: input `[batch, ..., in]`, output `[batch, ..., units]`; `in` is
 ///   learned from the first input.
 /// - Weights: `kernel` `[in, units]` (Keras layout; PyTorch's `Linear.weight` is
@@ -39,7 +37,7 @@ public final class Dense: Layer {
     /// A fully connected layer.
     ///
     /// - Parameters:
-    ///   - units: output features.
+    ///   - units: output features per sample (the output's last dimension).
     ///   - activation: applied to the output (default `.linear`).
     ///   - useBias: add a bias (default `true`).
     ///   - kernelInitializer: draws the initial `[in, units]` kernel (default Glorot uniform).

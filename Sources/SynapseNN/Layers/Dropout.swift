@@ -2,9 +2,6 @@
 /// rest by `1 / (1 - rate)` (inverted dropout, as Keras and PyTorch); the identity
 /// at inference.
 ///
-/// - Parameters:
-///   - rate: fraction to drop, in [0, 1).
-///   - seed: a fixed mask stream; by default masks come from ``/SynapseCore/Random``.
 /// - Shapes: output has the input's shape.
 public final class Dropout: Layer {
     /// The fraction of the inputs zeroed during training, in `[0, 1)`.

@@ -29,7 +29,6 @@ public final class UpSampling2D: Layer {
 
 /// Adds rows and columns of zeros around each image (Keras' `ZeroPadding2D`).
 ///
-/// - Parameters: padding as ((top, bottom), (left, right)); default one pixel all round.
 /// - Shapes: `[batch, H, W, C] → [batch, H + top + bottom, W + left + right, C]`.
 public final class ZeroPadding2D: Layer {
     /// The zeros added, as ((top, bottom), (left, right)).
@@ -73,11 +72,7 @@ public final class ZeroPadding2D: Layer {
 
 /// Drops whole channels (feature maps) during training (Keras' `SpatialDropout2D`),
 /// which regularises convolutional features better than per-pixel dropout.
-///
-/// - Parameters:
-///   - rate: fraction of channels to drop per sample, in [0, 1); kept channels are
-///     scaled by `1 / (1 - rate)`. The identity at inference.
-///   - seed: a fixed mask stream; by default masks come from ``/SynapseCore/Random``.
+/// Kept channels are scaled by `1 / (1 - rate)`; the identity at inference.
 public final class SpatialDropout2D: Layer {
     /// The fraction of channels zeroed per sample during training, in `[0, 1)`.
     public let rate: Float
@@ -86,8 +81,8 @@ public final class SpatialDropout2D: Layer {
     /// Creates a spatial dropout layer for NHWC inputs `[batch, H, W, C]`.
     ///
     /// - Parameters:
-    ///   - rate: the fraction of channels to drop per sample, in `[0, 1)`; 0 makes the
-    ///     layer the identity.
+    ///   - rate: the fraction of channels to drop per sample, in `[0, 1)`; kept channels
+    ///     are scaled by `1 / (1 - rate)`. 0 makes the layer the identity.
     ///   - seed: seeds the layer's own mask stream, for repeatable masks; `nil` (the
     ///     default) draws the masks from ``/SynapseCore/Random``.
     ///   - name: the layer's name (default: unique within its model).

@@ -3,9 +3,9 @@ import SynapseDistributed
 /// Normalizes each channel (the last axis) with batch statistics during training
 /// and moving averages at inference (Keras' `BatchNormalization`).
 ///
-/// - Parameters (Keras defaults): momentum 0.99 (moving = momentum·moving +
-///   (1 − momentum)·batch; PyTorch's momentum is 1 minus this), epsilon 1e-3,
-///   center (learn `beta`) and scale (learn `gamma`) true.
+/// The initializer takes Keras' defaults: momentum 0.99, epsilon 1e-3, and
+/// both `beta` and `gamma` learned.
+///
 /// - Weights: `gamma`, `beta` (trainable), `moving_mean`, `moving_variance`
 ///   (non-trainable), all `[channels]`.
 /// - Shapes: output has the input's shape; statistics are taken over every axis
@@ -37,13 +37,15 @@ public final class BatchNormalization: Layer {
     /// Batch normalisation over the last axis.
     ///
     /// - Parameters:
-    ///   - momentum: decay of the moving statistics, in `[0, 1)` (default 0.99, Keras').
-    ///   - epsilon: added to the variance, positive (default 1e-3).
+    ///   - momentum: decay of the moving statistics, in `[0, 1)`: moving =
+    ///     momentum·moving + (1 − momentum)·batch, so PyTorch's momentum is 1 minus
+    ///     this (default 0.99, Keras').
+    ///   - epsilon: added to the variance before the square root, positive (default 1e-3).
     ///   - center: learn an offset `beta` (default `true`).
     ///   - scale: learn a scale `gamma` (default `true`).
     ///   - synchronized: in data-parallel training, compute the batch statistics
     ///     over every rank's batch (default `false`; see ``synchronized``).
-    ///   - name: the layer's name.
+    ///   - name: the layer's name (default: unique within its model).
     public init(momentum: Float = 0.99, epsilon: Float = 1e-3, center: Bool = true, scale: Bool = true,
                 synchronized: Bool = false, name: String? = nil) {
         require(momentum >= 0 && momentum < 1, "BatchNormalization: momentum must be in [0, 1), got \(momentum)")

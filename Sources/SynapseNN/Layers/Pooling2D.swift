@@ -1,6 +1,5 @@
 /// Max pooling over NHWC images (Keras' `MaxPooling2D`).
 ///
-/// - Parameters: poolSize `(2, 2)`; strides default to the pool size; padding `.valid`.
 /// - Shapes: `[batch, H, W, C] → [batch, outH, outW, C]`.
 public final class MaxPooling2D: Layer {
     /// The pooling window (rows, columns).

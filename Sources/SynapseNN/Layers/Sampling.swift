@@ -11,8 +11,6 @@
 /// so runs with the same seed repeat exactly. The layer samples in training and in
 /// inference alike, as Keras' does; use the mean itself for a deterministic code.
 ///
-/// - Parameters:
-///   - seed: a fixed noise stream for this layer; by default ``/SynapseCore/Random``.
 /// - Shapes: `mean`, `logVariance` `[batch, latent]` → `[batch, latent]`
 ///   (any equal shapes work, the noise has the same shape).
 ///

@@ -20,12 +20,6 @@ extension Metrics {
     ///
     /// Multi-output targets are pooled into one curve (Keras' `multi_label=False`).
     ///
-    /// - Parameters:
-    ///   - numThresholds: 200 by default; at least 2.
-    ///   - curve: `.roc` by default.
-    ///   - summationMethod: `.interpolation` by default.
-    ///   - fromLogits: apply a sigmoid to the predictions first; `false` by default.
-    ///
     /// ```swift
     /// let auc = Metrics.AUC(numThresholds: 3)
     /// auc.update(yTrue: Tensor([0, 0, 1, 1]), yPred: Tensor([0, 0.5, 0.3, 0.9]))
@@ -61,12 +55,15 @@ extension Metrics {
         public let fromLogits: Bool
         private var counts: ConfusionCounts
 
+        /// An AUC metric with Keras' defaults.
+        ///
         /// - Parameters:
-        ///   - numThresholds: 200 by default; at least 2.
-        ///   - curve: `.roc` by default.
-        ///   - summationMethod: `.interpolation` by default.
-        ///   - fromLogits: `false` by default.
-        ///   - name: "auc" by default.
+        ///   - numThresholds: the number of thresholds, ends included; at least 2 (default 200).
+        ///   - curve: the curve the area is taken under, `.roc` or `.pr` (default `.roc`).
+        ///   - summationMethod: how the area between neighbouring thresholds is estimated
+        ///     (default `.interpolation`).
+        ///   - fromLogits: apply a sigmoid to the predictions first (default `false`).
+        ///   - name: the metric's name (default "auc").
         public init(numThresholds: Int = 200, curve: Curve = .roc, summationMethod: SummationMethod = .interpolation,
                     fromLogits: Bool = false, name: String = "auc") {
             require(numThresholds > 1, "AUC: numThresholds must be an integer > 1, got \(numThresholds)")

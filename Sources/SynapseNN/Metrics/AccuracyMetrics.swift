@@ -38,8 +38,6 @@ extension Metrics {
     /// `BinaryAccuracy`: a prediction counts as 1 when it is strictly greater than
     /// `threshold`.
     ///
-    /// - Parameters:
-    ///   - threshold: 0.5 by default (for probabilities; use 0 for logits).
     /// - Shapes: targets `[N, ...]` of 0/1 values (float32, int32 or bool);
     ///   predictions of the same shape, or with a trailing size-1 dimension more or
     ///   less. Every element counts; a sample weight `[N]` covers all of a sample's
@@ -56,9 +54,12 @@ extension Metrics {
         public let threshold: Float
         private var state = WeightedTotal()
 
+        /// A binary accuracy metric.
+        ///
         /// - Parameters:
-        ///   - threshold: 0.5 by default.
-        ///   - name: "binary_accuracy" by default.
+        ///   - threshold: predictions strictly above it count as the positive class
+        ///     (default 0.5, for probabilities; use 0 for logits).
+        ///   - name: the metric's name (default "binary_accuracy").
         public init(threshold: Float = 0.5, name: String = "binary_accuracy") {
             self.threshold = threshold
             self.name = name

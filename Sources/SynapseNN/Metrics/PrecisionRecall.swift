@@ -9,10 +9,6 @@ extension Metrics {
     /// `TP / (TP + FP)`: the fraction of predicted positives that are positive, as
     /// Keras' `Precision`; 0 while nothing was predicted positive.
     ///
-    /// - Parameters:
-    ///   - threshold: 0.5 by default.
-    ///   - classId: when set, only that column of the last axis counts.
-    ///
     /// ```swift
     /// let precision = Metrics.Precision()
     /// precision.update(yTrue: Tensor([0, 1, 1, 1]), yPred: Tensor([1, 0, 1, 1]))
@@ -26,10 +22,13 @@ extension Metrics {
         public let classId: Int?
         private var counts: ConfusionCounts
 
+        /// A precision metric.
+        ///
         /// - Parameters:
-        ///   - threshold: 0.5 by default.
-        ///   - classId: `nil` (every element) by default.
-        ///   - name: "precision" by default.
+        ///   - threshold: predictions strictly above it count as positive (default 0.5).
+        ///   - classId: when set, only that column of the last axis counts
+        ///     (default `nil`: every element).
+        ///   - name: the metric's name (default "precision").
         public init(threshold: Float = 0.5, classId: Int? = nil, name: String = "precision") {
             self.threshold = threshold
             self.classId = classId
@@ -62,10 +61,6 @@ extension Metrics {
     /// `TP / (TP + FN)`: the fraction of positives that are predicted positive, as
     /// Keras' `Recall`; 0 while no positive target was seen.
     ///
-    /// - Parameters:
-    ///   - threshold: 0.5 by default.
-    ///   - classId: when set, only that column of the last axis counts.
-    ///
     /// ```swift
     /// let recall = Metrics.Recall()
     /// recall.update(yTrue: Tensor([0, 1, 1, 1]), yPred: Tensor([1, 0, 1, 1]))
@@ -79,10 +74,13 @@ extension Metrics {
         public let classId: Int?
         private var counts: ConfusionCounts
 
+        /// A recall metric.
+        ///
         /// - Parameters:
-        ///   - threshold: 0.5 by default.
-        ///   - classId: `nil` (every element) by default.
-        ///   - name: "recall" by default.
+        ///   - threshold: predictions strictly above it count as positive (default 0.5).
+        ///   - classId: when set, only that column of the last axis counts
+        ///     (default `nil`: every element).
+        ///   - name: the metric's name (default "recall").
         public init(threshold: Float = 0.5, classId: Int? = nil, name: String = "recall") {
             self.threshold = threshold
             self.classId = classId

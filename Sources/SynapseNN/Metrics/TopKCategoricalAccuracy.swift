@@ -5,8 +5,6 @@ extension Metrics {
     /// Ties at the boundary count as hits, as TensorFlow's `in_top_k`: the target is
     /// in the top `k` when fewer than `k` classes score strictly higher.
     ///
-    /// - Parameters:
-    ///   - k: 5 by default.
     /// - Shapes: targets and predictions `[N, ..., classes]`.
     public final class TopKCategoricalAccuracy: Metric {
         public let name: String
@@ -14,9 +12,11 @@ extension Metrics {
         public let k: Int
         private var state = WeightedTotal()
 
+        /// A top-k accuracy metric for one-hot targets.
+        ///
         /// - Parameters:
-        ///   - k: 5 by default.
-        ///   - name: "top_k_categorical_accuracy" by default.
+        ///   - k: how many of the highest predictions may contain the target, positive (default 5).
+        ///   - name: the metric's name (default "top_k_categorical_accuracy").
         public init(k: Int = 5, name: String = "top_k_categorical_accuracy") {
             require(k > 0, "TopKCategoricalAccuracy: k must be positive, got \(k)")
             self.k = k
@@ -44,8 +44,6 @@ extension Metrics {
     /// `SparseTopKCategoricalAccuracy`. Ties as ``TopKCategoricalAccuracy``; ids
     /// outside `0..<classes` never count as hits.
     ///
-    /// - Parameters:
-    ///   - k: 5 by default.
     /// - Shapes: targets `[N, ...]` or `[N, ..., 1]` (int32 or float32 ids);
     ///   predictions `[N, ..., classes]`.
     public final class SparseTopKCategoricalAccuracy: Metric {
@@ -54,9 +52,11 @@ extension Metrics {
         public let k: Int
         private var state = WeightedTotal()
 
+        /// A top-k accuracy metric for integer class ids.
+        ///
         /// - Parameters:
-        ///   - k: 5 by default.
-        ///   - name: "sparse_top_k_categorical_accuracy" by default.
+        ///   - k: how many of the highest predictions may contain the target, positive (default 5).
+        ///   - name: the metric's name (default "sparse_top_k_categorical_accuracy").
         public init(k: Int = 5, name: String = "sparse_top_k_categorical_accuracy") {
             require(k > 0, "SparseTopKCategoricalAccuracy: k must be positive, got \(k)")
             self.k = k

@@ -1,12 +1,14 @@
 import Synapse
 
 Random.seed(42)
-// 768 patients: features [768, 8] and labels [768, 1] (1 = diabetes within five years).
+// 768 patients: features [768, 8] and labels [768, 1] (1 = diabetes
+// within five years).
 let (features, labels) = try PimaDiabetes.load()
 
-// Hold out a fifth of the rows for the final test; learn the scaling from the rest.
+// Hold out a fifth of the rows for the final test; learn the scaling
+// from the rest: each column gets mean 0 and deviation 1.
 let split = trainTestSplit(features, labels, testFraction: 0.2, seed: 42)
 var scaler = StandardScaler()
 scaler.fit(split.xTrain)
-let xTrain = scaler.transform(split.xTrain)                 // each column: mean 0, deviation 1
+let xTrain = scaler.transform(split.xTrain)
 let xTest = scaler.transform(split.xTest)

@@ -1,11 +1,7 @@
 /// Maps integer token ids to dense vectors (Keras' `Embedding`, PyTorch's `nn.Embedding`).
 ///
-/// - Parameters (Keras names and defaults):
-///   - inputDim: vocabulary size; ids must be in `0..<inputDim`.
-///   - outputDim: size of each vector.
-///   - maskZero: id 0 is padding: the layer emits a mask (`ids != 0`) that recurrent
-///     layers use to skip padded steps (then id 0 should not be a real token).
-///   - embeddingsInitializer: uniform in ±0.05 (Keras' default).
+/// The initializer takes Keras' argument names and defaults.
+///
 /// - Shapes: ids `[batch, ...]` (int32; float ids are truncated) → `[batch, ..., outputDim]`.
 /// - Weights: `embeddings` `[inputDim, outputDim]` (PyTorch's `weight`, same layout).
 ///   The gradient is dense (as PyTorch's default `sparse=False`).
@@ -32,12 +28,14 @@ public final class Embedding: Layer {
     /// A lookup table from token ids to vectors.
     ///
     /// - Parameters:
-    ///   - inputDim: vocabulary size (ids in `0..<inputDim`).
-    ///   - outputDim: vector length.
-    ///   - maskZero: treat id 0 as padding and mask it (default `false`).
-    ///   - embeddingsInitializer: default uniform in [-0.05, 0.05].
-    ///   - embeddingsRegularizer: penalty added to the loss (default none).
-    ///   - name: the layer's name.
+    ///   - inputDim: vocabulary size; ids must be in `0..<inputDim`.
+    ///   - outputDim: the length of each vector.
+    ///   - maskZero: id 0 is padding: the layer emits a mask (`ids != 0`) that recurrent
+    ///     layers use to skip padded steps, so id 0 should not be a real token (default `false`).
+    ///   - embeddingsInitializer: draws the initial `[inputDim, outputDim]` table
+    ///     (default uniform in [-0.05, 0.05], Keras').
+    ///   - embeddingsRegularizer: penalty on the table added to the training loss (default `nil`, none).
+    ///   - name: the layer's name (default: unique within its model).
     public init(inputDim: Int, outputDim: Int, maskZero: Bool = false,
                 embeddingsInitializer: any Initializer = .randomUniform(minimum: -0.05, maximum: 0.05),
                 embeddingsRegularizer: (any Regularizer)? = nil, name: String? = nil) {

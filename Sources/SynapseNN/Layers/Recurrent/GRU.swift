@@ -12,7 +12,9 @@
 /// form runs step by step from differentiable tensor ops (slower on long
 /// sequences, and without per-sample gradients for differential privacy).
 ///
-/// - Parameters: as ``LSTM`` (without `unitForgetBias`), plus `resetAfter` (default `true`).
+/// The initializer takes ``LSTM``'s arguments (without `unitForgetBias`), plus
+/// `resetAfter` (default `true`); shapes are as ``LSTM``'s.
+///
 /// - Weights (Keras layout, gates `z, r, h`): `kernel` `[features, 3·units]`,
 ///   `recurrent_kernel` `[units, 3·units]`, `bias` `[2, 3·units]` (row 0 the input
 ///   bias, row 1 the recurrent bias), or `[3·units]` with `resetAfter: false`.
@@ -28,16 +30,20 @@ public final class GRU: RecurrentLayer {
     /// state before it (`false`).
     public let resetAfter: Bool
 
+    /// Creates a GRU layer; the weights are created at the first call.
+    ///
     /// - Parameters:
-    ///   - units: the size of the hidden state.
-    ///   - activation: the candidate's activation (default `.tanh`).
-    ///   - recurrentActivation: the gates' activation (default `.sigmoid`).
+    ///   - units: the size of the hidden state `h` (positive).
+    ///   - activation: the candidate's activation (default `.tanh`); one of `.tanh`,
+    ///     `.sigmoid`, `.relu`, `.linear`.
+    ///   - recurrentActivation: the gates' activation (default `.sigmoid`); one of `.tanh`,
+    ///     `.sigmoid`, `.relu`, `.linear`.
     ///   - useBias: whether the layer adds a bias (default `true`).
     ///   - returnSequences: return every step's output `[batch, time, units]` (default `false`: the last, `[batch, units]`).
-    ///   - returnState: callers of ``RecurrentLayer/callAsFunction(_:initialState:mask:training:)`` want the final state (kept for the config).
+    ///   - returnState: callers of ``RecurrentLayer/callAsFunction(_:initialState:mask:training:)`` want the final state (kept for the config; default `false`).
     ///   - goBackwards: process the sequence from its last step (default `false`).
     ///   - dropout: fraction of input features dropped in training, in `[0, 1)` (default 0).
-    ///   - recurrentDropout: fraction of the state dropped before the recurrent products in training (default 0).
+    ///   - recurrentDropout: fraction of the state dropped before the recurrent products in training, in `[0, 1)` (default 0).
     ///   - resetAfter: apply the reset gate after the recurrent product (default `true`).
     ///   - kernelInitializer: draws `kernel` (default Glorot uniform).
     ///   - recurrentInitializer: draws `recurrent_kernel` (default orthogonal).

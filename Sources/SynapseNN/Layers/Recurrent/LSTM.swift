@@ -4,13 +4,8 @@
 /// `i, f, o = σ(x·Wᵢ,f,o + h·Rᵢ,f,o + b)`, `g = tanh(x·W_c + h·R_c + b_c)`,
 /// `c = f⊙c₋ + i⊙g`, `h = o⊙tanh(c)`.
 ///
-/// - Parameters (Keras names and defaults):
-///   - units: size of `h` and `c`.
-///   - activation: `.tanh`; recurrentActivation: `.sigmoid` (tanh, sigmoid, relu, linear are supported).
-///   - useBias: `true`; unitForgetBias: `true` (the forget gate's bias starts at 1).
-///   - returnSequences: `false`; returnState: `false`; goBackwards: `false`.
-///   - dropout, recurrentDropout: `0` (fractions dropped in training).
-///   - kernelInitializer `.glorotUniform()`, recurrentInitializer `.orthogonal()`, biasInitializer `.zeros`.
+/// The initializer takes Keras' argument names and defaults.
+///
 /// - Shapes: `[batch, time, features] → [batch, units]`, or `[batch, time, units]`
 ///   with `returnSequences`.
 /// - Weights (Keras layout, gates `i, f, c, o`): `kernel` `[features, 4·units]`,
@@ -39,7 +34,7 @@ public final class LSTM: RecurrentLayer {
     ///   - recurrentActivation: the gates' activation (default `.sigmoid`); one of `.tanh`,
     ///     `.sigmoid`, `.relu`, `.linear`.
     ///   - useBias: whether the layer adds a bias (default `true`).
-    ///   - unitForgetBias: start the forget gate's bias at 1 (default `true`; only with `useBias`).
+    ///   - unitForgetBias: start the forget gate's bias at 1, Keras' `unit_forget_bias` (default `true`; only with `useBias`).
     ///   - returnSequences: return every step's output `[batch, time, units]` (default `false`: the last, `[batch, units]`).
     ///   - returnState: callers of ``RecurrentLayer/callAsFunction(_:initialState:mask:training:)`` want the final states (kept for the config; default `false`).
     ///   - goBackwards: process the sequence from its last step (default `false`).

@@ -1,7 +1,9 @@
 /// Fully connected recurrent layer (Elman network), with Keras' arguments,
 /// defaults and weight layout: `h = activation(x·W + h₋·R + b)`.
 ///
-/// - Parameters: as ``LSTM`` (no gates: `recurrentActivation` is unused).
+/// The initializer takes ``LSTM``'s arguments, without the gates'
+/// `recurrentActivation` and `unitForgetBias`; shapes are as ``LSTM``'s.
+///
 /// - Weights: `kernel` `[features, units]`, `recurrent_kernel` `[units, units]`,
 ///   `bias` `[units]` (PyTorch's `nn.RNN`: transposed weights, two biases summed).
 ///
