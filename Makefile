@@ -26,14 +26,23 @@ test: deps
 build: deps
 	$(SWIFT) build $(RELEASE)
 
-# Installs the `synapse` command as a tool: the binary (release, Swift runtime linked
-# statically, stripped; shared libraries: oneDNN and Debian's C libraries only) in
+# Installs the `synapse` command as a tool: the binary (release; the Swift runtime, zlib
+# and libjpeg-turbo linked statically; stripped; shared libraries: oneDNN with its
+# OpenMP runtime, and the C and C++ runtimes) in
 # PREFIX/bin and the bundled data sets in PREFIX/share/synapse, where the binary finds
 # them from any folder. Builds in its own folder (INSTALL_SCRATCH), shared with the
 # GPU bundle's static build.
 PREFIX ?= /usr/local
 INSTALL_SCRATCH ?= .build-static
+INSTALL_LIBRARIES := $(INSTALL_SCRATCH)/$(shell uname -m)-unknown-linux-gnu/release
 install: deps
+	@# zlib and libjpeg-turbo are linked statically: the build folder is searched before the
+	@# system's, so their static archives placed there win over the shared libraries.
+	mkdir -p $(INSTALL_LIBRARIES)
+	for library in libz.a libturbojpeg.a; do \
+		archive=$$(cc -print-file-name=$$library); \
+		if [ -f "$$archive" ]; then ln -sf "$$archive" $(INSTALL_LIBRARIES)/$$library; fi; \
+	done
 	$(SWIFT) build -c release --scratch-path $(INSTALL_SCRATCH) --static-swift-stdlib --product synapse
 	install -d "$(PREFIX)/bin" "$(PREFIX)/share/synapse"
 	install -m 755 -s $(INSTALL_SCRATCH)/release/synapse "$(PREFIX)/bin/synapse"

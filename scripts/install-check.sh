@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs Synapse as a new user would and uses it from outside the repository:
 #   1. `make install PREFIX=<temporary folder>`;
-#   2. the installed binary needs no Swift toolchain: no libswift*.so among its
-#      shared libraries (they are listed);
+#   2. the installed binary needs no Swift toolchain and no library beyond oneDNN
+#      (with its OpenMP runtime) and the C and C++ runtimes: its NEEDED entries
+#      are listed and checked;
 #   3. from another temporary folder, with SYNAPSE_DATA_DIR unset, `synapse train`
 #      of Examples/configs/pima.yaml finds the bundled data in PREFIX/share/synapse
 #      and reaches a test accuracy a broken model would miss (≥ 0.70, majority 0.65);
@@ -32,10 +33,13 @@ synapse="$prefix/bin/synapse"
 [ -x "$synapse" ] || { echo "install-check: $synapse is missing" >&2; exit 1; }
 [ -f "$prefix/share/synapse/pima/pima-indians-diabetes.data.csv" ] || { echo "install-check: the data sets are not in $prefix/share/synapse" >&2; exit 1; }
 
-echo "== shared libraries of the installed binary"
-ldd "$synapse" | awk '{ print "   " $1 }'
-if ldd "$synapse" | grep -q 'libswift\|libFoundation\|libdispatch'; then
-    echo "install-check: the binary needs the Swift runtime's shared libraries" >&2; exit 1
+echo "== shared libraries the installed binary needs"
+needed=$(readelf -d "$synapse" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+echo "$needed" | sed 's/^/   /'
+# oneDNN and its OpenMP runtime, the C++ runtime, the C library; nothing of Swift's.
+unexpected=$(echo "$needed" | grep -v -E '^(libdnnl|libgomp|libstdc\+\+|libgcc_s|libm|libc|ld-linux-x86-64)\.so' || true)
+if [ -n "$unexpected" ]; then
+    echo "install-check: the binary needs shared libraries beyond oneDNN and the C/C++ runtimes: $unexpected" >&2; exit 1
 fi
 
 echo "== synapse train (from $elsewhere, SYNAPSE_DATA_DIR unset)"
