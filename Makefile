@@ -65,10 +65,10 @@ DOC_TARGETS := Synapse SynapseCore SynapseNN SynapseTraining SynapseData Synapse
 	SynapseONNX SynapseServing SynapseTensorBoard SynapseExplain SynapseDistributed
 PACKAGE := $(SWIFT) package$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRATCH))
 docs: deps
+	$(PYTHON) scripts/tutorial_code.py
 	$(PACKAGE) --allow-writing-to-directory $(DOCS_OUT) generate-documentation \
 		$(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
 		--transform-for-static-hosting --warnings-as-errors --output-path $(DOCS_OUT)
-	$(PYTHON) scripts/tutorial_code.py --check
 	$(PYTHON) scripts/doc_coverage.py $(SCRATCH)/$(shell uname -m)-unknown-linux-gnu/extracted-symbols
 
 # Runs every snippet the articles and tutorials show (Snippets/*.swift; each ends with
