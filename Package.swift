@@ -95,6 +95,7 @@ let package = Package(
             name: "SynapseServing",
             dependencies: [
                 "Synapse",
+                "SynapseConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -221,7 +222,7 @@ let package = Package(
             dependencies: ["SynapseConfig"]),
         .testTarget(
             name: "SynapseServingTests",
-            dependencies: ["SynapseServing", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+            dependencies: ["SynapseServing", "SynapseConfig", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         // End-to-end tests of the built `synapse` binary (train, predict, serve).
         .testTarget(
             name: "SynapseCLITests",

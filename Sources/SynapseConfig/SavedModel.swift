@@ -51,10 +51,24 @@ public struct SavedModel {
     ///   ``ConfigError`` for a damaged preprocessing record.
     public static func load(from url: URL) throws -> SavedModel {
         let model = try Sequential.load(from: url)
+        return SavedModel(model: model, preprocessing: try preprocessing(forModelAt: url))
+    }
+
+    /// The preprocessing saved with a model file: from its metadata under ``metadataKey``,
+    /// else (when `lookingBeside`) from `preprocessing.json` in the same folder or the
+    /// folder above, as older runs of `synapse train` left it.
+    ///
+    /// - Parameters:
+    ///   - url: the model file (any model class).
+    ///   - lookingBeside: also read a `preprocessing.json` beside the file (default `true`).
+    /// - Returns: the fitted preprocessing, or `nil` when none was saved.
+    /// - Throws: `ModelFileError` for a missing or unreadable file; a ``ConfigError`` for a
+    ///   damaged preprocessing record.
+    public static func preprocessing(forModelAt url: URL, lookingBeside: Bool = true) throws -> Preprocessing? {
         let metadata = try ModelFile.readSafeTensors(from: url).metadata
         var text = metadata[metadataKey]
         var source = url.path
-        if text == nil {
+        if text == nil && lookingBeside {
             let folder = url.deletingLastPathComponent()
             for candidate in [folder, folder.deletingLastPathComponent()] {
                 let file = candidate.appendingPathComponent(preprocessingFileName)
@@ -64,14 +78,11 @@ public struct SavedModel {
                 }
             }
         }
-        var preprocessing: Preprocessing?
-        if let text {
-            do {
-                preprocessing = try Preprocessing(jsonText: text)
-            } catch {
-                throw ConfigError(file: source, line: 0, key: metadataKey, message: "the saved preprocessing is damaged: \(error)")
-            }
+        guard let text else { return nil }
+        do {
+            return try Preprocessing(jsonText: text)
+        } catch {
+            throw ConfigError(file: source, line: 0, key: metadataKey, message: "the saved preprocessing is damaged: \(error)")
         }
-        return SavedModel(model: model, preprocessing: preprocessing)
     }
 }

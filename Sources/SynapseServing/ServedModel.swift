@@ -1,5 +1,5 @@
 import Foundation
-import Synapse
+import SynapseConfig
 
 /// A model loaded for serving: its name, what it takes and gives per sample, and
 /// the model itself (run only by the ``InferenceBatcher``'s thread).
@@ -52,6 +52,11 @@ public final class ServedModel: @unchecked Sendable {
 
     let model: Model
 
+    /// The preprocessing `synapse train` fitted and saved with the model (standardising
+    /// or scaling the features), applied to every request's instances before the forward
+    /// pass, as `synapse predict` does; `nil` when the model takes its inputs as they are.
+    public let preprocessing: Preprocessing?
+
     /// Wraps a built model and runs it once on zeros to learn its output shapes
     /// (this also warms up the kernels, so the first request is not slow).
     ///
@@ -60,11 +65,15 @@ public final class ServedModel: @unchecked Sendable {
     ///     `Sequential`, a subclass, or a functional model (any number of inputs and outputs).
     ///   - name: the name clients use.
     ///   - path: where it came from (for metadata and logs).
-    /// - Throws: ``ServingError`` when the model has no known input shape.
-    public init(model: Model, name: String, path: String = "") throws(ServingError) {
+    ///   - preprocessing: fitted scalers applied to the instances of a one-input model
+    ///     before the forward pass (default none).
+    /// - Throws: ``ServingError`` when the model has no known input shape, or has
+    ///   preprocessing but several inputs.
+    public init(model: Model, name: String, path: String = "", preprocessing: Preprocessing? = nil) throws(ServingError) {
         self.model = model
         self.name = name
         self.path = path
+        self.preprocessing = preprocessing
         if let graph = model.graph {
             let bounds = Self.vocabularySizes(of: graph)
             inputs = graph.inputs.map { input in
@@ -89,19 +98,28 @@ public final class ServedModel: @unchecked Sendable {
         }
         self.parameterCount = model.parameterCount
         self.architectureName = model.name
+        if preprocessing != nil && inputs.count != 1 {
+            throw ServingError(.internalServerError, "model '\(name)' has \(inputs.count) inputs; saved preprocessing applies to one-input models only")
+        }
     }
 
     /// Loads a model file written by `Model.save(to:)` (see `Model.load(from:)`): a
-    /// `Sequential` or a functional model.
+    /// `Sequential` or a functional model, with the preprocessing `synapse train` saved
+    /// in its metadata (see ``preprocessing``), so clients send raw feature values.
     ///
     /// - Parameters:
     ///   - url: the model file.
     ///   - name: the served name; by default the file's stem (`mnist.safetensors` → `mnist`).
-    /// - Throws: the loader's `ModelFileError` for a missing or damaged file,
-    ///   ``ServingError`` for a model without a known input shape.
+    /// - Throws: the loader's `ModelFileError` for a missing or damaged file, a
+    ///   `ConfigError` for a damaged preprocessing record, ``ServingError`` for a model
+    ///   without a known input shape.
     public convenience init(contentsOf url: URL, name: String? = nil) throws {
         let model = try Model.load(from: url)
-        try self.init(model: model, name: name ?? url.deletingPathExtension().lastPathComponent, path: url.path)
+        // Only the file's own record: a preprocessing.json lying beside it may belong to
+        // another model of the same folder.
+        let preprocessing = try SavedModel.preprocessing(forModelAt: url, lookingBeside: false)
+        try self.init(model: model, name: name ?? url.deletingPathExtension().lastPathComponent, path: url.path,
+                      preprocessing: preprocessing)
     }
 
     /// Checks a parsed request against the inputs and makes one tensor per input.
@@ -118,7 +136,9 @@ public final class ServedModel: @unchecked Sendable {
             guard inputs.count == 1 else {
                 throw .badRequest("model '\(name)' has \(inputs.count) inputs (\(names)); send {\"inputs\": {\"\(inputs[0].name)\": [...], ...}} with one list per input")
             }
-            return [try makeTensor(values: request.values, count: request.count, instanceShape: request.instanceShape, for: inputs[0], label: "each instance")]
+            let tensor = try makeTensor(values: request.values, count: request.count, instanceShape: request.instanceShape,
+                                        for: inputs[0], label: "each instance")
+            return [preprocessing?.transform(tensor) ?? tensor]
         }
         let unknown = request.namedInputs.keys.filter { key in !inputs.contains { $0.name == key } }.sorted()
         guard unknown.isEmpty else {
