@@ -40,11 +40,7 @@ extension DataSpec {
         var data: LoadedData
         switch source {
         case .bundled(let name) where name == "pima":
-            let url = PimaDiabetes.fileURL(dataDirectory: dataDirectory)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw DataSetError.missingFile(dataSet: PimaDiabetes.name, path: url.path)
-            }
-            let table = try CSVTable(contentsOf: url)
+            let table = try PimaDiabetes.table(dataDirectory: dataDirectory)
             data = try split(table: table, label: .index(-1), features: nil, labels: labels)
             data.featureNames = PimaDiabetes.featureNames
             data.labelName = PimaDiabetes.labelName

@@ -41,8 +41,13 @@ public struct MappedDataset: Dataset {
         }
     }
 
+    /// The number of rows of the inputs.
     public var count: Int { inputs.rowCount }
 
+    /// Reads the rows at `indices` from both mapped files.
+    ///
+    /// - Parameter indices: row numbers, in batch order.
+    /// - Returns: `x` `[indices.count, ...]` and `y` `[indices.count, ...]`.
     public func batch(at indices: [Int]) -> (x: Tensor, y: Tensor) {
         do {
             return (try inputs.rows(indices), try targets.rows(indices))

@@ -34,6 +34,20 @@ public enum PimaDiabetes {
         dataDirectory.appendingPathComponent(folder, isDirectory: true).appendingPathComponent(fileName)
     }
 
+    /// Reads the CSV file as a table (no header; the label is the last column).
+    ///
+    /// - Parameter dataDirectory: the folder that holds `pima/`.
+    /// - Returns: the table as read (768 rows of 9 columns when the file is intact).
+    /// - Throws: ``DataSetError/missingFile(dataSet:path:)`` naming the path looked at, or a
+    ///   ``CSVError`` naming the line and column of a damaged field.
+    public static func table(dataDirectory: URL = DataDirectory.default) throws -> CSVTable {
+        let url = fileURL(dataDirectory: dataDirectory)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw DataSetError.missingFile(dataSet: name, path: url.path)
+        }
+        return try CSVTable(contentsOf: url, hasHeader: false)
+    }
+
     /// Loads the features and labels.
     ///
     /// - Parameter dataDirectory: the folder that holds `pima/`; ``DataDirectory/default``
@@ -43,11 +57,8 @@ public enum PimaDiabetes {
     ///   ``DataSetError/unexpectedShape(dataSet:path:expected:found:)``, or a ``CSVError``
     ///   naming the line and column of a damaged field.
     public static func load(dataDirectory: URL = DataDirectory.default) throws -> (features: Tensor, labels: Tensor) {
+        let table = try Self.table(dataDirectory: dataDirectory)
         let url = fileURL(dataDirectory: dataDirectory)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw DataSetError.missingFile(dataSet: name, path: url.path)
-        }
-        let table = try CSVTable(contentsOf: url, hasHeader: false)
         guard table.rowCount == sampleCount, table.columnCount == featureNames.count + 1 else {
             throw DataSetError.unexpectedShape(dataSet: name, path: url.path, expected: [sampleCount, featureNames.count + 1],
                                                found: [table.rowCount, table.columnCount])

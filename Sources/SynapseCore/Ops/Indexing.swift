@@ -30,33 +30,40 @@ public protocol TensorIndexExpression {
 }
 
 extension TensorIndex: TensorIndexExpression {
+    /// The index itself.
     public var tensorIndex: TensorIndex { self }
 }
 /// An integer in a tensor subscript picks one position and removes the axis;
 /// negative counts from the end.
 extension Int: TensorIndexExpression {
+    /// `.index(self)`.
     public var tensorIndex: TensorIndex { .index(self) }
 }
 /// A half-open range `a..<b` in a tensor subscript keeps positions `a` up to `b − 1`
 /// of the axis; negative bounds count from the end.
 extension Range<Int>: TensorIndexExpression {
+    /// The range as a step-1 ``TensorIndex/range(start:end:step:)``.
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound, step: 1) }
 }
 /// A closed range `a...b` in a tensor subscript keeps positions `a` through `b`
 /// of the axis.
 extension ClosedRange<Int>: TensorIndexExpression {
+    /// The range as a step-1 ``TensorIndex/range(start:end:step:)``.
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: upperBound + 1, step: 1) }
 }
 /// A range `a...` in a tensor subscript keeps the axis from position `a` to its end.
 extension PartialRangeFrom<Int>: TensorIndexExpression {
+    /// The range as a step-1 ``TensorIndex/range(start:end:step:)``.
     public var tensorIndex: TensorIndex { .range(start: lowerBound, end: nil, step: 1) }
 }
 /// A range `..<b` in a tensor subscript keeps the axis's positions below `b`.
 extension PartialRangeUpTo<Int>: TensorIndexExpression {
+    /// The range as a step-1 ``TensorIndex/range(start:end:step:)``.
     public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound, step: 1) }
 }
 /// A range `...b` in a tensor subscript keeps the axis's positions up to and including `b`.
 extension PartialRangeThrough<Int>: TensorIndexExpression {
+    /// The range as a step-1 ``TensorIndex/range(start:end:step:)``.
     public var tensorIndex: TensorIndex { .range(start: nil, end: upperBound + 1, step: 1) }
 }
 
