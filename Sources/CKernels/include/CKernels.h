@@ -7,6 +7,7 @@
 #define SYNAPSE_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 // One Adam/AdamW step over count elements, in place (PyTorch's order of operations):
 //   g' = g + l2 * p;  m = m + (1 - beta1) * (g' - m);  v = beta2 * v + (1 - beta2) * g'^2
@@ -41,3 +42,14 @@ void synapse_restore_float_control(unsigned long long saved);
 int synapse_flush_denormals_enabled(void);
 
 #endif
+
+// Max pooling of one NHWC image row range: for output rows [row_begin, row_end) of
+// the flattened (image, output row) index, each output pixel's channels take the
+// maximum over the window's in-image taps, and indices the flat input index of the
+// first maximum (a NaN wins over any number and stays, as PyTorch's max pool);
+// a window over padding only gives -infinity and index -1.
+void synapse_max_pool_rows(const float *input, float *output, int32_t *indices,
+                           long row_begin, long row_end, long input_height, long input_width, long channels,
+                           long output_height, long output_width, long window_height, long window_width,
+                           long stride_height, long stride_width, long dilation_height, long dilation_width,
+                           long pad_top, long pad_left);

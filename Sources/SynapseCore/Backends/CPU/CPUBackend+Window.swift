@@ -1,3 +1,5 @@
+import CKernels
+
 /// Sliding-window kernels over NHWC images: im2col / col2im for convolution
 /// through GEMM, and max / average pooling. Every kernel is parallel over output
 /// rows or images, and channels are the innermost, contiguous loop.
@@ -75,41 +77,10 @@ extension CPUBackend {
         let output = result.kernelPointer(as: Float.self)
         let indices = argmax.kernelPointer(as: Int32.self)
         Parallel.forRanges(g.batch * g.outputHeight, minimumParallelCount: 2) { range in
-            for item in range {
-                let (n, oh) = (item / g.outputHeight, item % g.outputHeight)
-                for ow in 0..<g.outputWidth {
-                    let base = ((n * g.outputHeight + oh) * g.outputWidth + ow) * g.channels
-                    let best = output + base
-                    let bestIndex = indices + base
-                    // Start from the window's first in-bounds pixel, then take strictly larger
-                    // values: the first maximum wins and the channel loop vectorises. A NaN
-                    // wins over any number and stays (PyTorch's NaN-propagating max pool).
-                    var started = false
-                    g.forEachInputPixel(oh: oh, ow: ow) { ih, iw in
-                        let offset = ((n * g.inputHeight + ih) * g.inputWidth + iw) * g.channels
-                        let values = input + offset
-                        if !started {
-                            started = true
-                            for c in 0..<g.channels {
-                                best[c] = values[c]
-                                bestIndex[c] = Int32(offset + c)
-                            }
-                            return
-                        }
-                        for c in 0..<g.channels {
-                            let value = values[c]
-                            let current = best[c]
-                            let better = value > current || (value != value && current == current)
-                            best[c] = better ? value : best[c]
-                            bestIndex[c] = better ? Int32(offset + c) : bestIndex[c]
-                        }
-                    }
-                    if !started {
-                        best.update(repeating: -.infinity, count: g.channels)
-                        bestIndex.update(repeating: -1, count: g.channels)
-                    }
-                }
-            }
+            synapse_max_pool_rows(input, output, indices, range.lowerBound, range.upperBound, g.inputHeight,
+                                  g.inputWidth, g.channels, g.outputHeight, g.outputWidth, g.windowHeight,
+                                  g.windowWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth,
+                                  g.padTop, g.padLeft)
         }
         return (result, argmax)
     }
