@@ -53,7 +53,7 @@ extension BackendConformanceTests {
         #expect(backend.floats(backend.col2im(backend.store(columns), geometry: g), inputCount) == expectedImage)
     }
 
-    @Test("convolution and its two gradients match the sum over window taps",
+    @Test("convolution (with and without a bias) and its two gradients match the sum over window taps",
           arguments: backendNames, windowGeometries)
     func convolution(name: String, geometry g: WindowGeometry) {
         let backend = Self.backend(name)
@@ -74,8 +74,14 @@ extension BackendConformanceTests {
                 kernelGradient[column * outChannels + o] += x[input] * gradient[row * outChannels + o]
             }
         }
-        let (result, saved) = backend.conv2D(backend.store(x), backend.store(kernel), geometry: g, outChannels: outChannels)
+        let (result, saved) = backend.conv2D(backend.store(x), backend.store(kernel), bias: nil, geometry: g,
+                                             outChannels: outChannels)
         #expect(backend.floats(result, outputCount) == output)
+        let bias: [Float] = (0..<outChannels).map { Float($0) - 1 }
+        let (biased, _) = backend.conv2D(backend.store(x), backend.store(kernel), bias: backend.store(bias), geometry: g,
+                                         outChannels: outChannels)
+        #expect(backend.floats(biased, outputCount) == output.enumerated().map { $1 + bias[$0 % outChannels] },
+                "with a bias")
         #expect(backend.floats(backend.conv2DInputGradient(backend.store(gradient), backend.store(kernel), geometry: g,
                                                            outChannels: outChannels), inputCount) == inputGradient)
         for kept in [saved, nil] {

@@ -72,6 +72,18 @@ struct ConvolutionTests {
         }
     }
 
+    @Test("conv2D with a bias adds it per output channel, and its gradients match finite differences",
+          arguments: cases)
+    func biasGradients(_ c: Case) {
+        let x = random(c.input, seed: 5), k = random(c.kernel, seed: 6), b = random([c.kernel[3]], seed: 7)
+        let unbiased = x.conv2D(k, strides: c.strides, padding: c.padding, dilation: c.dilation)
+        expectClose(x.conv2D(k, bias: b, strides: c.strides, padding: c.padding, dilation: c.dilation),
+                    unbiased + b, absolute: 1e-5, relative: 1e-5)
+        GradientCheck.expectGradientsMatch(at: [x, k, b]) { t in
+            t[0].conv2D(t[1], bias: t[2], strides: c.strides, padding: c.padding, dilation: c.dilation)
+        }
+    }
+
     @Test("'same' padding keeps the spatial size at stride 1 and divides it (rounding up) at stride 2")
     func samePaddingShapes() {
         #expect(Tensor.zeros([1, 28, 28, 1]).conv2D(Tensor.zeros([3, 3, 1, 8]), padding: .same).shape == [1, 28, 28, 8])

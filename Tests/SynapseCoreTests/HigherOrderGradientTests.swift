@@ -124,20 +124,22 @@ struct HigherOrderGradientTests {
     /// above; ε is halved (5e-3), as the transposed case sums more terms per output and
     /// its truncation error at 1e-2 reached 1.4 % on one element.
     @Test("convolution, second order in the image and the kernel together",
-          arguments: ["strided", "dilated", "pointwise", "transpose"])
+          arguments: ["strided", "dilated", "pointwise", "transpose", "biased"])
     func convolutionImageAndKernel(kind: String) {
         var generator = RandomGenerator(seed: 78)
         let x = Tensor.randomUniform([2, 6, 6, 2], low: -1, high: 1, generator: &generator)
         let window = kind == "pointwise" ? 1 : 3
         let kernel = Tensor.randomUniform([window, window, 2, 3], low: -0.5, high: 0.5, generator: &generator)
         let transposeInput = Tensor.randomUniform([2, 3, 3, 3], low: -1, high: 1, generator: &generator)
-        let inputs = kind == "transpose" ? [transposeInput, kernel] : [x, kernel]
+        let bias = Tensor.randomUniform([3], low: -0.5, high: 0.5, generator: &generator)
+        let inputs = kind == "transpose" ? [transposeInput, kernel] : kind == "biased" ? [x, kernel, bias] : [x, kernel]
         let directions = inputs.map { Tensor.randomUniform($0.shape, low: -1, high: 1, generator: &generator) }
         let f: ([Tensor]) -> Tensor = { t in
             let y = switch kind {
             case "strided": t[0].conv2D(t[1], strides: (2, 2), padding: .same)
             case "dilated": t[0].conv2D(t[1], dilation: (2, 2))
             case "pointwise": t[0].conv2D(t[1])
+            case "biased": t[0].conv2D(t[1], bias: t[2], padding: .same)
             default: t[0].conv2DTranspose(t[1], strides: (2, 2), padding: .same)
             }
             return y.tanh().square().sum()

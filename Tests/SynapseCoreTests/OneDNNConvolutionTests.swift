@@ -12,7 +12,7 @@ struct OneDNNConvolutionTests {
         WindowGeometry(inputShape: [1, 6, 7, 3], window: (3, 2), strides: (1, 1), padding: .causal)!,
     ]
 
-    @Test("forward, input gradient and kernel gradient equal the sums over window taps", arguments: geometries)
+    @Test("forward (with and without a bias), input gradient and kernel gradient equal the sums over window taps", arguments: geometries)
     func matchesTapSums(geometry g: WindowGeometry) {
         let outChannels = 3
         let inputCount = Shape.elementCount(g.inputShape)
@@ -40,6 +40,10 @@ struct OneDNNConvolutionTests {
         #expect(OneDNNConvolution.kernelGradient(x, gradient, into: &computedKernelGradient, geometry: g,
                                                  outChannels: outChannels))
         #expect(computedOutput == output)
+        let bias: [Float] = (0..<outChannels).map { Float($0) - 1 }
+        #expect(OneDNNConvolution.forward(x, kernel, bias: bias, into: &computedOutput, geometry: g,
+                                          outChannels: outChannels))
+        #expect(computedOutput == output.enumerated().map { $1 + bias[$0 % outChannels] }, "with a bias")
         #expect(computedInputGradient == inputGradient)
         #expect(computedKernelGradient == kernelGradient)
     }
@@ -58,7 +62,7 @@ struct OneDNNConvolutionTests {
         let x = (0..<Shape.elementCount(g.inputShape)).map { _ in generator.nextUniform() * 2 - 1 }
         let kernel = (0..<(g.patchSize * outChannels)).map { _ in generator.nextUniform() * 0.4 - 0.2 }
         let gradient = (0..<(g.patchCount * outChannels)).map { _ in generator.nextUniform() * 2 - 1 }
-        let (im2colOutput, _) = backend.im2colConv2D(backend.store(x), backend.store(kernel), geometry: g,
+        let (im2colOutput, _) = backend.im2colConv2D(backend.store(x), backend.store(kernel), bias: nil, geometry: g,
                                                      outChannels: outChannels)
         var output = [Float](repeating: .nan, count: g.patchCount * outChannels)
         #expect(OneDNNConvolution.forward(x, kernel, into: &output, geometry: g, outChannels: outChannels))

@@ -7,33 +7,36 @@
 /// `y = P·K`, `dx = col2im(dy·Kᵀ)`, `dK = Pᵀ·dy`. A 1×1 window with stride 1 needs no
 /// patches: the image itself is `P`.
 extension Backend {
-    /// `y = im2col(x) · K` (see ``Backend/conv2D(_:_:geometry:outChannels:)``); keeps the
-    /// patch matrix for the kernel gradient.
+    /// `y = im2col(x) · K + b` (see ``Backend/conv2D(_:_:bias:geometry:outChannels:)``);
+    /// keeps the patch matrix for the kernel gradient.
     ///
     /// - Parameters:
     ///   - x: float32 `geometry.inputShape`.
     ///   - kernel: float32 `[patchSize, outChannels]`.
+    ///   - bias: float32 `[outChannels]`, or `nil`.
     ///   - geometry: the windows.
     ///   - outChannels: the output channels.
     /// - Returns: `[patchCount, outChannels]` and the patch matrix (`nil` for a pointwise window).
-    public func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+    public func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, bias: TensorStorage?, geometry: WindowGeometry,
                        outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?) {
-        im2colConv2D(x, kernel, geometry: geometry, outChannels: outChannels)
+        im2colConv2D(x, kernel, bias: bias, geometry: geometry, outChannels: outChannels)
     }
 
-    /// The im2col + GEMM convolution that ``conv2D(_:_:geometry:outChannels:)`` defaults
+    /// The im2col + GEMM convolution that ``conv2D(_:_:bias:geometry:outChannels:)`` defaults
     /// to, for a backend that keeps it for some geometries.
     ///
     /// - Parameters:
     ///   - x: float32 `geometry.inputShape`.
     ///   - kernel: float32 `[patchSize, outChannels]`.
+    ///   - bias: float32 `[outChannels]`, or `nil`.
     ///   - geometry: the windows.
     ///   - outChannels: the output channels.
     /// - Returns: `[patchCount, outChannels]` and the patch matrix (`nil` for a pointwise window).
-    public func im2colConv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+    public func im2colConv2D(_ x: TensorStorage, _ kernel: TensorStorage, bias: TensorStorage?,
+                             geometry: WindowGeometry,
                              outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?) {
         let columns = geometry.isPointwise ? x : im2col(x, geometry: geometry)
-        let output = matmul(columns, kernel, batch: 1, m: geometry.patchCount, n: outChannels, k: geometry.patchSize,
+        let output = matmul(columns, kernel, bias: bias, dtype: .float32, batch: 1, m: geometry.patchCount, n: outChannels, k: geometry.patchSize,
                             transposeA: false, transposeB: false, batchStrideA: 0, batchStrideB: 0)
         return (output, geometry.isPointwise ? nil : columns)
     }
@@ -73,7 +76,7 @@ extension Backend {
     ///   - gradient: float32 `[patchCount, outChannels]`.
     ///   - geometry: the windows.
     ///   - outChannels: the output channels.
-    ///   - saved: the patch matrix ``conv2D(_:_:geometry:outChannels:)`` returned, or `nil`.
+    ///   - saved: the patch matrix ``conv2D(_:_:bias:geometry:outChannels:)`` returned, or `nil`.
     /// - Returns: float32 `[patchSize, outChannels]`.
     public func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
                                      outChannels: Int, saved: TensorStorage?) -> TensorStorage {
@@ -88,7 +91,7 @@ extension Backend {
     ///   - gradient: float32 `[patchCount, outChannels]`.
     ///   - geometry: the windows.
     ///   - outChannels: the output channels.
-    ///   - saved: the patch matrix ``im2colConv2D(_:_:geometry:outChannels:)`` returned, or `nil`.
+    ///   - saved: the patch matrix ``im2colConv2D(_:_:bias:geometry:outChannels:)`` returned, or `nil`.
     /// - Returns: float32 `[patchSize, outChannels]`.
     public func im2colConv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
                                            outChannels: Int, saved: TensorStorage?) -> TensorStorage {

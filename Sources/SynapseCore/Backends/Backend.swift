@@ -259,21 +259,23 @@ public protocol Backend: AnyObject, Sendable {
     /// - Returns: new storage of `geometry.inputShape`.
     func col2im(_ columns: TensorStorage, geometry: WindowGeometry) -> TensorStorage
     /// 2-D convolution (cross-correlation) of a float32 NHWC batch `geometry.inputShape`
-    /// with a kernel `[windowH·windowW·channels, outChannels]`; result
-    /// `[batch·outH·outW, outChannels]`. Also returns what the backend wants to keep
-    /// for ``conv2DKernelGradient(_:_:geometry:outChannels:saved:)`` (the default's
-    /// im2col matrix), or `nil`. A default composes im2col and the GEMM.
+    /// with a kernel `[windowH·windowW·channels, outChannels]`, plus a bias per output
+    /// channel when given; result `[batch·outH·outW, outChannels]`. Also returns what
+    /// the backend wants to keep for ``conv2DKernelGradient(_:_:geometry:outChannels:saved:)``
+    /// (the default's im2col matrix), or `nil`. A default composes im2col and the
+    /// GEMM (which accumulates onto the bias).
     ///
     /// - Parameters:
     ///   - x: the float32 input batch, `geometry.inputShape`.
     ///   - kernel: `[windowH·windowW·channels, outChannels]`.
+    ///   - bias: `[outChannels]`, added to every output pixel, or `nil`.
     ///   - geometry: the window, strides, dilation and padding.
     ///   - outChannels: number of output channels.
     /// - Returns: the output `[batch·outH·outW, outChannels]` and what to keep for the
     ///   kernel gradient, or `nil`.
-    func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+    func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, bias: TensorStorage?, geometry: WindowGeometry,
                 outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?)
-    /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its input
+    /// The gradient of ``conv2D(_:_:bias:geometry:outChannels:)`` with respect to its input
     /// (the transposed convolution): `gradient` `[batch·outH·outW, outChannels]` and
     /// the kernel → `geometry.inputShape`.
     ///
@@ -285,7 +287,7 @@ public protocol Backend: AnyObject, Sendable {
     /// - Returns: new storage of `geometry.inputShape`.
     func conv2DInputGradient(_ gradient: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
                              outChannels: Int) -> TensorStorage
-    /// The gradient of ``conv2D(_:_:geometry:outChannels:)`` with respect to its kernel:
+    /// The gradient of ``conv2D(_:_:bias:geometry:outChannels:)`` with respect to its kernel:
     /// input and `gradient` → `[windowH·windowW·channels, outChannels]`. `saved` is what
     /// the forward returned for this input, or `nil`.
     ///
@@ -294,7 +296,7 @@ public protocol Backend: AnyObject, Sendable {
     ///   - gradient: the output gradient, `[batch·outH·outW, outChannels]`.
     ///   - geometry: the forward convolution's geometry.
     ///   - outChannels: number of output channels.
-    ///   - saved: what ``conv2D(_:_:geometry:outChannels:)`` returned as `saved`, or `nil`.
+    ///   - saved: what ``conv2D(_:_:bias:geometry:outChannels:)`` returned as `saved`, or `nil`.
     /// - Returns: new storage of `[windowH·windowW·channels, outChannels]`.
     func conv2DKernelGradient(_ x: TensorStorage, _ gradient: TensorStorage, geometry: WindowGeometry,
                               outChannels: Int, saved: TensorStorage?) -> TensorStorage

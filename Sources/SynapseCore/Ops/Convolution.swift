@@ -1,6 +1,6 @@
 /// 2-D convolution and transposed convolution on NHWC images.
 ///
-/// Three primitives, each a backend kernel (``Backend/conv2D(_:_:geometry:outChannels:)``
+/// Three primitives, each a backend kernel (``Backend/conv2D(_:_:bias:geometry:outChannels:)``
 /// and its two gradients; the default composes im2col and the GEMM, a GPU backend
 /// uses its own convolution): the convolution `y = conv(x, K)`, its input gradient
 /// `conv_x(g, K)` (the transposed convolution) and its kernel gradient `conv_K(x, g)`.
@@ -45,17 +45,20 @@ extension Tensor {
         }
     }
 
-    /// 2-D convolution (cross-correlation, as every framework) of an NHWC batch.
+    /// 2-D convolution (cross-correlation, as every framework) of an NHWC batch,
+    /// plus a bias per output channel when given (added in the convolution's own
+    /// output pass, as PyTorch's `conv2d(x, w, b)`).
     ///
     /// - Parameters:
     ///   - kernel: `[windowH, windowW, inChannels, outChannels]` (Keras layout; PyTorch's
     ///     `Conv2d.weight` is `[out, in, windowH, windowW]`).
+    ///   - bias: `[outChannels]`, or `nil` (default) for none.
     ///   - strides: step between windows (rows, columns).
     ///   - padding: `.valid` (none) or `.same` (output = ceil(input / stride)).
     ///   - dilation: spacing between window taps.
     /// - Shapes: `[batch, H, W, inChannels] → [batch, outH, outW, outChannels]`.
-    public func conv2D(_ kernel: Tensor, strides: (Int, Int) = (1, 1), padding: WindowGeometry.Padding = .valid,
-                       dilation: (Int, Int) = (1, 1)) -> Tensor {
+    public func conv2D(_ kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                       padding: WindowGeometry.Padding = .valid, dilation: (Int, Int) = (1, 1)) -> Tensor {
         require(rank == 4, "conv2D: expected an NHWC input of rank 4, got shape \(Shape.describe(shape))")
         require(kernel.rank == 4 && kernel.shape[2] == shape[3],
                 "conv2D: kernel of shape \(Shape.describe(kernel.shape)) does not fit input of shape \(Shape.describe(shape)) (expected [kh, kw, \(shape[3]), out])")
@@ -67,10 +70,14 @@ extension Tensor {
         }
         Tensor.requireSameDTypeAndDevice("conv2D", self, kernel)
         requireDType(.float32, "conv2D")
-        return Tensor.convolution(self, kernel, geometry: geometry)
+        guard let bias else { return Tensor.convolution(self, kernel, geometry: geometry) }
+        require(bias.rank == 1 && bias.shape[0] == kernel.shape[3],
+                "conv2D: bias of shape \(Shape.describe(bias.shape)) does not fit kernel of shape \(Shape.describe(kernel.shape)) (expected [\(kernel.shape[3])])")
+        Tensor.requireSameDTypeAndDevice("conv2D", self, bias)
+        return Tensor.convolution(self, kernel, bias: bias, geometry: geometry)
     }
 
-    /// Transposed 2-D convolution (the adjoint of ``conv2D(_:strides:padding:dilation:)``),
+    /// Transposed 2-D convolution (the adjoint of ``conv2D(_:bias:strides:padding:dilation:)``),
     /// used to upsample in decoders.
     ///
     /// - Parameters:
@@ -148,7 +155,8 @@ extension Tensor {
     /// `[batch, outH, outW, out]`.
     static func convolution(_ x: Tensor, _ kernel: Tensor, geometry: WindowGeometry) -> Tensor {
         let outChannels = kernel.shape[3]
-        let (storage, saved) = x.backend.conv2D(x.storage, kernel.storage, geometry: geometry, outChannels: outChannels)
+        let (storage, saved) = x.backend.conv2D(x.storage, kernel.storage, bias: nil, geometry: geometry,
+                                                outChannels: outChannels)
         let result = Tensor(storage: storage, shape: [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels],
                             dtype: .float32)
         guard needsRecording(x, kernel) else { return result }
@@ -157,6 +165,24 @@ extension Tensor {
             [needsInput ? convolutionInputGradient(gradient, kernel, geometry: geometry) : nil,
              needsKernel ? convolutionKernelGradient(x, gradient, geometry: geometry, kernelShape: kernel.shape,
                                                      saved: saved) : nil]
+        }
+    }
+
+    /// `conv(x, K) + b` in one kernel: the bias's gradient is the output gradient
+    /// summed over every pixel of every image.
+    static func convolution(_ x: Tensor, _ kernel: Tensor, bias: Tensor, geometry: WindowGeometry) -> Tensor {
+        let outChannels = kernel.shape[3]
+        let (storage, saved) = x.backend.conv2D(x.storage, kernel.storage, bias: bias.storage, geometry: geometry,
+                                                outChannels: outChannels)
+        let result = Tensor(storage: storage, shape: [geometry.batch, geometry.outputHeight, geometry.outputWidth, outChannels],
+                            dtype: .float32)
+        guard needsRecording(x, kernel, bias) else { return result }
+        let (needsInput, needsKernel, needsBias) = (x.node != nil, kernel.node != nil, bias.node != nil)
+        return record(result, op: "conv2D_bias", inputs: [x, kernel, bias]) { gradient in
+            [needsInput ? convolutionInputGradient(gradient, kernel, geometry: geometry) : nil,
+             needsKernel ? convolutionKernelGradient(x, gradient, geometry: geometry, kernelShape: kernel.shape,
+                                                     saved: saved) : nil,
+             needsBias ? gradient.sum(alongAxes: [0, 1, 2]) : nil]
         }
     }
 

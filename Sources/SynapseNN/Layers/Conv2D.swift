@@ -118,8 +118,8 @@ public final class Conv2D: Layer {
     public override var sublayers: [Layer] { [] }
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
-        var output = input.conv2D(kernel.value, strides: strides, padding: padding, dilation: dilationRate)
-        if let bias { output = output + bias.value }
+        let output = input.conv2D(kernel.value, bias: bias?.value, strides: strides, padding: padding,
+                                  dilation: dilationRate)
         return activation(PerSampleGradientTape.record(self, input: input, output: output))
     }
 }
@@ -200,8 +200,8 @@ public final class Conv1D: Layer {
         // A sequence is an image one row high.
         let image = input.unsqueezed(axis: 1)
         let kernel2D = kernel.value.unsqueezed(axis: 0)
-        var output = image.conv2D(kernel2D, strides: (1, strides), padding: padding, dilation: (1, dilationRate))
-        if let bias { output = output + bias.value }
+        let output = image.conv2D(kernel2D, bias: bias?.value, strides: (1, strides), padding: padding,
+                                  dilation: (1, dilationRate))
         return activation(PerSampleGradientTape.record(self, input: image, output: output).squeezed(axis: 1))
     }
 }

@@ -55,17 +55,18 @@ extension CPUBackend {
         }
     }
 
-    func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, geometry: WindowGeometry,
+    func conv2D(_ x: TensorStorage, _ kernel: TensorStorage, bias: TensorStorage?, geometry: WindowGeometry,
                 outChannels: Int) -> (output: TensorStorage, saved: TensorStorage?) {
         if Self.usesConvolutionPrimitive(.forward, geometry) {
             let output = allocate(byteCount: geometry.patchCount * outChannels * 4)
             if OneDNNConvolution.forward(x.kernelPointer(as: Float.self), kernel.kernelPointer(as: Float.self),
+                                         bias: bias.map { UnsafePointer($0.kernelPointer(as: Float.self)) },
                                          into: output.kernelPointer(as: Float.self), geometry: geometry,
                                          outChannels: outChannels) {
                 return (output, nil)
             }
         }
-        let (output, patches) = im2colConv2D(x, kernel, geometry: geometry, outChannels: outChannels)
+        let (output, patches) = im2colConv2D(x, kernel, bias: bias, geometry: geometry, outChannels: outChannels)
         // The patch matrix is kept only for a kernel gradient that will use it.
         return (output, Self.usesConvolutionPrimitive(.kernelGradient, geometry) ? nil : patches)
     }

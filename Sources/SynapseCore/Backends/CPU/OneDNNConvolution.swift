@@ -22,24 +22,29 @@ enum OneDNNConvolution {
         var geometry: WindowGeometry
         var outChannels: Int
         var direction: Direction
+        /// A forward convolution that adds a bias per output channel.
+        var hasBias = false
     }
 
-    /// `y = conv(x, K)`: `x` `geometry.inputShape`, `K` `[patchSize, outChannels]`,
-    /// `y` `[patchCount, outChannels]` (all float32, dense).
+    /// `y = conv(x, K) + b`: `x` `geometry.inputShape`, `K` `[patchSize, outChannels]`,
+    /// `b` `[outChannels]`, `y` `[patchCount, outChannels]` (all float32, dense).
     ///
     /// - Parameters:
     ///   - x: the input batch.
     ///   - kernel: the kernel.
+    ///   - bias: the bias per output channel, or `nil`; default `nil`.
     ///   - output: where the output goes.
     ///   - geometry: the windows.
     ///   - outChannels: the output channels.
     /// - Returns: `false` when oneDNN has no primitive for this geometry (nothing written).
-    static func forward(_ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>,
+    static func forward(_ x: UnsafePointer<Float>, _ kernel: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil,
                         into output: UnsafeMutablePointer<Float>, geometry: WindowGeometry, outChannels: Int) -> Bool {
-        run(Key(geometry: geometry, outChannels: outChannels, direction: .forward),
-            [(DNNL_ARG_SRC, UnsafeMutableRawPointer(mutating: x)),
-             (DNNL_ARG_WEIGHTS, UnsafeMutableRawPointer(mutating: kernel)),
-             (DNNL_ARG_DST, UnsafeMutableRawPointer(output))])
+        var arguments = [(DNNL_ARG_SRC, UnsafeMutableRawPointer(mutating: x)),
+                         (DNNL_ARG_WEIGHTS, UnsafeMutableRawPointer(mutating: kernel)),
+                         (DNNL_ARG_DST, UnsafeMutableRawPointer(output))]
+        if let bias { arguments.append((DNNL_ARG_BIAS, UnsafeMutableRawPointer(mutating: bias))) }
+        return run(Key(geometry: geometry, outChannels: outChannels, direction: .forward, hasBias: bias != nil),
+                   arguments)
     }
 
     /// `dx = convᵀ(dy, K)`: `dy` `[patchCount, outChannels]` → `dx` `geometry.inputShape`.
@@ -154,11 +159,14 @@ enum OneDNNConvolution {
                 - g.inputWidth - g.padLeft
             let paddingAfter = dimensionArray([padBottom, padRight])
 
+            var plainBias = memoryDescriptor([key.outChannels], dnnl_a)
             var forwardDescriptor = dnnl_convolution_desc_t()
-            guard dnnl_dilated_convolution_forward_desc_init(
-                &forwardDescriptor, dnnl_forward_training, dnnl_convolution_direct, &source, &weights, nil,
-                &destination, strides, dilations, paddingBefore, paddingAfter) == dnnl_success
-            else { return nil }
+            let described = withUnsafePointer(to: &plainBias) { bias in
+                dnnl_dilated_convolution_forward_desc_init(
+                    &forwardDescriptor, dnnl_forward_training, dnnl_convolution_direct, &source, &weights,
+                    key.hasBias ? bias : nil, &destination, strides, dilations, paddingBefore, paddingAfter)
+            }
+            guard described == dnnl_success else { return nil }
             var forward: dnnl_primitive_desc_t?
             guard dnnl_primitive_desc_create(&forward, &forwardDescriptor, nil, engine.engine, nil) == dnnl_success,
                   let forward else { return nil }
@@ -171,6 +179,7 @@ enum OneDNNConvolution {
                 guard dnnl_primitive_desc_clone(&descriptor, forward) == dnnl_success else { return nil }
                 plain = [(DNNL_ARG_SRC, plainSource, false), (DNNL_ARG_WEIGHTS, plainWeights, false),
                          (DNNL_ARG_DST, plainDestination, true)]
+                    + (key.hasBias ? [(DNNL_ARG_BIAS, plainBias, false)] : [])
             case .inputGradient:
                 var data = dnnl_convolution_desc_t()
                 guard dnnl_dilated_convolution_backward_data_desc_init(
