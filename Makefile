@@ -15,7 +15,7 @@ RELEASE := -c release$(if $(filter-out .build,$(SCRATCH)), --scratch-path $(SCRA
 
 MICROBENCH_OUT := $(SCRATCH)/microbench
 
-.PHONY: run test build install install-check docs doc-snippets dependency-check microbench bench bench-distributed bench-xor loadtest interop fuzz clean deps
+.PHONY: run test build install install-check docs doc-snippets dependency-check microbench bench bench-scaling bench-distributed bench-xor loadtest interop fuzz clean deps
 
 run: deps
 	$(SWIFT) run $(RELEASE) $(strip $(RUN_TARGET) $(RUN_ARGS))
@@ -104,6 +104,12 @@ microbench: deps
 BENCH_ARGS ?=
 bench: deps
 	SYNAPSE_SCRATCH=$(SCRATCH) scripts/bench.sh $(BENCH_ARGS)
+
+# How Synapse's cost grows with batch size, threads and sequence length, with the
+# sgemm-ceiling share of each point (Benchmarks/scaling.py; the table in Benchmarks/README.md).
+bench-scaling: deps
+	$(SWIFT) build $(RELEASE) --product synapse-bench
+	$(PYTHON) Benchmarks/scaling.py --binary $(SCRATCH)/release/synapse-bench
 
 # Data-parallel training measured here: the all-reduce over shared memory and over TCP
 # between two network namespaces, W1 and W2 on 2 ranks against 1 process, and the

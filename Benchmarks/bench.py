@@ -28,21 +28,21 @@ RESULTS = os.path.join(HERE, "results")
 
 # Workload id -> (title, runner workload name, result names, frameworks that run it).
 WORKLOADS = {
-    "W1": ("MLP epoch 784-512-256-10, Adam, batch 128, 60k", "mlp", ["mlp"], ["synapse", "torch", "keras-jax"]),
-    "W2": ("CNN epoch (Keras MNIST CNN), Adam, batch 64, 60k", "cnn", ["cnn"], ["synapse", "torch", "keras-jax"]),
+    "W1": ("MLP epoch 784-512-256-10, Adam, batch 128, 60k", "mlp", ["mlp"], ["synapse", "torch", "torch-compile", "keras-jax"]),
+    "W2": ("CNN epoch (Keras MNIST CNN), Adam, batch 64, 60k", "cnn", ["cnn"], ["synapse", "torch", "torch-compile", "keras-jax"]),
     "W3": ("LSTM epoch Emb(10000,64)-LSTM64-LSTM64-Dense46, seq 200, batch 32, 8982", "lstm", ["lstm"],
-           ["synapse", "torch", "keras-jax"]),
-    "W4": ("XOR step 2-4-1 sigmoid, MSE, SGD, batch 4", "xor", ["xor"], ["synapse", "torch", "keras-jax", "numpy"]),
+           ["synapse", "torch", "torch-compile", "keras-jax"]),
+    "W4": ("XOR step 2-4-1 sigmoid, MSE, SGD, batch 4", "xor", ["xor"], ["synapse", "torch", "torch-compile", "keras-jax", "numpy"]),
     "W5": ("predict, W1 model in inference mode", "predict", ["predict-latency", "predict-batch"],
-           ["synapse", "torch", "keras-jax"]),
+           ["synapse", "torch", "torch-compile", "keras-jax"]),
     "GEMM": ("sgemm 2048^3 (the ceiling)", "gemm", ["gemm"], ["synapse", "numpy", "torch"]),
     "W6": ("CNN epoch (W2's model) from a folder of the 60k MNIST PNGs (ImageFolder + DataLoader, shuffled, "
            "--workers loader workers; the folder scan is timed apart) against the in-memory epoch",
            "cnn-folder", ["cnn-folder", "cnn-memory", "folder-scan"], ["synapse", "torch"]),
     "W7": ("ResNet epoch (the resnet example: pre-activation, widths 32/64/128, BN, GAP), SGD Nesterov, batch 128, 60k",
-           "resnet", ["resnet"], ["synapse", "torch", "keras-jax"]),
+           "resnet", ["resnet"], ["synapse", "torch", "torch-compile", "keras-jax"]),
     "W8": ("Transformer epoch (the text-transformer example: 2 encoder blocks, 4 heads, padding mask), "
-           "Adam, batch 32, seq 200, 25k", "transformer", ["transformer"], ["synapse", "torch", "keras-jax"]),
+           "Adam, batch 32, seq 200, 25k", "transformer", ["transformer"], ["synapse", "torch", "torch-compile", "keras-jax"]),
 }
 
 # Training samples per epoch and XOR steps with --quick (development runs).
@@ -66,12 +66,16 @@ def parse_args():
                              "the training threads keep the cores)")
     parser.add_argument("--folder-cache", default=os.path.join(tempfile.gettempdir(), "synapse-bench"),
                         help="W6: where the MNIST PNG folder is written once and reused")
+    parser.add_argument("--frameworks", default="",
+                        help="comma-separated frameworks to run, e.g. synapse,torch-compile (default: every one "
+                             "a workload lists)")
     parser.add_argument("--update-baseline", action="store_true", help="also write results/baseline.json")
     parser.add_argument("--output", default=os.path.join(RESULTS, "latest.json"))
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     args.folder_cache = os.path.abspath(args.folder_cache)
     args.only = [w.strip().upper() for w in args.only.split(",") if w.strip()] or list(WORKLOADS)
+    args.frameworks = [f.strip() for f in args.frameworks.split(",") if f.strip()]
     for workload in args.only:
         if workload not in WORKLOADS:
             parser.error(f"unknown workload {workload} (known: {', '.join(WORKLOADS)})")
@@ -106,8 +110,11 @@ def command(framework, workload, args):
     if framework == "synapse":
         base = [args.binary, workload]
     else:
-        script = {"torch": "torch_peer.py", "keras-jax": "keras_peer.py", "numpy": "numpy_peer.py"}[framework]
+        script = {"torch": "torch_peer.py", "torch-compile": "torch_peer.py", "keras-jax": "keras_peer.py",
+                  "numpy": "numpy_peer.py"}[framework]
         base = [sys.executable, os.path.join(PEERS, script), workload, "--threads", str(args.threads)]
+        if framework == "torch-compile":
+            base.append("--compile")
     base += ["--repeats", str(args.repeats), "--warmup", "1"]
     if args.quick and workload in QUICK_SAMPLES:
         base += ["--samples", str(QUICK_SAMPLES[workload])]
@@ -230,7 +237,7 @@ def main():
             write_mnist_folder(args, env)
             entry["workers"] = args.workers
         for round_index in range(args.rounds):
-            for framework in frameworks:
+            for framework in [f for f in frameworks if not args.frameworks or f in args.frameworks]:
                 suffix = f" (round {round_index + 1} of {args.rounds})" if args.rounds > 1 else ""
                 print(f"  {framework}{suffix}", file=sys.stderr, flush=True)
                 for result in run(framework, runner, args, env):

@@ -1,6 +1,6 @@
 """Targets and the printed table of the benchmark suite (used by bench.py)."""
 
-PEER_ORDER = ["torch", "keras-jax", "numpy"]
+PEER_ORDER = ["torch", "torch-compile", "keras-jax", "numpy"]
 COLUMNS = ["synapse"] + PEER_ORDER
 
 # (label, result name, what Synapse is compared with, limit, how): ratio <= limit passes.
@@ -141,6 +141,12 @@ def print_table(document, baseline=None):
         if ratios:
             print(f"\n{label} ({name} / {other}, each framework against itself): "
                   + ", ".join(f"{fw} {ratios[fw]:.3f}" for fw in COLUMNS if fw in ratios))
+    compile_times = [f"{name} {frameworks['torch-compile']['compile_seconds']:.1f} s"
+                     for name, frameworks in results.items()
+                     if "compile_seconds" in frameworks.get("torch-compile", {})]
+    if compile_times:
+        print("\ntorch.compile's compilation (the first step or call of each shape, before the warm-up, "
+              "not in the medians): " + ", ".join(compile_times))
     print()
     target_rows = []
     for target in document["targets"]:

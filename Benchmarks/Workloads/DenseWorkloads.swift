@@ -37,18 +37,20 @@ func mlpEpoch(_ settings: BenchSettings) {
 func predict(_ settings: BenchSettings, latencyOnly: Bool = false) {
     Random.seed(1)
     let model = mlpModel()
-    let batch = syntheticClassification(samples: 1024, inputShape: [784], classes: 10, seed: 2).x
+    let batchSize = settings.batchSize ?? 1024
+    let batch = syntheticClassification(samples: batchSize, inputShape: [784], classes: 10, seed: 2).x
     let one = batch.narrowed(axis: 0, start: 0, length: 1)
     blackHole(model.predict(one))
     let calls = callsPerSample { blackHole(model.predict(one)) }
     let latency = perCallSamples(repeats: max(settings.repeats, 5), calls: calls) { blackHole(model.predict(one)) }
     report("predict-latency", unit: "seconds/call", samples: latency, extra: ["calls_per_sample": calls])
     if latencyOnly { return }
-    let batchCalls = callsPerSample { blackHole(model.predict(batch, batchSize: 1024)) }
+    let batchCalls = callsPerSample { blackHole(model.predict(batch, batchSize: batchSize)) }
     let throughput = perCallSamples(repeats: max(settings.repeats, 5), calls: batchCalls) {
-        blackHole(model.predict(batch, batchSize: 1024))
+        blackHole(model.predict(batch, batchSize: batchSize))
     }
-    report("predict-batch", unit: "seconds/batch of 1024", samples: throughput, extra: ["calls_per_sample": batchCalls])
+    report("predict-batch", unit: "seconds/batch of \(batchSize)", samples: throughput,
+           extra: ["calls_per_sample": batchCalls, "batch_size": batchSize])
 }
 
 /// W4: the 2-4-1 sigmoid XOR network, MSE, SGD(0.5), full batch of 4 — the

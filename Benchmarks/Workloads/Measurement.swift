@@ -11,8 +11,11 @@ struct BenchSettings {
     var warmup = 1
     /// Training samples per epoch (`nil`: the workload's real size).
     var samples: Int?
-    /// Samples per step on each rank for mlp and cnn (`nil`: the workload's own).
+    /// Samples per step on each rank for mlp and cnn, and predict's batch (`nil`: the
+    /// workload's own).
     var batchSize: Int?
+    /// lstm's sequence length in tokens (`nil`: 200).
+    var sequenceLength: Int?
 }
 
 /// Monotonic seconds.

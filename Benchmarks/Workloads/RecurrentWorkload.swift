@@ -6,7 +6,7 @@ import Synapse
 /// (the Reuters newswire training set's size), as the text-lstm example.
 func lstmEpoch(_ settings: BenchSettings) {
     let samples = settings.samples ?? 8_982
-    let (length, vocabulary, classes) = (200, 10_000, 46)
+    let (length, vocabulary, classes) = (settings.sequenceLength ?? 200, 10_000, 46)
     var tokens = SplitMix(seed: 4)
     let x = Tensor(int32: (0..<samples * length).map { _ in Int32(1 + tokens.next() % UInt64(vocabulary - 1)) },
                    shape: [samples, length])
@@ -21,5 +21,5 @@ func lstmEpoch(_ settings: BenchSettings) {
     }
     model.compile(optimizer: Adam(learningRate: 1e-3), loss: SparseCategoricalCrossentropy())
     let times = timed(settings) { model.fit(x: x, y: y, epochs: 1, batchSize: 32, verbose: 0) }
-    report("lstm", unit: "seconds/epoch", samples: times, extra: ["epoch_samples": samples])
+    report("lstm", unit: "seconds/epoch", samples: times, extra: ["epoch_samples": samples, "sequence_length": length])
 }

@@ -7,7 +7,8 @@
 //   synapse-bench write-mnist-folder --folder DIR [--samples N]
 //
 // Under mpirun the training workloads run data-parallel (only rank 0 prints);
-// --batch-size sets mlp's and cnn's batch per rank, and allreduce times the
+// --batch-size sets mlp's and cnn's batch per rank and predict's batch (default 1024),
+// --sequence-length lstm's sequence length (default 200), and allreduce times the
 // all-reduce alone; plot-scaling CURVES.json OUTPUT draws the scaling model's
 // curves (Benchmarks/distributed.py).
 //
@@ -25,7 +26,7 @@ let workloads = ["mlp", "cnn", "lstm", "xor", "predict", "predict-latency", "gem
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("synapse-bench: \(message)\n".utf8))
-    FileHandle.standardError.write(Data("usage: synapse-bench \(workloads.joined(separator: "|")) [--repeats R] [--warmup W] [--samples N] [--steps N] [--folder DIR] [--workers N] [--batch-size N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: synapse-bench \(workloads.joined(separator: "|")) [--repeats R] [--warmup W] [--samples N] [--steps N] [--folder DIR] [--workers N] [--batch-size N] [--sequence-length N]\n".utf8))
     exit(2)
 }
 
@@ -60,6 +61,7 @@ while let flag = arguments.popFirst() {
     case "--steps": steps = max(10, value)
     case "--workers": workers = value
     case "--batch-size": settings.batchSize = max(1, value)
+    case "--sequence-length": settings.sequenceLength = max(1, value)
     default: fail("unknown option \(flag)")
     }
 }

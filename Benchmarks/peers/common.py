@@ -25,6 +25,8 @@ def parse_args(workloads):
     parser.add_argument("--steps", type=int, default=2000, help="XOR steps per timed sample")
     parser.add_argument("--folder", default=None, help="W6: the folder of class subfolders of PNG files")
     parser.add_argument("--workers", type=int, default=1, help="W6: data-loader workers")
+    parser.add_argument("--compile", action="store_true",
+                        help="PyTorch: run the model through torch.compile (inductor); reported as torch-compile")
     return parser.parse_args()
 
 

@@ -6,6 +6,12 @@ batches (what DataLoader(shuffle=True) does, without its per-sample collation),
 torch.optim.Adam, model.eval() + torch.inference_mode() for prediction. W6 reads the
 PNG folder with torchvision's ImageFolder (Grayscale(1) + ToTensor()) through
 DataLoader(batch_size=64, shuffle=True, num_workers=--workers).
+
+With --compile the same models go through torch.compile (the inductor backend, its
+default mode), as a PyTorch user reaching for speed writes it: the optimizer step
+stays eager. The first training step (or first prediction of each shape) compiles;
+it runs before the warm-up, is timed apart and reported as `compile_seconds`, so
+the timed epochs hold no compilation. Results are reported as `torch-compile`.
 """
 import time
 
@@ -19,8 +25,23 @@ args = parse_args(["mlp", "cnn", "lstm", "xor", "predict", "gemm", "cnn-folder",
 torch.set_num_threads(args.threads)
 torch.set_num_interop_threads(1)
 torch.manual_seed(1)
-NAME = "torch"
+NAME = "torch-compile" if args.compile else "torch"
 EXTRA = {"version": torch.__version__, "threads": torch.get_num_threads()}
+
+
+def compiled(model):
+    """The model itself, or with --compile its torch.compile wrapper (inductor)."""
+    return torch.compile(model) if args.compile else model
+
+
+def timed_compilation(first_call):
+    """With --compile, runs `first_call` once (it compiles) and records its seconds
+    as EXTRA["compile_seconds"]; without, does nothing."""
+    if not args.compile:
+        return
+    start = time.perf_counter()
+    first_call()
+    EXTRA["compile_seconds"] = EXTRA.get("compile_seconds", 0.0) + time.perf_counter() - start
 
 
 def mlp():
@@ -42,6 +63,8 @@ def train_epoch(model, optimizer, x, y, batch_size):
 def epoch_workload(name, model, x, y, batch_size, **extra):
     x, y = torch.from_numpy(x), torch.from_numpy(y).long()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model = compiled(model)
+    timed_compilation(lambda: train_epoch(model, optimizer, x[:batch_size], y[:batch_size], batch_size))
     samples = timed(args, lambda: train_epoch(model, optimizer, x, y, batch_size))
     report(name, NAME, "seconds/epoch", samples, epoch_samples=x.shape[0], **extra, **EXTRA)
 
@@ -163,15 +186,17 @@ def run_resnet():
     model = resnet()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
+    model = compiled(model)
 
-    def epoch():
+    def epoch(count=x.shape[0]):
         model.train()
-        order = torch.randperm(x.shape[0])
-        for start in range(0, x.shape[0], 128):
+        order = torch.randperm(count)
+        for start in range(0, count, 128):
             index = order[start:start + 128]
             optimizer.zero_grad()
             loss_fn(model(x[index]), y[index]).backward()
             optimizer.step()
+    timed_compilation(lambda: epoch(128))
     samples = timed(args, epoch)
     report("resnet", NAME, "seconds/epoch", samples, epoch_samples=x.shape[0], **EXTRA)
 
@@ -207,6 +232,7 @@ def run_xor():
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
     loss_fn = nn.MSELoss()
     x, y = torch.from_numpy(XOR_X), torch.from_numpy(XOR_Y)
+    model = compiled(model)
 
     def step():
         optimizer.zero_grad()
@@ -214,12 +240,14 @@ def run_xor():
         loss.backward()
         optimizer.step()
 
+    timed_compilation(step)
+
     samples = per_call_samples(max(args.repeats, 5), args.steps, step)
     report("xor", NAME, "seconds/step", samples, steps=args.steps, final_loss=loss_fn(model(x), y).item(), **EXTRA)
 
 
 def run_predict():
-    model = mlp().eval()
+    model = compiled(mlp().eval())
     x, _ = classification(1024, (784,), 10, seed=2)
     batch = torch.from_numpy(x)
     one = batch[:1]
@@ -227,6 +255,9 @@ def run_predict():
     def infer(inputs):
         with torch.inference_mode():
             return model(inputs)
+
+    timed_compilation(lambda: infer(one))
+    timed_compilation(lambda: infer(batch))
 
     samples, calls = per_call(args, lambda: infer(one))
     report("predict-latency", NAME, "seconds/call", samples, calls_per_sample=calls, **EXTRA)
