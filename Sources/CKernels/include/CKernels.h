@@ -53,3 +53,21 @@ void synapse_max_pool_rows(const float *input, float *output, int32_t *indices,
                            long output_height, long output_width, long window_height, long window_width,
                            long stride_height, long stride_width, long dilation_height, long dilation_width,
                            long pad_top, long pad_left);
+
+// Batch normalization over rows [rows, channels] (every axis but the channels flattened).
+// Sums are accumulated in double, per call (the caller gives each thread its own rows
+// and adds the partial sums in a fixed order).
+//
+// sum[c] += Σ_rows x[r, c]
+void synapse_channel_sums(const float *x, long rows, long channels, double *sum);
+// sum[c] += Σ_rows (x[r, c] - mean[c])²
+void synapse_channel_squared_deviations(const float *x, long rows, long channels, const float *mean, double *sum);
+// y[r, c] = x[r, c] * scale[c] + shift[c]
+void synapse_channel_affine(const float *x, long rows, long channels, const float *scale, const float *shift,
+                            float *y);
+// sum_gradient[c] += Σ_rows g[r, c];  sum_gradient_centered[c] += Σ_rows g[r, c] * (x[r, c] - mean[c])
+void synapse_batch_norm_gradient_sums(const float *x, const float *g, long rows, long channels, const float *mean,
+                                      double *sum_gradient, double *sum_gradient_centered);
+// dx[r, c] = p[c] * g[r, c] + q[c] * (x[r, c] - mean[c]) + s[c]
+void synapse_batch_norm_input_gradient(const float *x, const float *g, long rows, long channels, const float *mean,
+                                       const float *p, const float *q, const float *s, float *dx);

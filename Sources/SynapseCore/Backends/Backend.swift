@@ -168,6 +168,49 @@ public protocol Backend: AnyObject, Sendable {
     /// - Returns: new storage of `[rows, columns]` elements of `dtype`.
     func softmax(_ x: TensorStorage, dtype: DType, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage
 
+    // MARK: Normalization
+    /// The mean and the biased variance of each channel (column) of a float32
+    /// `[rows, channels]` matrix, over its rows: batch normalization's statistics
+    /// (two passes, so a large mean does not cancel the variance's digits).
+    ///
+    /// - Parameters:
+    ///   - x: `[rows, channels]` elements.
+    ///   - rows: rows (every axis but the channels, flattened).
+    ///   - channels: channels.
+    /// - Returns: new storages of `[channels]` means and variances.
+    func channelMoments(_ x: TensorStorage, rows: Int, channels: Int) -> (mean: TensorStorage, variance: TensorStorage)
+    /// `y[r, c] = x[r, c] · scale[c] + shift[c]` over a float32 `[rows, channels]` matrix
+    /// in one pass: batch normalization's output with its statistics folded in.
+    ///
+    /// - Parameters:
+    ///   - x: `[rows, channels]` elements.
+    ///   - scale: `[channels]`.
+    ///   - shift: `[channels]`.
+    ///   - rows: rows.
+    ///   - channels: channels.
+    /// - Returns: new storage of `[rows, channels]` elements.
+    func channelAffine(_ x: TensorStorage, scale: TensorStorage, shift: TensorStorage, rows: Int,
+                       channels: Int) -> TensorStorage
+    /// The gradients of training-mode batch normalization `y = γ·(x − μ)·σ⁻¹ + β`
+    /// (μ, σ² the batch's mean and biased variance per channel, σ⁻¹ = 1/√(σ² + ε)):
+    /// `dβ = Σ g`, `dγ = Σ g·(x − μ)·σ⁻¹`, and
+    /// `dx = γσ⁻¹·(g − dβ/N − (x − μ)σ⁻¹·dγ/N)`, in one reduction pass and one
+    /// output pass.
+    ///
+    /// - Parameters:
+    ///   - x: the forward input, float32 `[rows, channels]`.
+    ///   - gradient: `[rows, channels]`, the output's gradient.
+    ///   - mean: `[channels]`, μ.
+    ///   - inverseDeviation: `[channels]`, σ⁻¹.
+    ///   - gamma: `[channels]`, γ, or `nil` for 1.
+    ///   - rows: rows (N).
+    ///   - channels: channels.
+    /// - Returns: new storages of the input's gradient `[rows, channels]` and of
+    ///   `dγ` and `dβ`, `[channels]` each.
+    func batchNormalizationBackward(_ x: TensorStorage, gradient: TensorStorage, mean: TensorStorage,
+                                    inverseDeviation: TensorStorage, gamma: TensorStorage?, rows: Int,
+                                    channels: Int) -> (input: TensorStorage, gamma: TensorStorage, beta: TensorStorage)
+
     // MARK: Linear algebra
     /// Batched `C[i] = op(A[i]) · op(B[i]) (+ bias)` in float32 or float64: `op(A)` is `m×k`, `op(B)`
     /// is `k×n`, and `bias`, when given, holds `n` values added to every row of every

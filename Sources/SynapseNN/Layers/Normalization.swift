@@ -68,26 +68,30 @@ public final class BatchNormalization: Layer {
 
     public override func forward(_ input: Tensor, training: Bool) -> Tensor {
         let axes = Array(0..<(input.rank - 1))
+        guard training else {
+            // Inference: the moving statistics fold into one scale and one shift per channel.
+            let inverseDeviation = (movingVariance.value + epsilon).rsqrt()
+            let scale = gamma.map { $0.value * inverseDeviation } ?? inverseDeviation
+            let shift = beta.map { $0.value - movingMean.value * scale } ?? -(movingMean.value * scale)
+            return input * scale + shift
+        }
+        let output: Tensor
         let mean: Tensor
         let variance: Tensor
-        if training {
-            if synchronized, let group = Distributed.group {
-                (mean, variance) = Self.statistics(of: input, alongAxes: axes, over: group)
-            } else {
-                mean = input.mean(alongAxes: axes)
-                variance = input.variance(alongAxes: axes)
-            }
-            withoutGradient {
-                movingMean.assign(movingMean.value * momentum + mean * (1 - momentum))
-                movingVariance.assign(movingVariance.value * momentum + variance * (1 - momentum))
-            }
+        if synchronized, let group = Distributed.group {
+            (mean, variance) = Self.statistics(of: input, alongAxes: axes, over: group)
+            var normalized = (input - mean) * (variance + epsilon).rsqrt()
+            if let gamma { normalized = normalized * gamma.value }
+            if let beta { normalized = normalized + beta.value }
+            output = normalized
         } else {
-            mean = movingMean.value
-            variance = movingVariance.value
+            // One fused op: two passes for the statistics, one for the output, two backward.
+            (output, mean, variance) = input.batchNormalized(gamma: gamma?.value, beta: beta?.value, epsilon: epsilon)
         }
-        var output = (input - mean) * (variance + epsilon).rsqrt()
-        if let gamma { output = output * gamma.value }
-        if let beta { output = output + beta.value }
+        withoutGradient {
+            movingMean.assign(movingMean.value * momentum + mean * (1 - momentum))
+            movingVariance.assign(movingVariance.value * momentum + variance * (1 - momentum))
+        }
         return output
     }
 
