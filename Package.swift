@@ -185,7 +185,7 @@ let package = Package(
 
         .testTarget(
             name: "SynapseCoreTests",
-            dependencies: ["SynapseCore"],
+            dependencies: ["SynapseCore", "CKernels"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SynapseIOTests",
