@@ -39,15 +39,14 @@ void softmax_rows(const float *restrict x, float *restrict y, long rows, long co
         float *restrict destination = y + row * columns;
         float maximum = -INFINITY;
         int nan = 0;
-        // The pragmas allow reordering the max and the sum across vector lanes: the
-        // order is then fixed by the vector width (8 lanes with AVX2, 4 without).
-#pragma clang loop vectorize(enable)
         for (long c = 0; c < columns; c++) {
             maximum = fmaxf(maximum, source[c]);
             nan |= source[c] != source[c];
         }
         if (nan) maximum = NAN;
         float sum = 0.0f;
+        // The pragma allows reordering the sum across vector lanes: the order is then
+        // fixed by the vector width (8 lanes with AVX2, 4 without).
 #pragma clang loop vectorize(enable)
         for (long c = 0; c < columns; c++) {
             const float e = exp_approximation(source[c] - maximum);

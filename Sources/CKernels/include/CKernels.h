@@ -80,3 +80,9 @@ void synapse_softmax_rows(const float *x, float *y, long rows, long columns, int
 // e^x with a relative error below 2e-7 (about 2 ulp) for x ≤ 88, 0 below −87.3,
 // NaN for NaN, written so a loop of it vectorises (no libm call per element).
 float synapse_exp(float x);
+
+// out[i] = condition[i·condition_stride] ? when_true[i·true_stride] : when_false[i·false_stride]
+// for i in [0, count): one row of a broadcast select over float32. Strides of 0 or 1
+// (a broadcast operand or a contiguous one) take vectorised loops.
+void synapse_select_row_f32(const uint8_t *condition, long condition_stride, const float *when_true,
+                            long true_stride, const float *when_false, long false_stride, float *out, long count);
