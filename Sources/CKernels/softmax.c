@@ -65,6 +65,50 @@ void softmax_rows(const float *restrict x, float *restrict y, long rows, long co
     }
 }
 
+static inline __attribute__((always_inline))
+void softmax_backward_rows(const float *restrict y, const float *restrict g, float *restrict dx, long rows,
+                           long columns, int logarithmic) {
+    for (long row = 0; row < rows; row++) {
+        const float *restrict output = y + row * columns;
+        const float *restrict gradient = g + row * columns;
+        float *restrict result = dx + row * columns;
+        float sum = 0.0f;
+        if (logarithmic) {
+#pragma clang loop vectorize(enable)
+            for (long c = 0; c < columns; c++) sum += gradient[c];
+            for (long c = 0; c < columns; c++) result[c] = gradient[c] - exp_approximation(output[c]) * sum;
+        } else {
+#pragma clang loop vectorize(enable)
+            for (long c = 0; c < columns; c++) sum += gradient[c] * output[c];
+            for (long c = 0; c < columns; c++) result[c] = output[c] * (gradient[c] - sum);
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+static void softmax_backward_rows_avx2(const float *y, const float *g, float *dx, long rows, long columns,
+                                       int logarithmic) {
+    softmax_backward_rows(y, g, dx, rows, columns, logarithmic);
+}
+#endif
+
+static void softmax_backward_rows_baseline(const float *y, const float *g, float *dx, long rows, long columns,
+                                           int logarithmic) {
+    softmax_backward_rows(y, g, dx, rows, columns, logarithmic);
+}
+
+void synapse_softmax_backward_rows(const float *y, const float *g, float *dx, long rows, long columns,
+                                   int logarithmic) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        softmax_backward_rows_avx2(y, g, dx, rows, columns, logarithmic);
+        return;
+    }
+#endif
+    softmax_backward_rows_baseline(y, g, dx, rows, columns, logarithmic);
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma")))
 static void softmax_rows_avx2(const float *x, float *y, long rows, long columns, int logarithmic) {

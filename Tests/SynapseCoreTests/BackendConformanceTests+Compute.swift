@@ -65,6 +65,32 @@ extension BackendConformanceTests {
         }
     }
 
+    @Test("the softmax gradient from the output, for softmax and log-softmax rows", arguments: backendNames, [false, true])
+    func softmaxBackward(name: String, logarithmic: Bool) {
+        let backend = Self.backend(name)
+        for (rows, columns) in [(3, 5), (1, 1), (2_000, 7), (4, 1_000)] {
+            let x = Self.samples(rows * columns, in: -5...5, seed: UInt64(rows * columns), avoidingZero: false)
+            let g = Self.samples(rows * columns, in: -1...1, seed: UInt64(rows + 3 * columns), avoidingZero: false)
+            let y = backend.floats(backend.softmax(backend.store(x), dtype: .float32, rows: rows, columns: columns,
+                                                   logarithmic: logarithmic), rows * columns)
+            let dx = backend.softmaxBackward(backend.store(y), gradient: backend.store(g), dtype: .float32, rows: rows,
+                                             columns: columns, logarithmic: logarithmic)
+            var expected: [Float] = []
+            for row in 0..<rows {
+                let range = (row * columns)..<((row + 1) * columns)
+                let (ys, gs) = (y[range].map(Double.init), g[range].map(Double.init))
+                if logarithmic {
+                    let sum = gs.reduce(0, +)
+                    expected += zip(ys, gs).map { Float($1 - exp($0) * sum) }
+                } else {
+                    let sum = zip(ys, gs).reduce(0) { $0 + $1.0 * $1.1 }
+                    expected += zip(ys, gs).map { Float($0 * ($1 - sum)) }
+                }
+            }
+            expectClose(backend.floats(dx, rows * columns), expected, absolute: 1e-5, relative: 1e-4)
+        }
+    }
+
     struct MatmulCase: Sendable, CustomTestStringConvertible {
         var batch: Int, m: Int, n: Int, k: Int
         var sharedA = false, sharedB = false

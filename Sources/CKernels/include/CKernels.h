@@ -86,3 +86,8 @@ float synapse_exp(float x);
 // (a broadcast operand or a contiguous one) take vectorised loops.
 void synapse_select_row_f32(const uint8_t *condition, long condition_stride, const float *when_true,
                             long true_stride, const float *when_false, long false_stride, float *out, long count);
+
+// The gradient of synapse_softmax_rows per row, from its output y and the output's
+// gradient g: softmax dx = y · (g − Σ g·y); log-softmax dx = g − e^y · Σ g.
+void synapse_softmax_backward_rows(const float *y, const float *g, float *dx, long rows, long columns,
+                                   int logarithmic);

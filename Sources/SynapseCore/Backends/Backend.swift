@@ -167,6 +167,20 @@ public protocol Backend: AnyObject, Sendable {
     ///   - logarithmic: return log-softmax instead of softmax.
     /// - Returns: new storage of `[rows, columns]` elements of `dtype`.
     func softmax(_ x: TensorStorage, dtype: DType, rows: Int, columns: Int, logarithmic: Bool) -> TensorStorage
+    /// The gradient of ``softmax(_:dtype:rows:columns:logarithmic:)`` from its output
+    /// `y` and the output's gradient `g`, row by row: softmax `dx = y · (g − Σ g·y)`,
+    /// log-softmax `dx = g − eʸ · Σ g`.
+    ///
+    /// - Parameters:
+    ///   - output: `[rows, columns]`, the forward's output `y`.
+    ///   - gradient: `[rows, columns]`, `g`.
+    ///   - dtype: float32 or float64.
+    ///   - rows: number of rows.
+    ///   - columns: length of each row.
+    ///   - logarithmic: the forward was log-softmax.
+    /// - Returns: new storage of `[rows, columns]` elements of `dtype`.
+    func softmaxBackward(_ output: TensorStorage, gradient: TensorStorage, dtype: DType, rows: Int, columns: Int,
+                         logarithmic: Bool) -> TensorStorage
 
     // MARK: Normalization
     /// The mean and the biased variance of each channel (column) of a float32

@@ -75,7 +75,14 @@ extension Tensor {
         let result = Tensor(storage: storage, shape: shape, dtype: dtype)
         guard Tensor.needsRecording(self) else { return result }
         return Tensor.record(result, op: name, inputs: [self], savingOutput: true) { g, y in
-            // softmax: dx = y · (g − Σ g·y); log-softmax: dx = g − softmax(x) · Σ g.
+            // softmax: dx = y · (g − Σ g·y); log-softmax: dx = g − softmax(x) · Σ g. One
+            // fused pass, except in a recorded backward, where the same formula is
+            // written with differentiable ops.
+            if !GradientMode.recording {
+                let storage = g.backend.softmaxBackward(y.storage, gradient: g.storage, dtype: y.dtype, rows: rows,
+                                                        columns: columns, logarithmic: logarithmic)
+                return [Tensor(storage: storage, shape: y.shape, dtype: y.dtype)]
+            }
             if logarithmic {
                 return [g - y.exp() * g.sum(alongAxis: -1, keepDims: true)]
             }

@@ -150,4 +150,32 @@ extension CPUBackend {
         }
         return result
     }
+
+    func softmaxBackward(_ output: TensorStorage, gradient: TensorStorage, dtype: DType, rows: Int, columns: Int,
+                         logarithmic: Bool) -> TensorStorage {
+        let result = allocate(byteCount: rows * columns * dtype.byteSize)
+        if dtype == .float64 {
+            let y = UnsafePointer(output.kernelPointer(as: Double.self))
+            let g = UnsafePointer(gradient.kernelPointer(as: Double.self))
+            let dx = result.kernelPointer(as: Double.self)
+            for row in 0..<rows {
+                let base = row * columns
+                var sum = 0.0
+                for c in 0..<columns { sum += logarithmic ? g[base + c] : g[base + c] * y[base + c] }
+                for c in 0..<columns {
+                    dx[base + c] = logarithmic ? g[base + c] - exp(y[base + c]) * sum
+                        : y[base + c] * (g[base + c] - sum)
+                }
+            }
+            return result
+        }
+        let y = UnsafePointer(output.kernelPointer(as: Float.self))
+        let g = UnsafePointer(gradient.kernelPointer(as: Float.self))
+        let dx = result.kernelPointer(as: Float.self)
+        Parallel.forRanges(rows, minimumParallelCount: max(2, 8_192 / max(columns, 1))) { range in
+            synapse_softmax_backward_rows(y + range.lowerBound * columns, g + range.lowerBound * columns,
+                                          dx + range.lowerBound * columns, range.count, columns, logarithmic ? 1 : 0)
+        }
+        return result
+    }
 }
