@@ -53,6 +53,33 @@ extension BackendConformanceTests {
         #expect(backend.floats(backend.col2im(backend.store(columns), geometry: g), inputCount) == expectedImage)
     }
 
+    /// A convolution case of small integers (every sum exact whatever the order) with
+    /// its output and both gradients summed over the window taps.
+    struct TapSumConvolution {
+        let x: [Float], kernel: [Float], gradient: [Float]
+        let output: [Float], inputGradient: [Float], kernelGradient: [Float]
+
+        init(_ g: WindowGeometry, outChannels: Int) {
+            let inputCount = Shape.elementCount(g.inputShape)
+            let outputCount = g.patchCount * outChannels
+            let x = (0..<inputCount).map { Float($0 % 7) - 3 }
+            let kernel = (0..<(g.patchSize * outChannels)).map { Float($0 % 5) - 2 }
+            let gradient = (0..<outputCount).map { Float($0 % 3) - 1 }
+            var output = [Float](repeating: 0, count: outputCount)
+            var inputGradient = [Float](repeating: 0, count: inputCount)
+            var kernelGradient = [Float](repeating: 0, count: kernel.count)
+            BackendConformanceTests.forEachTap(g) { row, column, input in
+                for o in 0..<outChannels {
+                    output[row * outChannels + o] += x[input] * kernel[column * outChannels + o]
+                    inputGradient[input] += gradient[row * outChannels + o] * kernel[column * outChannels + o]
+                    kernelGradient[column * outChannels + o] += x[input] * gradient[row * outChannels + o]
+                }
+            }
+            (self.x, self.kernel, self.gradient) = (x, kernel, gradient)
+            (self.output, self.inputGradient, self.kernelGradient) = (output, inputGradient, kernelGradient)
+        }
+    }
+
     @Test("convolution (with and without a bias) and its two gradients match the sum over window taps",
           arguments: backendNames, windowGeometries)
     func convolution(name: String, geometry g: WindowGeometry) {
@@ -60,20 +87,10 @@ extension BackendConformanceTests {
         let outChannels = 3
         let inputCount = Shape.elementCount(g.inputShape)
         let outputCount = g.patchCount * outChannels
-        // Small integers: every sum is exact whatever the order.
-        let x = (0..<inputCount).map { Float($0 % 7) - 3 }
-        let kernel = (0..<(g.patchSize * outChannels)).map { Float($0 % 5) - 2 }
-        let gradient = (0..<outputCount).map { Float($0 % 3) - 1 }
-        var output = [Float](repeating: 0, count: outputCount)
-        var inputGradient = [Float](repeating: 0, count: inputCount)
-        var kernelGradient = [Float](repeating: 0, count: kernel.count)
-        Self.forEachTap(g) { row, column, input in
-            for o in 0..<outChannels {
-                output[row * outChannels + o] += x[input] * kernel[column * outChannels + o]
-                inputGradient[input] += gradient[row * outChannels + o] * kernel[column * outChannels + o]
-                kernelGradient[column * outChannels + o] += x[input] * gradient[row * outChannels + o]
-            }
-        }
+        let reference = TapSumConvolution(g, outChannels: outChannels)
+        let (x, kernel, gradient) = (reference.x, reference.kernel, reference.gradient)
+        let (output, inputGradient, kernelGradient) = (reference.output, reference.inputGradient,
+                                                       reference.kernelGradient)
         let (result, saved) = backend.conv2D(backend.store(x), backend.store(kernel), bias: nil, geometry: g,
                                              outChannels: outChannels)
         #expect(backend.floats(result, outputCount) == output)

@@ -85,18 +85,8 @@ struct BatchNormalizationOpTests {
         let f: ([Tensor]) -> Tensor = { t in
             t[0].batchNormalized(gamma: t[1], beta: t[2], epsilon: 1e-3).output.tanh().square().sum()
         }
-        let hv = gradient(of: { t in
-            zip(gradient(of: f, at: t, createGraph: true), directions).map { ($0 * $1).sum() }.reduce(Tensor(0)) { $0 + $1 }
-        }, at: inputs)
-        let epsilon: Float = 5e-3
-        let plus = gradient(of: f, at: zip(inputs, directions).map { $0 + $1 * epsilon })
-        let minus = gradient(of: f, at: zip(inputs, directions).map { $0 - $1 * epsilon })
-        for index in inputs.indices {
-            let numeric = (plus[index] - minus[index]) / (2 * epsilon)
-            let mismatches = zip(hv[index].scalars, numeric.scalars).filter { Swift.abs($0 - $1) > 2e-3 + 1e-2 * Swift.abs($1) }
-            #expect(mismatches.isEmpty, "input \(index): \(mismatches.prefix(4))")
-            #expect(hv[index].abs().max().item > 1e-3, "input \(index): the product is zero")
-        }
+        HigherOrderGradientTests.expectHessianVectorProductMatches(f, at: inputs, along: directions,
+                                                                   label: "batchNormalized")
     }
 
     @Test("a gamma of the wrong size names the op and both shapes")

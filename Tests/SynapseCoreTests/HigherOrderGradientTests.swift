@@ -144,6 +144,16 @@ struct HigherOrderGradientTests {
             }
             return y.tanh().square().sum()
         }
+        Self.expectHessianVectorProductMatches(f, at: inputs, along: directions, label: kind)
+    }
+
+    /// Expects the Hessian-vector product of `f` at `inputs` along `directions`
+    /// (differentiating the recorded gradient) to match the central difference of
+    /// first gradients along them, in float32 with ε = 5e-3 and the tolerance
+    /// 2e-3 + 1e-2·|numeric| (see ``windows(kind:)``), and not to vanish.
+    static func expectHessianVectorProductMatches(_ f: @escaping ([Tensor]) -> Tensor, at inputs: [Tensor],
+                                                  along directions: [Tensor], label: String,
+                                                  sourceLocation: SourceLocation = #_sourceLocation) {
         let hv = gradient(of: { t in
             zip(gradient(of: f, at: t, createGraph: true), directions).map { ($0 * $1).sum() }.reduce(Tensor(0)) { $0 + $1 }
         }, at: inputs)
@@ -153,8 +163,9 @@ struct HigherOrderGradientTests {
         for index in inputs.indices {
             let numeric = (plus[index] - minus[index]) / (2 * epsilon)
             let mismatches = zip(hv[index].scalars, numeric.scalars).filter { Swift.abs($0 - $1) > 2e-3 + 1e-2 * Swift.abs($1) }
-            #expect(mismatches.isEmpty, "\(kind), input \(index): \(mismatches.prefix(4))")
-            #expect(hv[index].abs().max().item > 1e-3, "\(kind), input \(index): the product is zero")
+            #expect(mismatches.isEmpty, "\(label), input \(index): \(mismatches.prefix(4))", sourceLocation: sourceLocation)
+            #expect(hv[index].abs().max().item > 1e-3, "\(label), input \(index): the product is zero",
+                    sourceLocation: sourceLocation)
         }
     }
 }

@@ -17,20 +17,10 @@ struct OneDNNConvolutionTests {
         let outChannels = 3
         let inputCount = Shape.elementCount(g.inputShape)
         let outputCount = g.patchCount * outChannels
-        // Small integers: every sum is exact whatever the order.
-        let x = (0..<inputCount).map { Float($0 % 7) - 3 }
-        let kernel = (0..<(g.patchSize * outChannels)).map { Float($0 % 5) - 2 }
-        let gradient = (0..<outputCount).map { Float($0 % 3) - 1 }
-        var output = [Float](repeating: 0, count: outputCount)
-        var inputGradient = [Float](repeating: 0, count: inputCount)
-        var kernelGradient = [Float](repeating: 0, count: kernel.count)
-        BackendConformanceTests.forEachTap(g) { row, column, input in
-            for o in 0..<outChannels {
-                output[row * outChannels + o] += x[input] * kernel[column * outChannels + o]
-                inputGradient[input] += gradient[row * outChannels + o] * kernel[column * outChannels + o]
-                kernelGradient[column * outChannels + o] += x[input] * gradient[row * outChannels + o]
-            }
-        }
+        let reference = BackendConformanceTests.TapSumConvolution(g, outChannels: outChannels)
+        let (x, kernel, gradient) = (reference.x, reference.kernel, reference.gradient)
+        let (output, inputGradient, kernelGradient) = (reference.output, reference.inputGradient,
+                                                       reference.kernelGradient)
         var computedOutput = [Float](repeating: .nan, count: outputCount)
         var computedInputGradient = [Float](repeating: .nan, count: inputCount)
         var computedKernelGradient = [Float](repeating: .nan, count: kernel.count)

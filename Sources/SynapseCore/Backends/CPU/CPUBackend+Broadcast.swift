@@ -58,15 +58,15 @@ extension CPUBackend {
     func select(_ mask: TensorStorage, _ a: TensorStorage, _ b: TensorStorage, dtype: DType,
                 layout: BroadcastLayout) -> TensorStorage {
         let result = allocate(byteCount: Shape.elementCount(layout.shape) * dtype.byteSize)
+        let condition = UnsafePointer(mask.kernelPointer(as: UInt8.self))
+        let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
+        let rowLength = iteration.rowLength
+        let (s0, s1, s2) = (iteration.rowStride(0), iteration.rowStride(1), iteration.rowStride(2))
         if dtype == .float32 {
-            // Rows in C: the loop below, with run-time strides, stays scalar.
-            let condition = UnsafePointer(mask.kernelPointer(as: UInt8.self))
+            // Rows in C: the generic loop below, with run-time strides, stays scalar.
             let whenTrue = UnsafePointer(a.kernelPointer(as: Float.self))
             let whenFalse = UnsafePointer(b.kernelPointer(as: Float.self))
             let output = result.kernelPointer(as: Float.self)
-            let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
-            let rowLength = iteration.rowLength
-            let (s0, s1, s2) = (iteration.rowStride(0), iteration.rowStride(1), iteration.rowStride(2))
             iteration.forEachRow { row, offsets in
                 synapse_select_row_f32(condition + offsets[0], s0, whenTrue + offsets[1], s1, whenFalse + offsets[2], s2,
                                        output + row * rowLength, rowLength)
@@ -74,13 +74,9 @@ extension CPUBackend {
             return result
         }
         func run<T>(_: T.Type) {
-            let condition = UnsafePointer(mask.kernelPointer(as: UInt8.self))
             let whenTrue = UnsafePointer(a.kernelPointer(as: T.self))
             let whenFalse = UnsafePointer(b.kernelPointer(as: T.self))
             let output = result.kernelPointer(as: T.self)
-            let iteration = StridedIteration(shape: layout.shape, strides: layout.strides)
-            let rowLength = iteration.rowLength
-            let (s0, s1, s2) = (iteration.rowStride(0), iteration.rowStride(1), iteration.rowStride(2))
             iteration.forEachRow { row, offsets in
                 let out = output + row * rowLength
                 let (o0, o1, o2) = (offsets[0], offsets[1], offsets[2])
