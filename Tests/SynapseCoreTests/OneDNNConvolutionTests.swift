@@ -38,6 +38,19 @@ struct OneDNNConvolutionTests {
         #expect(computedKernelGradient == kernelGradient)
     }
 
+    /// A slow reference kernel would pass the tests above and lose the speed the
+    /// rule was measured with: every direction of W2's layers must get a JIT kernel.
+    @Test("W2's layers get oneDNN's JIT kernels, not its reference implementation")
+    func implementations() {
+        for (shape, out) in [([64, 28, 28, 1], 32), ([64, 13, 13, 32], 64), ([64, 5, 5, 64], 64)] {
+            let g = WindowGeometry(inputShape: shape, window: (3, 3), strides: (1, 1), padding: .valid)!
+            for direction in [OneDNNConvolution.Direction.forward, .inputGradient, .kernelGradient] {
+                let name = OneDNNConvolution.implementation(geometry: g, outChannels: out, direction: direction)
+                #expect(name != nil && name?.contains("ref") == false, "\(shape) \(direction): \(name ?? "none")")
+            }
+        }
+    }
+
     /// Layer-sized shapes (W2's first and second convolution, a strided "same" one):
     /// the two kernel paths agree within float32 rounding of their different orders.
     @Test("oneDNN and im2col + GEMM agree on layer-sized convolutions", arguments: [

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CDNNL
 import Synchronization
 
@@ -12,7 +9,7 @@ import Synchronization
 /// A primitive is created once per geometry and direction and kept (with its memory
 /// objects, whose data pointers are swapped per call) for the life of the process.
 /// Creation can fail for a geometry the library does not serve; then
-/// ``forward(_:_:into:geometry:outChannels:)`` and the other two return `false`
+/// ``forward(_:_:bias:into:geometry:outChannels:)`` and the other two return `false`
 /// and the caller takes the im2col path.
 enum OneDNNConvolution {
     /// What a primitive computes.
