@@ -41,7 +41,6 @@ void synapse_restore_float_control(unsigned long long saved);
 // Whether the calling thread flushes denormals.
 int synapse_flush_denormals_enabled(void);
 
-#endif
 
 // Max pooling of one NHWC image row range: for output rows [row_begin, row_end) of
 // the flattened (image, output row) index, each output pixel's channels take the
@@ -91,3 +90,18 @@ void synapse_select_row_f32(const uint8_t *condition, long condition_stride, con
 // gradient g: softmax dx = y · (g − Σ g·y); log-softmax dx = g − e^y · Σ g.
 void synapse_softmax_backward_rows(const float *y, const float *g, float *dx, long rows, long columns,
                                    int logarithmic);
+
+// y[r, j] = bias[j] + Σ_i x[r · ldx + i] · w[i, j] for rows r < m, i < k and j < n
+// (w [k, n] and y [m, n] row-major; bias may be NULL). Meant for a few rows (one
+// sample's Dense layer), where the weights stream once from cache; a product split
+// along k between threads passes each part's x + k0, w + k0 · n and its own y, and
+// adds the parts with synapse_add_in_place. Use it only where
+// synapse_dense_rows_available() returns 1 (an AVX-512 CPU).
+int synapse_dense_rows_available(void);
+void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w, long n, const float *bias,
+                        float *y);
+
+// y[i] += partial[i] for i < count.
+void synapse_add_in_place(float *y, const float *partial, long count);
+
+#endif

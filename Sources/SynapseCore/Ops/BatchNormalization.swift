@@ -41,7 +41,7 @@ extension Tensor {
         let (scale, shift, inverseDeviation) = withoutGradient {
             let inverseDeviation = (variance + epsilon).rsqrt()
             let scale = gamma.map { $0 * inverseDeviation } ?? inverseDeviation
-            let shift = (beta ?? Tensor.zeros([channels], device: device)) - mean * scale
+            let shift = beta.map { $0 - mean * scale } ?? -(mean * scale)
             return (scale, shift, inverseDeviation)
         }
         let storage = backend.channelAffine(self.storage, scale: scale.storage, shift: shift.storage, rows: rows,

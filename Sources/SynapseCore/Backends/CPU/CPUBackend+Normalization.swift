@@ -55,7 +55,7 @@ extension CPUBackend {
             }
         }
         let varianceValues = deviations.map { Float($0 / Double(Swift.max(rows, 1))) }
-        return (hostStore(meanValues), hostStore(varianceValues))
+        return (meanValues.withUnsafeBytes { upload($0) }, varianceValues.withUnsafeBytes { upload($0) })
     }
 
     func channelAffine(_ x: TensorStorage, scale: TensorStorage, shift: TensorStorage, rows: Int,
@@ -116,17 +116,6 @@ extension CPUBackend {
                 }
             }
         }
-        return (result, hostStore(gammaGradient), hostStore(betaGradient))
-    }
-
-    /// New storage on this backend holding `values`.
-    private func hostStore(_ values: [Float]) -> TensorStorage {
-        values.withUnsafeBytes { bytes in
-            let result = allocate(byteCount: Swift.max(bytes.count, 4))
-            if let base = bytes.baseAddress {
-                UnsafeMutableRawPointer(result.kernelPointer(as: Float.self)).copyMemory(from: base, byteCount: bytes.count)
-            }
-            return result
-        }
+        return (result, gammaGradient.withUnsafeBytes { upload($0) }, betaGradient.withUnsafeBytes { upload($0) })
     }
 }
