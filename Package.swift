@@ -174,7 +174,7 @@ let package = Package(
         // Kernel micro-benchmarks (run by `make microbench`, never by the tests).
         .executableTarget(
             name: "synapse-microbench",
-            dependencies: ["SynapseCore"],
+            dependencies: ["SynapseCore", "CDNNL"],
             path: "Benchmarks/Micro"),
 
         // Whole-workload benchmarks run side by side with PyTorch (`make bench-xor`).

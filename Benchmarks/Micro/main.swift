@@ -4,7 +4,7 @@
 //
 //   synapse-microbench [--only CASE,...] [--repeats N] [--warmup N] [--json PATH]
 //
-// Cases: matmul, mlp, add, sum, small-matmul, gemv (W5's one-sample products), predict (W5's forward pass, raw and as Tensor ops), conv, lstm (W3's time loop), optimizer (fused Adam/SGD on W1's parameters), elementwise, reduce, wait-policy (default: all).
+// Cases: matmul, mlp, add, sum, small-matmul, gemv (W5's one-sample products), predict (W5's forward pass, raw and as Tensor ops), conv, lstm (W3's time loop), lstm-onednn (W3's LSTM layer step against oneDNN's LSTM primitive), optimizer (fused Adam/SGD on W1's parameters), elementwise, reduce, wait-policy (default: all).
 // Threads: SYNAPSE_NUM_THREADS (default: all cores).
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ struct Settings {
     var only: Set<String> = []
     var jsonPath: String?
 
-    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "gemv", "predict", "conv", "lstm", "optimizer", "elementwise", "reduce", "wait-policy"]
+    static let cases = ["matmul", "mlp", "add", "sum", "small-matmul", "gemv", "predict", "conv", "lstm", "lstm-onednn", "optimizer", "elementwise", "reduce", "wait-policy"]
 
     func wants(_ benchmark: String) -> Bool { only.isEmpty || only.contains(benchmark) }
 
@@ -94,6 +94,7 @@ if settings.wants("gemv") {
 if settings.wants("predict") { PredictCases.run(settings: settings, report: &report) }
 if settings.wants("conv") { ConvolutionCases.run(settings: settings, report: &report) }
 if settings.wants("lstm") { RecurrentCases.lstm(settings: settings, report: &report) }
+if settings.wants("lstm-onednn") { OneDNNRecurrentCase.run(settings: settings, report: &report) }
 if settings.wants("optimizer") { OptimizerCases.run(settings: settings, report: &report) }
 if settings.wants("elementwise") { ActivationCases.elementwise(settings: settings, report: &report) }
 if settings.wants("reduce") { ActivationCases.reductions(settings: settings, report: &report) }

@@ -104,4 +104,17 @@ void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w
 // y[i] += partial[i] for i < count.
 void synapse_add_in_place(float *y, const float *partial, long count);
 
+// One LSTM step's element-wise half for one row, with sigmoid gates and tanh
+// (Keras' i, f, g, o order, each block `units` wide): gates = act(pre + recurrent)
+// (4·units, saved for the backward), c = f·c + i·g in place, activated_cell =
+// tanh(c), h = o·tanh(c).
+void synapse_lstm_cell_forward(const float *pre, const float *recurrent, float *gates, float *c,
+                               float *activated_cell, float *h, long units);
+
+// Its backward: from the saved gates, tanh(c), the previous c and dh, writes the
+// pre-activation gradient of the four gates into d_pre (4·units) and replaces dc
+// (the gradient of this step's c) by the gradient of the previous c.
+void synapse_lstm_cell_backward(const float *gates, const float *activated_cell, const float *previous_cell,
+                                const float *dh, float *dc, float *d_pre, long units);
+
 #endif

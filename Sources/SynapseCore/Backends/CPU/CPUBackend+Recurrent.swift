@@ -1,3 +1,5 @@
+import CKernels
+
 /// Fused recurrent sequences: the time loop of SimpleRNN, LSTM and GRU cells.
 ///
 /// The input projection of all steps is one GEMM done by the caller. Here each step
@@ -70,6 +72,9 @@ extension CPUBackend {
                         switch geometry.cell {
                         case .simple:
                             Self.simpleStep(geometry, pre: pre, recurrent: r, gates: gates, h: h)
+                        case .lstm where geometry.hasDefaultLSTMActivations:
+                            synapse_lstm_cell_forward(pre, r, gates, cState + b * units,
+                                                      pointers.activatedCell! + row * units, h, units)
                         case .lstm:
                             Self.lstmStep(geometry, pre: pre, recurrent: r, gates: gates, h: h, c: cState + b * units,
                                           activatedCell: pointers.activatedCell! + row * units)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Backpropagation through time for the fused recurrent sequences (see
 /// `CPUBackend+Recurrent.swift` for layouts and threading).
 ///
@@ -54,6 +56,10 @@ extension CPUBackend {
                     case .simple:
                         dp.update(from: dhRow, count: units)
                         RecurrentMath.multiplyByDerivative(geometry.activation, dp, output: gates, count: units)
+                    case .lstm where geometry.hasDefaultLSTMActivations:
+                        synapse_lstm_cell_backward(gates, pointers.activatedCell! + row * units,
+                                                   pointers.previousCell! + row * units, dhRow, dc + b * units, dp,
+                                                   units)
                     case .lstm:
                         Self.lstmStepBackward(geometry, gates: gates, activatedCell: pointers.activatedCell! + row * units,
                                               previousCell: pointers.previousCell! + row * units, dh: dhRow,
