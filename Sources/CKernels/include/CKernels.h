@@ -117,4 +117,11 @@ void synapse_lstm_cell_forward(const float *pre, const float *recurrent, float *
 void synapse_lstm_cell_backward(const float *gates, const float *activated_cell, const float *previous_cell,
                                 const float *dh, float *dc, float *d_pre, long units);
 
+// c[i · ldc + j] = Σ_p a[i · lda + p] · b[p · ldb + j] for i < m, j < n, p < k: the
+// small per-step product of a recurrent time loop, on one thread. Use it only where
+// synapse_step_product_available() returns 1 (an AVX-512 CPU).
+int synapse_step_product_available(void);
+void synapse_step_product(const float *a, long lda, const float *b, long ldb, float *c, long ldc, long m, long n,
+                          long k);
+
 #endif

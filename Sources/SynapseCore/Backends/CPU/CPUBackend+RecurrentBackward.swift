@@ -33,6 +33,14 @@ extension CPUBackend {
             (firstHidden + b * units).update(from: up + (b * (time + states) + time) * units, count: units)
             if cell == .lstm { (dc + b * units).update(from: up + (b * (time + states) + time + 1) * units, count: units) }
         }
+        // The step product reads the recurrent kernel transposed, [gates·units, units].
+        let transposed = allocate(byteCount: gateWidth * units * 4)
+        let transposedKernel = UnsafePointer(transposed.kernelPointer(as: Float.self))
+        for j in 0..<units {
+            for p in 0..<gateWidth {
+                transposed.kernelPointer(as: Float.self)[p * units + j] = pointers.recurrentKernel[j * gateWidth + p]
+            }
+        }
         let slices = Swift.min(Parallel.threadCount, batch)
         Parallel.forChunks(slices, parallel: slices > 1 && batch * time * gateWidth >= 16_384) { slice in
             let rows = (batch * slice / slices)..<(batch * (slice + 1) / slices)
@@ -70,10 +78,9 @@ extension CPUBackend {
                                              dPreRecurrent: dPreRecurrent + row * gateWidth)
                     }
                 }
-                OneDNN.sgemm(transposeA: false, transposeB: true, m: rows.count, n: units, k: gateWidth, alpha: 1,
-                             a: dPreRecurrent + (rows.lowerBound * time + t) * gateWidth, lda: time * gateWidth,
-                             b: pointers.recurrentKernel, ldb: gateWidth, beta: 0,
-                             c: dhNext + rows.lowerBound * units, ldc: units, threads: 1)
+                Self.stepProduct(dPreRecurrent + (rows.lowerBound * time + t) * gateWidth, lda: time * gateWidth,
+                                 transposedKernel, ldb: units, dhNext + rows.lowerBound * units, ldc: units,
+                                 m: rows.count, n: units, k: gateWidth)
                 for b in rows {
                     let next = dhNext + b * units
                     if let mask = pointers.mask, mask[b * time + t] == 0 {
