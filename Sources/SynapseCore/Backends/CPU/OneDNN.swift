@@ -37,14 +37,18 @@ enum OneDNN {
         withoutActuallyEscaping(body) { body in
             let job = Unmanaged.passRetained(ParallelJob(body))
             GOMP_parallel({ context in
-                let job = Unmanaged<ParallelJob>.fromOpaque(context!).takeUnretainedValue()
-                let thread = Int(omp_get_thread_num())
-                if thread == 0 {
-                    // The calling thread: flush for this kernel only.
-                    FloatingPointMode.withFlushedDenormals { job.body(0, Int(omp_get_num_threads())) }
-                } else {
-                    FloatingPointMode.enterOnWorkerThread()
-                    job.body(thread, Int(omp_get_num_threads()))
+                // No retain of the job here: every thread would write its reference
+                // count, and that cache line bouncing between the cores cost W5's
+                // one-sample pass about a microsecond (the caller holds the job).
+                Unmanaged<ParallelJob>.fromOpaque(context!)._withUnsafeGuaranteedRef { job in
+                    let thread = Int(omp_get_thread_num())
+                    if thread == 0 {
+                        // The calling thread: flush for this kernel only.
+                        FloatingPointMode.withFlushedDenormals { job.body(0, Int(omp_get_num_threads())) }
+                    } else {
+                        FloatingPointMode.enterOnWorkerThread()
+                        job.body(thread, Int(omp_get_num_threads()))
+                    }
                 }
             }, job.toOpaque(), UInt32(threads), 0)
             job.release()
