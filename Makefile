@@ -107,9 +107,11 @@ bench: deps
 
 # How Synapse's cost grows with batch size, threads and sequence length, with the
 # sgemm-ceiling share of each point (Benchmarks/scaling.py; the table in Benchmarks/README.md).
+# SCALING_ARGS="--only W3,W5" measures some workloads again and keeps the others' points.
+SCALING_ARGS ?=
 bench-scaling: deps
 	$(SWIFT) build $(RELEASE) --product synapse-bench
-	$(PYTHON) Benchmarks/scaling.py --binary $(SCRATCH)/release/synapse-bench
+	$(PYTHON) Benchmarks/scaling.py --binary $(SCRATCH)/release/synapse-bench $(SCALING_ARGS)
 
 # Data-parallel training measured here: the all-reduce over shared memory and over TCP
 # between two network namespaces, W1 and W2 on 2 ranks against 1 process, and the
