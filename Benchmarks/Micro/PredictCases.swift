@@ -1,10 +1,11 @@
 import SynapseCore
 
-/// W5's one-sample forward pass (784-512-256-10, ReLU, softmax) at three levels, samples
+/// W5's one-sample forward pass (784-512-256-10, ReLU, softmax) at four levels, samples
 /// interleaved: oneDNN's sgemm on preallocated buffers with hand-written bias and
-/// ReLU loops (the floor), and the same chain of `Tensor` ops with the bias fused
-/// into the product or added after it (also for a batch of 1024). `synapse-bench
-/// predict-latency` adds the layers and `Model.predict` on top.
+/// ReLU loops, `Tensor.denseChain` (the fused path `predict` takes), and the same
+/// chain of `Tensor` ops with the bias fused into the product or added after it
+/// (also for a batch of 1024). `synapse-bench predict-latency` adds the layers and
+/// `Model.predict` on top.
 enum PredictCases {
     static func run(settings: Settings, report: inout Report) {
         var generator = RandomGenerator(seed: 1)
@@ -31,6 +32,10 @@ enum PredictCases {
                 source = UnsafePointer(out)
             }
         }
+        let chain = (0..<3).map {
+            DenseChainLayer(kernel: weights[$0], bias: biases[$0], activation: $0 < 2 ? .relu : .softmax)
+        }
+        func fusedChain(_ input: Tensor) -> Tensor { withoutGradient { input.denseChain(chain) } }
         func tensorChain(_ input: Tensor, fused: Bool) -> Tensor {
             withoutGradient {
                 var x = input
@@ -45,6 +50,7 @@ enum PredictCases {
             Parallel.setThreadCount(threads)
             let timings = Harness.measureInterleaved(warmup: settings.warmup, repeats: settings.repeats, innerIterations: 50, [
                 (setup: {}, body: { rawChain() }),
+                (setup: {}, body: { blackHole(fusedChain(input)) }),
                 (setup: {}, body: { blackHole(tensorChain(input, fused: true)) }),
                 (setup: {}, body: { blackHole(tensorChain(input, fused: false)) }),
             ])
@@ -54,8 +60,9 @@ enum PredictCases {
             ])
             let suffix = Report.threads(threads)
             report.rows.append(Row(benchmark: "predict", variant: "raw sgemm chain + loops, \(suffix)", timing: timings[0], flops: nil))
-            report.rows.append(Row(benchmark: "predict", variant: "Tensor ops, matmul(_:bias:), \(suffix)", timing: timings[1], flops: nil))
-            report.rows.append(Row(benchmark: "predict", variant: "Tensor ops, matmul + bias, \(suffix)", timing: timings[2], flops: nil))
+            report.rows.append(Row(benchmark: "predict", variant: "Tensor.denseChain, \(suffix)", timing: timings[1], flops: nil))
+            report.rows.append(Row(benchmark: "predict", variant: "Tensor ops, matmul(_:bias:), \(suffix)", timing: timings[2], flops: nil))
+            report.rows.append(Row(benchmark: "predict", variant: "Tensor ops, matmul + bias, \(suffix)", timing: timings[3], flops: nil))
             report.rows.append(Row(benchmark: "predict", variant: "batch 1024, matmul(_:bias:), \(suffix)", timing: batchTimings[0], flops: nil))
             report.rows.append(Row(benchmark: "predict", variant: "batch 1024, matmul + bias, \(suffix)", timing: batchTimings[1], flops: nil))
         }

@@ -8,6 +8,7 @@
 // never oversubscribe the cores. Declared here rather than through <omp.h>,
 // which lives in GCC's private include folder.
 void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned int flags);
+void GOMP_barrier(void);
 int omp_get_thread_num(void);
 int omp_get_num_threads(void);
 int omp_get_max_threads(void);

@@ -13,6 +13,25 @@
 // Only an AVX-512 build exists; synapse_dense_rows_available() says whether this
 // CPU can run it (elsewhere the caller uses its GEMM).
 
+// The threads' partial results added in order, then ReLU (NaN kept) when asked;
+// written so the compiler vectorises it (a blend keeps NaN).
+static inline __attribute__((always_inline))
+void dense_combine(float *restrict y, const float *restrict partials, long parts, long stride, long begin, long end,
+                   int relu) {
+    for (long p = 0; p < parts; p++) {
+        const float *restrict partial = partials + p * stride;
+#pragma clang loop vectorize(enable)
+        for (long i = begin; i < end; i++) y[i] += partial[i];
+    }
+    if (relu) {
+#pragma clang loop vectorize(enable)
+        for (long i = begin; i < end; i++) {
+            const float v = y[i];
+            y[i] = (v > 0.0f || v != v) ? v : 0.0f;
+        }
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -81,6 +100,16 @@ int synapse_dense_rows_available(void) {
     return __builtin_cpu_supports("avx512f");
 }
 
+SYNAPSE_AVX512
+static void dense_combine_avx512(float *y, const float *partials, long parts, long stride, long begin, long end,
+                                 int relu) {
+    dense_combine(y, partials, parts, stride, begin, end, relu);
+}
+
+void synapse_dense_combine(float *y, const float *partials, long parts, long stride, long begin, long end, int relu) {
+    dense_combine_avx512(y, partials, parts, stride, begin, end, relu);
+}
+
 void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w, long n, const float *bias,
                         float *y) {
     dense_rows_avx512(x, ldx, m, k, w, n, bias, y);
@@ -89,6 +118,10 @@ void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w
 #else
 
 int synapse_dense_rows_available(void) { return 0; }
+
+void synapse_dense_combine(float *y, const float *partials, long parts, long stride, long begin, long end, int relu) {
+    dense_combine(y, partials, parts, stride, begin, end, relu);
+}
 
 void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w, long n, const float *bias,
                         float *y) {
@@ -102,6 +135,3 @@ void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w
 
 #endif
 
-void synapse_add_in_place(float *restrict y, const float *restrict partial, long count) {
-    for (long i = 0; i < count; i++) y[i] += partial[i];
-}

@@ -122,6 +122,7 @@ open class Sequential: Model {
     ///   - training: whether dropout and batch statistics are active.
     /// - Returns: the output, `[batch, ...output]`, and the mask that reaches it, or `nil`.
     public func forwardWithMask(_ input: Tensor, mask: Tensor? = nil, training: Bool) -> (output: Tensor, mask: Tensor?) {
+        if !training, mask == nil, let output = denseChainForward(input) { return (output, nil) }
         var output = input
         var mask = mask
         for layer in layers {

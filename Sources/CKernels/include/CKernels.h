@@ -95,14 +95,16 @@ void synapse_softmax_backward_rows(const float *y, const float *g, float *dx, lo
 // (w [k, n] and y [m, n] row-major; bias may be NULL). Meant for a few rows (one
 // sample's Dense layer), where the weights stream once from cache; a product split
 // along k between threads passes each part's x + k0, w + k0 · n and its own y, and
-// adds the parts with synapse_add_in_place. Use it only where
+// adds the parts with synapse_dense_combine. Use it only where
 // synapse_dense_rows_available() returns 1 (an AVX-512 CPU).
 int synapse_dense_rows_available(void);
 void synapse_dense_rows(const float *x, long ldx, long m, long k, const float *w, long n, const float *bias,
                         float *y);
 
-// y[i] += partial[i] for i < count.
-void synapse_add_in_place(float *y, const float *partial, long count);
+// For begin ≤ i < end: y[i] += partials[p · stride + i] for p = 0, 1, … parts − 1 in
+// that order, then y[i] = max(y[i], 0) (NaN kept) when relu is non-zero: the end
+// of a product split along k, with its activation.
+void synapse_dense_combine(float *y, const float *partials, long parts, long stride, long begin, long end, int relu);
 
 // One LSTM step's element-wise half for one row, with sigmoid gates and tanh
 // (Keras' i, f, g, o order, each block `units` wide): gates = act(pre + recurrent)

@@ -248,6 +248,17 @@ public protocol Backend: AnyObject, Sendable {
     func matmul(_ a: TensorStorage, _ b: TensorStorage, bias: TensorStorage?, dtype: DType, batch: Int, m: Int, n: Int, k: Int,
                 transposeA: Bool, transposeB: Bool, batchStrideA: Int, batchStrideB: Int) -> TensorStorage
 
+    /// `rows` of float32 `input` through a chain of dense layers in one fused pass
+    /// (``Tensor/denseChain(_:)``), or `nil` where this backend has no fused path
+    /// for the shape (the caller then composes the products and activations).
+    ///
+    /// - Parameters:
+    ///   - input: `[rows, layers[0].inputs]`.
+    ///   - rows: the samples.
+    ///   - layers: the layers, first to last.
+    /// - Returns: new storage of `[rows, layers.last.outputs]`, or `nil`.
+    func denseChain(_ input: TensorStorage, rows: Int, layers: [BackendDenseLayer]) -> TensorStorage?
+
     // MARK: Data movement
     /// Reads `shape` elements of `dtype` from `source` at `offset + Σ index·strides`
     /// into contiguous storage (slicing, permutation, broadcasting).
@@ -575,6 +586,15 @@ extension Backend {
     /// - Parameter body: the work.
     /// - Returns: what `body` returns.
     public func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R { try body() }
+
+    /// No fused dense chain: ``Tensor/denseChain(_:)`` composes its ops.
+    ///
+    /// - Parameters:
+    ///   - input: `[rows, inputs]`.
+    ///   - rows: the samples.
+    ///   - layers: the layers.
+    /// - Returns: `nil`.
+    public func denseChain(_ input: TensorStorage, rows: Int, layers: [BackendDenseLayer]) -> TensorStorage? { nil }
 
     /// A float32 ``matmul(_:_:bias:dtype:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
     func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,

@@ -97,7 +97,7 @@ extension CPUBackend {
                 synapse_dense_rows(xPointer + start, k, m, length, wPointer + start * n, n,
                                    part == 0 ? biasPointer : nil, output)
             }
-            for part in 1..<parts { synapse_add_in_place(yPointer, partialBase + (part - 1) * m * n, m * n) }
+            synapse_dense_combine(yPointer, partialBase, parts - 1, m * n, 0, m * n, 0)
         }
         return result
     }
