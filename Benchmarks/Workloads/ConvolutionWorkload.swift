@@ -26,6 +26,11 @@ func mnistCNN(pixelScale: Float? = nil) -> Sequential {
     return model
 }
 
+/// Multiply-adds ×2 of W2's convolutions and dense layers per sample, forward plus
+/// twice that for the backward (as `Benchmarks/scaling.py` counts them).
+let cnnFlopsPerSample = 3.0 * 2.0 * Double(26 * 26 * 9 * 1 * 32 + 11 * 11 * 9 * 32 * 64 + 3 * 3 * 9 * 64 * 64
+                                           + 576 * 64 + 64 * 10)
+
 /// One epoch of `model` over tensors in memory, batch 64 (W2, and W6's in-memory side).
 func cnnEpochInMemory(_ model: Sequential, x: Tensor, y: Tensor, batchSize: Int = 64) {
     model.fit(x: x, y: y, epochs: 1, batchSize: batchSize, verbose: 0)
@@ -39,6 +44,7 @@ func cnnEpoch(_ settings: BenchSettings) {
     let batchSize = settings.batchSize ?? 64
     let times = timed(settings) { cnnEpochInMemory(model, x: data.x, y: data.y, batchSize: batchSize) }
     report("cnn", unit: "seconds/epoch", samples: times,
-           extra: ["epoch_samples": samples, "batch_size": batchSize, "parameters": model.trainableParameters.reduce(0) { $0 + $1.count }]
+           extra: ["epoch_samples": samples, "batch_size": batchSize, "gflops": cnnFlopsPerSample * Double(samples) / 1e9,
+                   "parameters": model.trainableParameters.reduce(0) { $0 + $1.count }]
             .merging(communicationExtras(settings)) { _, new in new })
 }
