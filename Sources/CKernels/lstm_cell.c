@@ -75,32 +75,39 @@ LSTM_CELL_VARIANT(avx2, __attribute__((target("avx2,fma"))))
 #endif
 LSTM_CELL_VARIANT(baseline, )
 
+// The widest build this CPU runs: 2 for AVX-512, 1 for AVX2 with FMA, 0 for the
+// baseline. Asked once; the cell is called for every row of every step.
+static int vector_level(void) {
+    static int level = -1;
+    if (level < 0) {
+#if defined(__x86_64__)
+        level = __builtin_cpu_supports("avx512f") ? 2
+              : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+#else
+        level = 0;
+#endif
+    }
+    return level;
+}
+
 void synapse_lstm_cell_forward(const float *pre, const float *recurrent, float *gates, float *c,
                                float *activated_cell, float *h, long units) {
+    switch (vector_level()) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f")) {
-        lstm_cell_forward_avx512(pre, recurrent, gates, c, activated_cell, h, units);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        lstm_cell_forward_avx2(pre, recurrent, gates, c, activated_cell, h, units);
-        return;
-    }
+    case 2: lstm_cell_forward_avx512(pre, recurrent, gates, c, activated_cell, h, units); return;
+    case 1: lstm_cell_forward_avx2(pre, recurrent, gates, c, activated_cell, h, units); return;
 #endif
-    lstm_cell_forward_baseline(pre, recurrent, gates, c, activated_cell, h, units);
+    default: lstm_cell_forward_baseline(pre, recurrent, gates, c, activated_cell, h, units);
+    }
 }
 
 void synapse_lstm_cell_backward(const float *gates, const float *activated_cell, const float *previous_cell,
                                 const float *dh, float *dc, float *d_pre, long units) {
+    switch (vector_level()) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f")) {
-        lstm_cell_backward_avx512(gates, activated_cell, previous_cell, dh, dc, d_pre, units);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        lstm_cell_backward_avx2(gates, activated_cell, previous_cell, dh, dc, d_pre, units);
-        return;
-    }
+    case 2: lstm_cell_backward_avx512(gates, activated_cell, previous_cell, dh, dc, d_pre, units); return;
+    case 1: lstm_cell_backward_avx2(gates, activated_cell, previous_cell, dh, dc, d_pre, units); return;
 #endif
-    lstm_cell_backward_baseline(gates, activated_cell, previous_cell, dh, dc, d_pre, units);
+    default: lstm_cell_backward_baseline(gates, activated_cell, previous_cell, dh, dc, d_pre, units);
+    }
 }

@@ -95,3 +95,14 @@ public func withDevice<R>(_ device: Device, _ body: () throws -> R) rethrows -> 
 public func withExecutionContext<R>(on device: Device, _ body: () throws -> R) rethrows -> R {
     try Backends.backend(for: device).withExecutionContext(body)
 }
+
+extension Device {
+    /// The kind of device without its ordinal: `cpu`, `isolated` or `cuda`.
+    public var kind: String {
+        switch self {
+        case .cpu: "cpu"
+        case .isolated: "isolated"
+        case .cuda: "cuda"
+        }
+    }
+}

@@ -569,32 +569,12 @@ public struct BackendUnavailable: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(device) is unavailable: \(reason)" }
 }
 
-extension Device {
-    /// The kind of device without its ordinal: `cpu`, `isolated` or `cuda`.
-    public var kind: String {
-        switch self {
-        case .cpu: "cpu"
-        case .isolated: "isolated"
-        case .cuda: "cuda"
-        }
-    }
-}
-
 extension Backend {
     /// The default execution context: runs `body` on the calling thread as it is.
     ///
     /// - Parameter body: the work.
     /// - Returns: what `body` returns.
     public func withExecutionContext<R>(_ body: () throws -> R) rethrows -> R { try body() }
-
-    /// No fused dense chain: ``Tensor/denseChain(_:)`` composes its ops.
-    ///
-    /// - Parameters:
-    ///   - input: `[rows, inputs]`.
-    ///   - rows: the samples.
-    ///   - layers: the layers.
-    /// - Returns: `nil`.
-    public func denseChain(_ input: TensorStorage, rows: Int, layers: [BackendDenseLayer]) -> TensorStorage? { nil }
 
     /// A float32 ``matmul(_:_:bias:dtype:batch:m:n:k:transposeA:transposeB:batchStrideA:batchStrideB:)`` without a bias.
     func matmul(_ a: TensorStorage, _ b: TensorStorage, batch: Int, m: Int, n: Int, k: Int,

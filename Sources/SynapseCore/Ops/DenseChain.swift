@@ -104,3 +104,14 @@ public struct BackendDenseLayer {
     /// Applied to the layer's output.
     public var activation: DenseChainActivation
 }
+
+extension Backend {
+    /// No fused dense chain: ``Tensor/denseChain(_:)`` composes its ops.
+    ///
+    /// - Parameters:
+    ///   - input: `[rows, inputs]`.
+    ///   - rows: the samples.
+    ///   - layers: the layers.
+    /// - Returns: `nil`.
+    public func denseChain(_ input: TensorStorage, rows: Int, layers: [BackendDenseLayer]) -> TensorStorage? { nil }
+}

@@ -51,10 +51,6 @@ public struct RecurrentGeometry: Sendable, Hashable {
     public var activation: RecurrentActivation
     /// The activation of the gates.
     public var recurrentActivation: RecurrentActivation
-
-    /// Sigmoid gates and a tanh cell (the Keras and PyTorch default), which the CPU
-    /// backend's LSTM time loop runs through its vectorised C cell.
-    var hasDefaultLSTMActivations: Bool { recurrentActivation == .sigmoid && activation == .tanh }
     /// Processes the sequence from its last step to its first (outputs are in
     /// processing order, as Keras' `go_backwards`).
     public var goBackwards: Bool

@@ -9,8 +9,10 @@ import CKernels
 /// from one call to the next); after a barrier the threads add the partial results
 /// over their share of the columns and apply the bias's sum and the activation;
 /// after a second barrier the next layer starts. The pieces and the order of the
-/// additions are `denseRows`'s, so the result is the same as the layers' products
-/// and activations one by one. Against that chain of tensor ops (a parallel region,
+/// additions are `denseRows`'s (which `matmul` uses for one row, without the chain's
+/// scratch buffers and barriers: a one-row product routed through a one-layer chain
+/// measured 0.1–0.5 µs slower), so the result is the same as the layers' products and
+/// activations one by one. Against that chain of tensor ops (a parallel region,
 /// a result and an activation pass per layer) it took W5's one-sample pass from
 /// 11.6–11.8 to 10.2–10.9 µs in `synapse-microbench --only predict`.
 extension CPUBackend {
@@ -18,7 +20,9 @@ extension CPUBackend {
         guard rows <= Self.denseRowsMaxRows, Self.denseRowsAvailable, let last = layers.last,
               !layers.dropLast().contains(where: { $0.activation == .softmax }) else { return nil }
         let widest = layers.map(\.outputs).max()!
-        let threads = Parallel.threadCount
+        // The team is woken only when some product is large enough to split.
+        let threads = layers.contains { rows * $0.inputs * $0.outputs >= Self.denseRowsParallelWork }
+            ? Parallel.threadCount : 1
         // Two ping-pong buffers for the layers' outputs, then one partial result per extra thread.
         let scratch = allocate(byteCount: (2 + Swift.max(0, threads - 1)) * rows * widest * 4)
         let buffers = scratch.kernelPointer(as: Float.self)

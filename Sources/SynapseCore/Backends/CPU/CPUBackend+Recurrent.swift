@@ -164,6 +164,12 @@ extension CPUBackend {
     }
 }
 
+extension RecurrentGeometry {
+    /// Sigmoid gates and a tanh cell (the Keras and PyTorch default): the LSTM time
+    /// loops run these through the C cell (`synapse_lstm_cell_forward`/`_backward`).
+    var hasDefaultLSTMActivations: Bool { recurrentActivation == .sigmoid && activation == .tanh }
+}
+
 /// Typed views of the buffers one recurrent call works on (sendable into the
 /// per-thread slices; each slice writes only its own rows).
 struct RecurrentPointers: @unchecked Sendable {

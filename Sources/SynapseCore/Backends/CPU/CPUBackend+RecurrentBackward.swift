@@ -35,12 +35,11 @@ extension CPUBackend {
         }
         // The step product reads the recurrent kernel transposed, [gates·units, units].
         let transposed = allocate(byteCount: gateWidth * units * 4)
-        let transposedKernel = UnsafePointer(transposed.kernelPointer(as: Float.self))
+        let transposedValues = transposed.kernelPointer(as: Float.self)
         for j in 0..<units {
-            for p in 0..<gateWidth {
-                transposed.kernelPointer(as: Float.self)[p * units + j] = pointers.recurrentKernel[j * gateWidth + p]
-            }
+            for p in 0..<gateWidth { transposedValues[p * units + j] = pointers.recurrentKernel[j * gateWidth + p] }
         }
+        let transposedKernel = UnsafePointer(transposedValues)
         let slices = Swift.min(Parallel.threadCount, batch)
         Parallel.forChunks(slices, parallel: slices > 1 && batch * time * gateWidth >= 16_384) { slice in
             let rows = (batch * slice / slices)..<(batch * (slice + 1) / slices)
